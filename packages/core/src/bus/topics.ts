@@ -1,0 +1,24 @@
+import type { BannerEvent, ConnEvent, DnsEvent, FlowEvent, SegmentEvent } from '../events.js';
+import type { Observation } from '../obs/observation.js';
+import type { Verdict } from '../obs/verdict.js';
+
+/**
+ * Topic name → payload type. Third-party packages add topics by module augmentation:
+ *
+ *     declare module '@glia/core' {
+ *       interface GliaTopics { 'hello.greeting': { text: string } }
+ *     }
+ */
+export interface GliaTopics {
+  conn: ConnEvent;
+  banner: BannerEvent;
+  segment: SegmentEvent;
+  flow: FlowEvent;
+  dns: DnsEvent;
+  observation: Observation;
+  verdict: Verdict;
+}
+
+export type Topic = keyof GliaTopics & string;
+export type Payload<K extends Topic> = GliaTopics[K];
+export type Handler<K extends Topic> = (payload: GliaTopics[K]) => void;

@@ -1,0 +1,40 @@
+/**
+ * Time for every TTL, window and rate. Live: the wall clock. Replay: the packet timestamps, so a
+ * replay gives the answers live traffic gave.
+ */
+export interface Clock {
+  /** Nanoseconds since the epoch. */
+  now(): bigint;
+  /** Milliseconds since the epoch (a float may lose sub-millisecond precision). */
+  nowMs(): number;
+}
+
+export class WallClock implements Clock {
+  now(): bigint {
+    return BigInt(Date.now()) * 1_000_000n;
+  }
+  nowMs(): number {
+    return Date.now();
+  }
+}
+
+/** Follows packet time; never goes backwards when captures interleave slightly out of order. */
+export class PacketClock implements Clock {
+  private current: bigint;
+
+  constructor(start = 0n) {
+    this.current = start;
+  }
+
+  advance(ts: bigint): void {
+    if (ts > this.current) this.current = ts;
+  }
+
+  now(): bigint {
+    return this.current;
+  }
+
+  nowMs(): number {
+    return Number(this.current / 1_000_000n);
+  }
+}

@@ -1,0 +1,290 @@
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { isMap, isScalar, isSeq, LineCounter, parse as parseYaml, parseDocument, type Document, type Node } from 'yaml';
+import { InputError, errorMessage } from '../errors.js';
+import { CidrSet, parseCidr } from '../net/cidr-set.js';
+import { ipFamily } from '../net/ip.js';
+import type { AnyPluginFactory, JsonSchema, PluginKind } from '../plugin/api.js';
+import { SECTION_KIND, type PluginSection } from '../plugin/builtin.js';
+import { PluginLoader } from '../plugin/loader.js';
+import { baseSchema, type AgentConfig, type PluginEntry } from './agent-config.js';
+import { substituteEnv, type Environment } from './env.js';
+import { formatPath, SourceLocator, type ConfigPath } from './locate.js';
+
+export interface LoadedPlugin {
+  section: PluginSection;
+  index: number;
+  kind: PluginKind;
+  /** Instance name: the entry's `name`, else the plugin type. */
+  name: string;
+  required: boolean;
+  factory: AnyPluginFactory;
+  /** The entry without `plugin`, `name` and `required`, defaults applied. */
+  config: Record<string, unknown>;
+}
+
+export interface LoadedConfig {
+  file: string | null;
+  baseDir: string;
+  config: AgentConfig;
+  plugins: LoadedPlugin[];
+  /** Parsed network sets, compiled once. */
+  homeNet: CidrSet;
+  podNets: CidrSet;
+  neverBan: CidrSet;
+}
+
+export interface LoadOptions {
+  env?: Environment;
+  loader?: PluginLoader;
+  /** Directory for relative paths when loading text rather than a file. */
+  baseDir?: string;
+}
+
+const SECTIONS: readonly PluginSection[] = ['capture', 'enrichers', 'sinks'];
+const ENTRY_KEYS = ['plugin', 'name', 'required'];
+
+export async function loadConfigFile(file: string, options: LoadOptions = {}): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`${file}: cannot read config: ${errorMessage(error)}`);
+  }
+  return loadConfigText(text, { ...options, file, baseDir: options.baseDir ?? dirname(resolve(file)) });
+}
+
+/**
+ * Parses, substitutes the environment, loads every named plugin, and validates the whole file
+ * against the agent's schema with every plugin's schema merged in. All problems are collected and
+ * thrown together as one InputError, each with its path and (for YAML and JSON) its line.
+ */
+export async function loadConfigText(
+  text: string,
+  options: LoadOptions & { file?: string } = {},
+): Promise<LoadedConfig> {
+  const file = options.file ?? null;
+  const baseDir = options.baseDir ?? process.cwd();
+  const env = options.env ?? process.env;
+  const loader = options.loader ?? new PluginLoader();
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const where = file ?? 'config';
+  const locator = new SourceLocator(doc, lines);
+  const problems: string[] = [];
+  const report = (path: ConfigPath, message: string, key?: string): void => {
+    const pos = locator.locate(path, key);
+    const at = pos === null ? where : `${where}:${pos.line}:${pos.col}`;
+    problems.push(`${at}: ${formatPath(key === undefined ? path : [...path, key])}: ${message}`);
+  };
+
+  for (const e of doc.errors) {
+    const pos = e.linePos?.[0];
+    problems.push(`${where}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]}`);
+  }
+  if (problems.length > 0) throw configError(where, problems);
+
+  substituteDocument(doc, env, report);
+  const raw: unknown = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    report([], 'the config must be a mapping of keys to values');
+    throw configError(where, problems);
+  }
+  const data = raw as Record<string, unknown>;
+
+  const factories = await loadFactories(data, baseDir, loader, report);
+  const schema = buildSchema(factories);
+  const ajv = createAjv();
+  const validate = ajv.compile(schema);
+  if (!validate(data)) {
+    for (const error of relevantErrors(validate.errors ?? [])) reportAjvError(error, report);
+  }
+  checkNames(data, report);
+  if (problems.length > 0) throw configError(where, problems);
+
+  const config = data as unknown as AgentConfig;
+  if (config.agent.id === undefined) config.agent.id = hostname();
+  const plugins: LoadedPlugin[] = [];
+  for (const section of SECTIONS) {
+    config[section].forEach((entry: PluginEntry, index: number) => {
+      const factory = factories.get(`${section}\u0000${entry.plugin}`);
+      if (factory === undefined) return;
+      const own: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(entry)) if (!ENTRY_KEYS.includes(k)) own[k] = v;
+      plugins.push({
+        section,
+        index,
+        kind: SECTION_KIND[section],
+        name: entry.name ?? factory.type,
+        required: entry.required === true,
+        factory,
+        config: own,
+      });
+    });
+  }
+  return {
+    file,
+    baseDir,
+    config,
+    plugins,
+    homeNet: CidrSet.parse(config.network.home_net),
+    podNets: CidrSet.parse(config.network.pod_nets),
+    neverBan: CidrSet.parse(config.network.never_ban),
+  };
+}
+
+function configError(where: string, problems: string[]): InputError {
+  const noun = problems.length === 1 ? 'problem' : 'problems';
+  return new InputError(`${where}: ${problems.length} ${noun}:\n  ${problems.join('\n  ')}`, problems);
+}
+
+type Report = (path: ConfigPath, message: string, key?: string) => void;
+
+function substituteDocument(doc: Document, env: Environment, report: Report): void {
+  const walk = (node: Node | null | undefined, path: ConfigPath): void => {
+    if (node === null || node === undefined) return;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        walk(pair.value as Node, [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item as Node, [...path, i]));
+    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
+      const result = substituteEnv(node.value, env);
+      for (const p of result.problems) report(path, p);
+      node.value = result.whole ? retype(result.value) : result.value;
+    }
+  };
+  walk(doc.contents as Node, []);
+}
+
+/** `${PORT}` alone becomes 8080, not "8080"; anything else stays a string. */
+function retype(value: string): unknown {
+  try {
+    const parsed: unknown = parseYaml(value);
+    return typeof parsed === 'number' || typeof parsed === 'boolean' ? parsed : value;
+  } catch {
+    return value;
+  }
+}
+
+async function loadFactories(
+  data: Record<string, unknown>,
+  baseDir: string,
+  loader: PluginLoader,
+  report: Report,
+): Promise<Map<string, AnyPluginFactory>> {
+  const factories = new Map<string, AnyPluginFactory>();
+  for (const section of SECTIONS) {
+    const list = data[section];
+    if (!Array.isArray(list)) continue;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i] as Record<string, unknown> | null;
+      if (typeof entry !== 'object' || entry === null || typeof entry.plugin !== 'string') continue;
+      const key = `${section}\u0000${entry.plugin}`;
+      if (factories.has(key)) continue;
+      try {
+        factories.set(key, await loader.load(SECTION_KIND[section], entry.plugin, baseDir));
+      } catch (error) {
+        report([section, i, 'plugin'], errorMessage(error));
+      }
+    }
+  }
+  return factories;
+}
+
+/** The agent schema with each loaded plugin's schema applied to the entries that name it. */
+export function buildSchema(factories: ReadonlyMap<string, AnyPluginFactory>): JsonSchema {
+  const entrySchema = (section: PluginSection): JsonSchema => {
+    const branches: JsonSchema[] = [];
+    for (const [key, factory] of factories) {
+      const [s, ref] = key.split('\u0000');
+      if (s !== section) continue;
+      const own = factory.configSchema as { properties?: Record<string, unknown> };
+      branches.push({
+        if: { properties: { plugin: { const: ref } }, required: ['plugin'] },
+        then: {
+          ...factory.configSchema,
+          type: 'object',
+          properties: { ...own.properties, ...entryKeyProperties },
+        },
+      });
+    }
+    return {
+      type: 'object',
+      required: ['plugin'],
+      properties: entryKeyProperties,
+      allOf: branches,
+    };
+  };
+  return baseSchema({
+    capture: entrySchema('capture'),
+    enrichers: entrySchema('enrichers'),
+    sinks: entrySchema('sinks'),
+  });
+}
+
+const entryKeyProperties = {
+  plugin: { type: 'string', minLength: 1 },
+  name: { type: 'string', minLength: 1 },
+  required: { type: 'boolean' },
+};
+
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
+  ajv.addFormat('cidr', { type: 'string', validate: (s: string) => parseCidr(s) !== null });
+  ajv.addFormat('ip', { type: 'string', validate: (s: string) => ipFamily(s) !== null });
+  return ajv;
+}
+
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  // "must match then schema" repeats what the errors inside the branch already say.
+  return errors.filter((e) => e.keyword !== 'if');
+}
+
+function reportAjvError(error: ErrorObject, report: Report): void {
+  const path: Array<string | number> = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      report(path, 'is required', String(params.missingProperty));
+      return;
+    case 'additionalProperties':
+      report(path, 'is not a known key here', String(params.additionalProperty));
+      return;
+    case 'enum':
+      report(path, `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+      return;
+    case 'format':
+      report(path, `must be ${params.format === 'cidr' ? 'an IP address or CIDR' : `a valid ${String(params.format)}`}`);
+      return;
+    default:
+      report(path, error.message ?? 'is not valid');
+  }
+}
+
+/** Instance names must be unique within a section (they key health and metrics). */
+function checkNames(data: Record<string, unknown>, report: Report): void {
+  for (const section of SECTIONS) {
+    const list = data[section];
+    if (!Array.isArray(list)) continue;
+    const seen = new Map<string, number>();
+    list.forEach((entry: unknown, i: number) => {
+      if (typeof entry !== 'object' || entry === null) return;
+      const e = entry as Record<string, unknown>;
+      const name = typeof e.name === 'string' ? e.name : typeof e.plugin === 'string' ? e.plugin : null;
+      if (name === null) return;
+      const first = seen.get(name);
+      if (first !== undefined) {
+        report([section, i], `instance name "${name}" is already used by ${section}[${first}]; give one a distinct "name"`);
+      } else seen.set(name, i);
+    });
+  }
+}

@@ -1,0 +1,54 @@
+export { Bus, type SubscriberErrorHandler } from './bus/bus.js';
+export type { GliaTopics, Topic, Payload, Handler } from './bus/topics.js';
+export { BoundedQueue, type BoundedQueueOptions } from './bus/bounded-queue.js';
+export * from './events.js';
+export type { Observation, FieldDefinition, FieldType, FieldValue } from './obs/observation.js';
+export { edgeKey } from './obs/observation.js';
+export type { Verdict, RuleAction } from './obs/verdict.js';
+export { CORE_FIELDS, FieldResolver } from './obs/core-fields.js';
+export { observationOf, senderIsClient, compareAddresses } from './obs/observe.js';
+export { EnrichmentStage } from './obs/enrichment-stage.js';
+export type {
+  PluginFactory,
+  AnyPluginFactory,
+  PluginInstance,
+  EnricherInstance,
+  PluginContext,
+  PluginKind,
+  HostFeature,
+  JsonSchema,
+} from './plugin/api.js';
+export { factoryProblem, isEnricher } from './plugin/api.js';
+export { PluginHealth, type Health, type HealthState } from './plugin/health.js';
+export { PluginLoader, PluginLoadError, isPathReference, builtinPackage } from './plugin/loader.js';
+export { BUILTIN_PLUGINS, SECTION_KIND, type PluginSection } from './plugin/builtin.js';
+export {
+  loadConfigFile,
+  loadConfigText,
+  buildSchema,
+  createAjv,
+  type LoadedConfig,
+  type LoadedPlugin,
+  type LoadOptions,
+} from './config/load.js';
+export {
+  DEFAULT_HOME_NET,
+  ruleEntrySchema,
+  type AgentConfig,
+  type NetworkSettings,
+  type PluginEntry,
+  type RuleEntry,
+} from './config/agent-config.js';
+export { substituteEnv, type Environment } from './config/env.js';
+export { formatPath } from './config/locate.js';
+export { WallClock, PacketClock, type Clock } from './clock.js';
+export { createLogger, silentLogger, type Logger, type LogLevel, type LoggerOptions } from './log.js';
+export { MetricsRegistry, Counter, Gauge, type Labels } from './metrics.js';
+export { parseIPv4, parseIPv6, formatIPv4, formatIPv6, normalizeIp, ipFamily, type IpFamily } from './net/ip.js';
+export { CidrSet, parseCidr, type Cidr } from './net/cidr-set.js';
+export { hasFeature, missingFeatures, kernelVersion } from './host.js';
+export { InputError, PluginError, ExitCode, errorMessage } from './errors.js';
+export { TOKENS } from './tokens.js';
+export { Runtime, type Stage, type PluginStatus, type RuntimeDeps } from './runtime/runtime.js';
+export { Agent, createAgent, CONTAINER, type AgentOptions } from './runtime/agent.js';
+export { AdminServer } from './runtime/admin-server.js';

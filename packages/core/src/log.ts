@@ -1,0 +1,29 @@
+import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
+import pretty from 'pino-pretty';
+
+export type Logger = PinoLogger;
+export type LogLevel = LevelWithSilent;
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** Human-readable output; defaults to whether stderr is a terminal. */
+  pretty?: boolean;
+  /** File descriptor to write to; logs go to stderr so stdout stays free for data. */
+  fd?: number;
+}
+
+/** JSON logs (pino), pretty-printed on a TTY. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const fd = options.fd ?? 2;
+  const level = options.level ?? 'info';
+  const usePretty = options.pretty ?? (fd === 2 ? process.stderr.isTTY : process.stdout.isTTY) === true;
+  if (usePretty) {
+    return pino({ level }, pretty({ destination: fd, sync: true, colorize: true }));
+  }
+  return pino({ level, base: { pid: process.pid } }, pino.destination({ fd, sync: true }));
+}
+
+/** A logger that writes nothing, for tests and library use. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,84 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Bus } from '../bus/bus.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { MetricsRegistry } from '../metrics.js';
+import type { NetworkSettings } from '../config/agent-config.js';
+import type { FieldDefinition } from '../obs/observation.js';
+import type { Health } from './health.js';
+
+export type PluginKind = 'capture' | 'enricher' | 'sink';
+
+/** Host features a plugin may require; probed at start (see probeFeatures). */
+export type HostFeature = 'bpf' | 'btf' | 'tcx' | 'xdp' | 'ringbuf' | 'cap_net_raw' | 'cap_net_admin';
+
+/** A JSON Schema object, as ajv takes it. */
+export type JsonSchema = Record<string, unknown>;
+
+/** What a plugin is given when it is created. Everything is scoped to that plugin. */
+export interface PluginContext {
+  /** The plugin's instance name (its `name` key, or its type). */
+  name: string;
+  bus: Bus;
+  clock: Clock;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  network: NetworkSettings;
+  agentId: string;
+  /** A child container of the agent's; a plugin may register its own services here. */
+  container: DependencyContainer;
+  /** Directory relative paths in this plugin's config are resolved against. */
+  baseDir: string;
+}
+
+export interface PluginInstance {
+  start(): void | Promise<void>;
+  /** Idempotent, safe without start, and bounded in time. */
+  stop(): void | Promise<void>;
+  health(): Health;
+}
+
+/** An enricher adds typed fields to observations. */
+export interface EnricherInstance extends PluginInstance {
+  fields(): readonly FieldDefinition[];
+}
+
+/**
+ * What a plugin package exports (as `default` or `plugin`). Never a ready instance: create() builds
+ * one, with no side effects, or returns null when the plugin does not apply on this host.
+ */
+export interface PluginFactory<C = Record<string, unknown>, I extends PluginInstance = PluginInstance> {
+  /** lower_snake_case, unique per kind. */
+  type: string;
+  kind: PluginKind;
+  /** One line for `glia plugins`. */
+  description: string;
+  /** JSON Schema of this plugin's config entry (without the `plugin` and `name` keys). */
+  configSchema: JsonSchema;
+  requires?: readonly HostFeature[];
+  create(ctx: PluginContext, config: C): I | null;
+}
+
+export type AnyPluginFactory = PluginFactory<any, PluginInstance>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const TYPE_PATTERN = /^[a-z][a-z0-9_]*$/;
+const KINDS: readonly string[] = ['capture', 'enricher', 'sink'];
+
+/** Checks that a module export really is a plugin factory; returns what is wrong, or null. */
+export function factoryProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return 'is not an object';
+  const f = value as Record<string, unknown>;
+  if (typeof f.type !== 'string' || !TYPE_PATTERN.test(f.type))
+    return `type ${JSON.stringify(f.type)} is not lower_snake_case`;
+  if (typeof f.kind !== 'string' || !KINDS.includes(f.kind))
+    return `kind ${JSON.stringify(f.kind)} is not one of ${KINDS.join(', ')}`;
+  if (typeof f.description !== 'string') return 'has no description';
+  if (typeof f.configSchema !== 'object' || f.configSchema === null) return 'has no configSchema object';
+  if (typeof f.create !== 'function') return 'has no create() function';
+  if (f.requires !== undefined && !Array.isArray(f.requires)) return 'requires is not an array';
+  return null;
+}
+
+export function isEnricher(instance: PluginInstance): instance is EnricherInstance {
+  return typeof (instance as Partial<EnricherInstance>).fields === 'function';
+}

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { errorMessage } from '../errors.js';
+import { factoryProblem, type AnyPluginFactory, type PluginKind } from './api.js';
+import { BUILTIN_PLUGINS } from './builtin.js';
+
+/** How a `plugin:` reference reads: a path, an npm package, or a built-in type. */
+export function isPathReference(ref: string): boolean {
+  return ref.startsWith('.') || isAbsolute(ref);
+}
+
+/** Normalizes a built-in name: `service-graph` and `service_graph` are the same type. */
+export function builtinPackage(kind: PluginKind, ref: string): string | undefined {
+  return BUILTIN_PLUGINS[kind][ref.replace(/-/g, '_')];
+}
+
+export class PluginLoadError extends Error {}
+
+/**
+ * Loads a plugin factory by built-in type, npm package name or path. Built-ins go through the very
+ * same import as third-party packages. Results are cached per resolved specifier.
+ */
+export class PluginLoader {
+  private readonly cache = new Map<string, Promise<AnyPluginFactory>>();
+
+  async load(kind: PluginKind, ref: string, baseDir: string): Promise<AnyPluginFactory> {
+    const builtin = isPathReference(ref) ? undefined : builtinPackage(kind, ref);
+    const specifier = builtin ?? ref;
+    const key = isPathReference(ref) ? resolve(baseDir, ref) : specifier;
+    let pending = this.cache.get(key);
+    if (pending === undefined) {
+      pending = this.importFactory(specifier, isPathReference(ref) ? key : null, baseDir);
+      this.cache.set(key, pending);
+    }
+    const factory = await pending;
+    if (factory.kind !== kind) {
+      throw new PluginLoadError(`"${ref}" is a ${factory.kind} plugin, not a ${kind} plugin`);
+    }
+    if (builtin !== undefined && factory.type !== ref.replace(/-/g, '_')) {
+      throw new PluginLoadError(`built-in "${ref}" loaded a plugin of type "${factory.type}"`);
+    }
+    return factory;
+  }
+
+  private async importFactory(specifier: string, path: string | null, baseDir: string): Promise<AnyPluginFactory> {
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(path !== null ? pathToFileURL(entryOfPath(path)).href : specifier)) as Record<
+        string,
+        unknown
+      >;
+    } catch (first) {
+      if (path !== null) throw new PluginLoadError(`cannot load ${path}: ${errorMessage(first)}`);
+      // A package installed next to the config rather than next to glia.
+      try {
+        const resolved = createRequire(join(baseDir, 'glia.config')).resolve(specifier);
+        module = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
+      } catch {
+        throw new PluginLoadError(`cannot load package "${specifier}": ${errorMessage(first)}`);
+      }
+    }
+    const candidate = module.default ?? module.plugin;
+    const problem = factoryProblem(candidate);
+    if (problem !== null) {
+      throw new PluginLoadError(`"${path ?? specifier}" does not export a plugin factory: it ${problem}`);
+    }
+    return candidate as AnyPluginFactory;
+  }
+}
+
+/** A path may name a file or a package directory (its package.json `exports`/`main`). */
+function entryOfPath(path: string): string {
+  if (!existsSync(path)) throw new PluginLoadError(`${path} does not exist`);
+  if (!statSync(path).isDirectory()) return path;
+  const manifestPath = join(path, 'package.json');
+  if (!existsSync(manifestPath)) return join(path, 'index.js');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports?: unknown;
+    main?: string;
+  };
+  const fromExports = exportEntry(manifest.exports);
+  return join(path, fromExports ?? manifest.main ?? 'index.js');
+}
+
+function exportEntry(exports: unknown): string | undefined {
+  if (typeof exports === 'string') return exports;
+  if (typeof exports !== 'object' || exports === null) return undefined;
+  const record = exports as Record<string, unknown>;
+  const root = '.' in record ? record['.'] : record;
+  if (typeof root === 'string') return root;
+  if (typeof root !== 'object' || root === null) return undefined;
+  const conditions = root as Record<string, unknown>;
+  for (const c of ['import', 'node', 'default']) {
+    const v = conditions[c];
+    if (typeof v === 'string') return v;
+  }
+  return undefined;
+}

@@ -1,0 +1,1 @@
+export { describePluginContract, testContext, type ContractOptions } from './contract.js';
