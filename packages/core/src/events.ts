@@ -63,9 +63,11 @@ export interface FlowEvent extends CaptureEventBase {
   bytes?: number;
 }
 
-/** A UDP DNS response (source port 53). */
+/**
+ * A DNS response: every UDP datagram from source port 53, and every complete length-prefixed
+ * message a TCP server on port 53 sends (proto "tcp"; the message is without its length prefix).
+ */
 export interface DnsEvent extends CaptureEventBase {
-  proto: 'udp';
   /** The DNS message bytes (at least 512 bytes, or the whole datagram where the backend has it). */
   message: Uint8Array;
 }

@@ -13,12 +13,13 @@ export type {
   AnyPluginFactory,
   PluginInstance,
   EnricherInstance,
+  SinkInstance,
   PluginContext,
   PluginKind,
   HostFeature,
   JsonSchema,
 } from './plugin/api.js';
-export { factoryProblem, isEnricher } from './plugin/api.js';
+export { factoryProblem, isEnricher, wantedFields } from './plugin/api.js';
 export { PluginHealth, type Health, type HealthState } from './plugin/health.js';
 export { PluginLoader, PluginLoadError, isPathReference, builtinPackage } from './plugin/loader.js';
 export { BUILTIN_PLUGINS, SECTION_KIND, type PluginSection } from './plugin/builtin.js';

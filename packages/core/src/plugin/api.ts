@@ -43,6 +43,11 @@ export interface EnricherInstance extends PluginInstance {
   fields(): readonly FieldDefinition[];
 }
 
+/** A sink may name fields it records; the policy stage resolves them on every verdict it publishes. */
+export interface SinkInstance extends PluginInstance {
+  wantsFields?(): readonly string[];
+}
+
 /**
  * What a plugin package exports (as `default` or `plugin`). Never a ready instance: create() builds
  * one, with no side effects, or returns null when the plugin does not apply on this host.
@@ -81,4 +86,9 @@ export function factoryProblem(value: unknown): string | null {
 
 export function isEnricher(instance: PluginInstance): instance is EnricherInstance {
   return typeof (instance as Partial<EnricherInstance>).fields === 'function';
+}
+
+export function wantedFields(instance: PluginInstance): readonly string[] {
+  const f = (instance as SinkInstance).wantsFields;
+  return typeof f === 'function' ? f.call(instance) : [];
 }

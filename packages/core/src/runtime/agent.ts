@@ -9,7 +9,7 @@ import { MetricsRegistry } from '../metrics.js';
 import { CORE_FIELDS } from '../obs/core-fields.js';
 import { EnrichmentStage } from '../obs/enrichment-stage.js';
 import type { FieldDefinition } from '../obs/observation.js';
-import { isEnricher } from '../plugin/api.js';
+import { isEnricher, wantedFields } from '../plugin/api.js';
 import { TOKENS } from '../tokens.js';
 import { AdminServer } from './admin-server.js';
 import { Runtime, type PluginStatus, type Stage } from './runtime.js';
@@ -65,6 +65,15 @@ export class Agent {
       if (isEnricher(instance)) fields.push(...instance.fields());
     }
     return fields;
+  }
+
+  /** Fields the running sinks record (resolved on every verdict). */
+  wantedFields(): string[] {
+    const wanted = new Set<string>();
+    for (const { plugin, instance } of this.runtime?.instances() ?? []) {
+      if (plugin.kind === 'sink') for (const f of wantedFields(instance)) wanted.add(f);
+    }
+    return [...wanted];
   }
 
   status(): PluginStatus[] {
