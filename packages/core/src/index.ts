@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export { Bus, type SubscriberErrorHandler } from './bus/bus.js';
 export type { GliaTopics, Topic, Payload, Handler } from './bus/topics.js';
 export { BoundedQueue, type BoundedQueueOptions } from './bus/bounded-queue.js';
@@ -26,6 +27,7 @@ export { BUILTIN_PLUGINS, SECTION_KIND, type PluginSection } from './plugin/buil
 export {
   loadConfigFile,
   loadConfigText,
+  addPluginEntry,
   buildSchema,
   createAjv,
   type LoadedConfig,

@@ -70,7 +70,7 @@ export async function loadConfigText(
   const env = options.env ?? process.env;
   const loader = options.loader ?? new PluginLoader();
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const where = file ?? 'config';
   const locator = new SourceLocator(doc, lines);
   const problems: string[] = [];
@@ -136,6 +136,16 @@ export async function loadConfigText(
 }
 
 function configError(where: string, problems: string[]): InputError {
+  // In file order: "file:line:col: …" sorts by line then column; unlocated ones go last.
+  const position = (p: string): [number, number] => {
+    const m = /^[^\n]*?:(\d+):(\d+): /.exec(p);
+    return m ? [Number(m[1]), Number(m[2])] : [Infinity, 0];
+  };
+  problems.sort((a, b) => {
+    const [la, ca] = position(a);
+    const [lb, cb] = position(b);
+    return la - lb || ca - cb;
+  });
   const noun = problems.length === 1 ? 'problem' : 'problems';
   return new InputError(`${where}: ${problems.length} ${noun}:\n  ${problems.join('\n  ')}`, problems);
 }
@@ -213,12 +223,8 @@ export function buildSchema(factories: ReadonlyMap<string, AnyPluginFactory>): J
         },
       });
     }
-    return {
-      type: 'object',
-      required: ['plugin'],
-      properties: entryKeyProperties,
-      allOf: branches,
-    };
+    const entry: JsonSchema = { type: 'object', required: ['plugin'], properties: entryKeyProperties };
+    return branches.length > 0 ? { ...entry, allOf: branches } : entry;
   };
   return baseSchema({
     capture: entrySchema('capture'),
@@ -287,4 +293,40 @@ function checkNames(data: Record<string, unknown>, report: Report): void {
       } else seen.set(name, i);
     });
   }
+}
+
+/**
+ * Adds one plugin entry to a loaded config (e.g. the pcap capture `glia replay` builds from its
+ * arguments), validated against the plugin's schema with defaults applied.
+ */
+export async function addPluginEntry(
+  loaded: LoadedConfig,
+  section: PluginSection,
+  entry: PluginEntry,
+  loader: PluginLoader = new PluginLoader(),
+): Promise<LoadedPlugin> {
+  const kind = SECTION_KIND[section];
+  const factory = await loader.load(kind, entry.plugin, loaded.baseDir);
+  const own: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entry)) if (!ENTRY_KEYS.includes(k)) own[k] = v;
+  const validate = createAjv().compile(factory.configSchema);
+  if (!validate(own)) {
+    const problems = (validate.errors ?? []).map(
+      (e) => `${section}: ${factory.type}${e.instancePath.replace(/\//g, '.')}: ${e.message ?? 'is not valid'}`,
+    );
+    throw new InputError(problems.join('\n'), problems);
+  }
+  const list = loaded.config[section];
+  const plugin: LoadedPlugin = {
+    section,
+    index: list.length,
+    kind,
+    name: entry.name ?? factory.type,
+    required: entry.required === true,
+    factory,
+    config: own,
+  };
+  list.push(entry);
+  loaded.plugins.push(plugin);
+  return plugin;
 }

@@ -36,7 +36,8 @@ export class PluginLoader {
     }
     const factory = await pending;
     if (factory.kind !== kind) {
-      throw new PluginLoadError(`"${ref}" is a ${factory.kind} plugin, not a ${kind} plugin`);
+      const article = (k: string): string => (k === 'enricher' ? 'an' : 'a');
+      throw new PluginLoadError(`"${ref}" is ${article(factory.kind)} ${factory.kind} plugin, not ${article(kind)} ${kind} plugin`);
     }
     if (builtin !== undefined && factory.type !== ref.replace(/-/g, '_')) {
       throw new PluginLoadError(`built-in "${ref}" loaded a plugin of type "${factory.type}"`);

@@ -21,6 +21,7 @@ export const CONTAINER = Symbol.for('glia.Container');
 export class Agent {
   private runtime: Runtime | null = null;
   private admin: AdminServer | null = null;
+  private adminBound: { host: string; port: number } | null = null;
   private readonly extraStages: Stage[] = [];
 
   constructor(
@@ -53,9 +54,14 @@ export class Agent {
     const listen = this.loaded.config.admin.listen;
     if (listen !== undefined) {
       this.admin = new AdminServer(this.metrics, () => this.status());
-      const bound = await this.admin.listen(listen);
-      this.logger.info(bound, 'admin endpoint (/metrics, /status) listening');
+      this.adminBound = await this.admin.listen(listen);
+      this.logger.info(this.adminBound, 'admin endpoint (/metrics, /status) listening');
     }
+  }
+
+  /** Where the admin endpoint listens, once started (port 0 in the config picks a free one). */
+  adminAddress(): { host: string; port: number } | null {
+    return this.adminBound;
   }
 
   /** Every field the core and the running enrichers provide. */

@@ -1,0 +1,109 @@
+import { ExitCode, InputError, addPluginEntry, type Agent, type Observation, type Topic } from '@glia/core';
+import { buildAgent, loadConfig } from '../agent-setup.js';
+import { reportError } from '../exit.js';
+import { LineWriter, toJson } from '../json-lines.js';
+
+export type PrintKind = 'events' | 'observations' | 'verdicts' | 'graph';
+const PRINTABLE: readonly PrintKind[] = ['events', 'observations', 'verdicts'];
+const CAPTURE_TOPICS: readonly Topic[] = ['conn', 'banner', 'segment', 'flow', 'dns'];
+
+export interface ReplayOptions {
+  config?: string;
+  print: string;
+  format: string;
+  speed?: string;
+}
+
+/**
+ * `glia replay FILE...`: runs the configured pipeline (or the embedded default's) over captures in
+ * packet time instead of the configured captures, and prints what it produced.
+ */
+export async function replayCommand(files: string[], options: ReplayOptions): Promise<number> {
+  let agent: Agent;
+  const print = options.print as PrintKind;
+  try {
+    if (!PRINTABLE.includes(print)) {
+      throw new InputError(`--print ${options.print}: must be one of ${PRINTABLE.join(', ')}`);
+    }
+    if (options.format !== 'jsonl' && options.format !== 'json') {
+      throw new InputError(`--format ${options.format}: must be jsonl or json`);
+    }
+    const loaded = await loadConfig(options.config);
+    // The files given replace every configured capture; live observation is off in a replay.
+    loaded.plugins = loaded.plugins.filter((p) => p.section !== 'capture');
+    loaded.config.capture = [];
+    delete loaded.config.observe;
+    const speed = options.speed === undefined ? 0 : Number(options.speed);
+    if (!(speed >= 0)) throw new InputError(`--speed ${options.speed}: must be a number ≥ 0`);
+    await addPluginEntry(loaded, 'capture', { plugin: 'pcap', file: files, speed });
+    agent = buildAgent(loaded);
+  } catch (error) {
+    return reportError(error);
+  }
+
+  const out = new LineWriter(process.stdout);
+  const records: string[] = [];
+  const emit = options.format === 'json' ? (line: string) => records.push(line) : (line: string) => out.write(line);
+  subscribePrinter(agent, print, emit);
+  try {
+    await agent.start();
+  } catch (error) {
+    return reportError(error);
+  }
+  const interrupted = new Promise<void>((done) => process.once('SIGINT', () => done()));
+  await Promise.race([agent.capturesFinished(), interrupted]);
+  await agent.stop();
+  if (options.format === 'json') out.write(`[${records.join(',\n')}]`);
+  await out.close();
+  const capture = agent.status().find((s) => s.kind === 'capture');
+  if (capture?.health.state === 'failed') {
+    process.stderr.write(`glia replay: ${capture.health.reason ?? 'capture failed'}\n`);
+    return ExitCode.badInput;
+  }
+  return ExitCode.ok;
+}
+
+function subscribePrinter(agent: Agent, print: PrintKind, emit: (line: string) => void): void {
+  if (print === 'events') {
+    for (const topic of CAPTURE_TOPICS) {
+      agent.bus.subscribe(topic, (event) => emit(toJson({ topic, ...event })));
+    }
+  } else if (print === 'observations') {
+    // Subscribed before start, so field definitions are read when the first observation arrives.
+    let fields: ReturnType<Agent['fields']> | null = null;
+    agent.bus.subscribe('observation', (o) => {
+      fields ??= agent.fields();
+      emit(toJson(observationRecord(o, fields)));
+    });
+  } else if (print === 'verdicts') {
+    agent.bus.subscribe('verdict', (v) => {
+      const { observation, ...rest } = v;
+      emit(toJson({ ...rest, edge: edgeOf(observation), fields: observation.fields }));
+    });
+  }
+}
+
+function edgeOf(o: Observation): Record<string, unknown> {
+  return {
+    ts: o.ts,
+    phase: o.phase,
+    client: o.client,
+    server: o.server,
+    client_port: o.clientPort,
+    server_port: o.serverPort,
+    proto: o.proto,
+    vni: o.vni,
+    iface: o.iface,
+    dir: o.dir,
+  };
+}
+
+function observationRecord(o: Observation, fields: ReturnType<Agent['fields']>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = o.fields.has(f.name) ? o.fields.get(f.name) : f.resolve(o);
+    o.fields.set(f.name, v);
+    if (v !== undefined) values[f.name] = v;
+  }
+  return { ...edgeOf(o), fields: values };
+}

@@ -1,0 +1,2 @@
+export { main, buildProgram } from './program.js';
+export { DEFAULT_CONFIG, DEMO_CAPTURE } from './default-config.js';

@@ -1,0 +1,85 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode } from '@glia/core';
+import { configCheckCommand } from './commands/config-check.js';
+import { pluginsCommand } from './commands/plugins.js';
+import { replayCommand } from './commands/replay.js';
+import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
+
+const EXIT_CODES = `
+Exit codes:
+  0  success
+  1  runtime failure (a plugin or the agent could not run)
+  2  bad input (config, rules, capture files, arguments)`;
+
+/** Builds the command tree; each action stores its exit code in `result`. */
+export function buildProgram(result: { code: number }): Command {
+  const set = (code: number): void => {
+    result.code = code;
+  };
+  const program = new Command('glia')
+    .description('Network observability and identity-aware microsegmentation agent')
+    .version('0.1.0')
+    .addHelpText('after', EXIT_CODES)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run the agent until SIGINT/SIGTERM (or until every replayed capture has ended)')
+    .option('-c, --config <file>', 'config file (YAML or JSON); without it, the embedded default demo')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (o: { config?: string }) => set(await runCommand(o)));
+
+  const config = program.command('config').description('work with config files');
+  config
+    .command('check <file>')
+    .description('validate a config file: every problem with its path and line')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (file: string) => set(await configCheckCommand(file)));
+
+  program
+    .command('plugins')
+    .description('list available plugins, their kind and what they do')
+    .option('-c, --config <file>', 'also list the plugins this config names')
+    .action(async (o: { config?: string }) => set(await pluginsCommand(o)));
+
+  program
+    .command('replay <files...>')
+    .description('replay captures (pcap, pcapng, gzip; files or directories) through the pipeline in packet time')
+    .option('-c, --config <file>', 'config whose enrichers, rules and sinks to use (its captures are replaced)')
+    .addOption(
+      new Option('--print <what>', 'what to print').choices(['events', 'observations', 'verdicts']).default('events'),
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json']).default('jsonl'))
+    .option('--speed <factor>', '0 = as fast as possible, 1 = recorded pace, 2 = twice as fast', '0')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (files: string[], o: { config?: string; print: string; format: string; speed?: string }) =>
+      set(await replayCommand(files, o)),
+    );
+
+  program
+    .command('status')
+    .description("show plugin health of a running agent (from its admin endpoint, config 'admin.listen')")
+    .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
+    .action(async (o: { url: string }) => set(await statusCommand(o)));
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting so it can be tested in process. */
+export async function main(argv: string[]): Promise<number> {
+  const result = { code: ExitCode.ok as number };
+  const program = buildProgram(result);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+      if (error.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.badInput;
+    }
+    throw error;
+  }
+  return result.code;
+}

@@ -1,0 +1,139 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { PacketClock } from '../clock.js';
+import { loadConfigText } from '../config/load.js';
+import type { ConnEvent } from '../events.js';
+import type { Observation } from '../obs/observation.js';
+import { createAgent } from './agent.js';
+
+/**
+ * Plugin modules on disk, loaded by path. Each records its lifecycle calls in a global journal so
+ * the test can check order; `fail` makes start() throw.
+ */
+function plugins(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'glia-runtime-'));
+  const module = (kind: string) => `
+    const journal = (globalThis.__gliaJournal ??= []);
+    export default {
+      type: 'probe_${kind}', kind: '${kind}', description: 'records its lifecycle',
+      configSchema: { type: 'object', additionalProperties: false,
+        properties: { fail: { type: 'boolean', default: false }, tag: { type: 'string', default: 'x' } } },
+      create(ctx, config) {
+        let state = 'stopped';
+        return {
+          start() {
+            journal.push('start ' + ctx.name);
+            if (config.fail) throw new Error('cannot open /dev/nothing');
+            state = 'ok';
+          },
+          stop() { if (state !== 'stopped') journal.push('stop ' + ctx.name); state = 'stopped'; },
+          health() { return { state }; },
+          ${kind === 'enricher' ? "fields() { return [{ name: 'probe.tag', type: 'Bytes', description: 'tag', resolve: () => config.tag }]; }," : ''}
+        };
+      },
+    };`;
+  for (const kind of ['capture', 'enricher', 'sink']) writeFileSync(join(dir, `${kind}.mjs`), module(kind));
+  return dir;
+}
+
+function journal(): string[] {
+  const g = globalThis as { __gliaJournal?: string[] };
+  g.__gliaJournal = [];
+  return g.__gliaJournal;
+}
+
+function capturedLogger(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+const CONFIG = `
+capture:
+  - { plugin: ./capture.mjs, name: cap }
+enrichers:
+  - { plugin: ./enricher.mjs, name: broken, fail: true }
+  - { plugin: ./enricher.mjs, name: tagger, tag: blue }
+sinks:
+  - { plugin: ./sink.mjs, name: out1 }
+  - { plugin: ./sink.mjs, name: out2 }
+`;
+
+describe('Agent', () => {
+  it('keeps running when one plugin throws in start, reports it failed and logs it once', async () => {
+    const calls = journal();
+    const { logger, lines } = capturedLogger();
+    const loaded = await loadConfigText(CONFIG, { baseDir: plugins(), env: {} });
+    const agent = createAgent(loaded, { logger, clock: new PacketClock() });
+    await agent.start();
+
+    const status = Object.fromEntries(agent.status().map((s) => [s.name, s.health]));
+    expect(status.broken.state).toBe('failed');
+    expect(status.broken.reason).toMatch(/plugin broken: start failed: cannot open \/dev\/nothing/);
+    for (const name of ['cap', 'tagger', 'out1', 'out2']) expect(status[name].state).toBe('ok');
+
+    // The working enricher's field is offered; the failed one's is not.
+    expect(agent.fields().map((f) => f.name)).toContain('probe.tag');
+
+    // The pipeline still runs: a SYN becomes an observation.
+    const seen: Observation[] = [];
+    agent.bus.subscribe('observation', (o) => seen.push(o));
+    const syn: ConnEvent = {
+      ts: 1n, iface: 'eth0', dir: 'ingress', src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 443,
+      proto: 'tcp', phase: 'syn', ttl: 64, window: 64240, options: new Uint8Array(),
+    };
+    agent.bus.publish('conn', syn);
+    agent.bus.publish('conn', { ...syn, phase: 'synack', src: syn.dst, dst: syn.src, sport: 443, dport: 40000 });
+    expect(seen.map((o) => `${o.phase} ${o.client}:${o.clientPort} > ${o.server}:${o.serverPort}`)).toEqual([
+      'syn 10.0.0.1:40000 > 10.0.0.2:443',
+      'synack 10.0.0.1:40000 > 10.0.0.2:443',
+    ]);
+
+    await new Promise((r) => setTimeout(r, 1200)); // one health watch round
+    const failures = lines.filter((l) => l.plugin === 'broken' && l.level === 50);
+    expect(failures).toHaveLength(1);
+    expect(agent.metrics.render()).toMatch(/glia_plugin_health\{kind="enricher",plugin="broken",state="failed"\} 1/);
+
+    await agent.stop();
+    // Downstream first on the way up, exact reverse on the way down.
+    expect(calls).toEqual([
+      'start out1', 'start out2', 'start broken', 'start tagger', 'start cap',
+      'stop cap', 'stop tagger', 'stop out2', 'stop out1',
+    ]);
+  });
+
+  it('rolls back everything started when a required plugin fails', async () => {
+    const calls = journal();
+    const { logger } = capturedLogger();
+    const config = CONFIG.replace('name: broken, fail: true', 'name: broken, fail: true, required: true');
+    const loaded = await loadConfigText(config, { baseDir: plugins(), env: {} });
+    const agent = createAgent(loaded, { logger });
+    await expect(agent.start()).rejects.toThrow(/required plugin broken failed/);
+    expect(calls).toEqual(['start out1', 'start out2', 'start broken', 'stop out2', 'stop out1']);
+    await agent.stop(); // idempotent after a rollback
+  });
+
+  it('serves metrics and status on the admin address', async () => {
+    journal();
+    const { logger } = capturedLogger();
+    const loaded = await loadConfigText(`${CONFIG}\nadmin: { listen: "127.0.0.1:0" }\n`, { baseDir: plugins(), env: {} });
+    const agent = createAgent(loaded, { logger });
+    await agent.start();
+    const listening = agent.adminAddress();
+    expect(listening).not.toBeNull();
+    const base = `http://127.0.0.1:${listening?.port}`;
+    const status = (await (await fetch(`${base}/status`)).json()) as { plugins: Array<{ name: string }> };
+    expect(status.plugins.map((p) => p.name).sort()).toEqual(['broken', 'cap', 'out1', 'out2', 'tagger']);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/# TYPE glia_plugin_health gauge/);
+    await agent.stop();
+  });
+});

@@ -1,0 +1,52 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '@glia/core/testing';
+
+/** The built `glia` command; end-to-end tests run the real binary, so the build must exist. */
+export function gliaBin(): string {
+  const bin = join(repoRoot(), 'packages/cli/bin/glia.js');
+  if (!existsSync(join(repoRoot(), 'packages/cli/dist/index.js'))) {
+    throw new Error('packages/cli/dist is missing: run `npm run build` before the end-to-end tests');
+  }
+  return bin;
+}
+
+export interface GliaResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs glia to completion. */
+export function runGlia(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): GliaResult {
+  const r = spawnSync(process.execPath, [gliaBin(), ...args], {
+    cwd: options.cwd ?? repoRoot(),
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: 1 << 28,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts glia in the background; the caller waits on its output and signals it. */
+export function startGlia(args: string[], options: { cwd?: string } = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [gliaBin(), ...args], { cwd: options.cwd ?? repoRoot(), env: process.env });
+}
+
+/** Collects a child's output and waits until a line matches. */
+export function waitForLine(stream: NodeJS.ReadableStream, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; got:\n${buffer}`)), timeoutMs);
+    stream.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n').find((l) => pattern.test(l));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+  });
+}
