@@ -1,0 +1,32 @@
+import type { FieldType, FieldValue } from '@glia/core';
+
+/** How compiled expressions read fields: undefined means absent. */
+export type FieldGetter = (name: string) => FieldValue | undefined;
+
+/**
+ * A compiled value or predicate. `lifted` values come from `[*]`: `get` returns an array (one
+ * entry per element) or undefined when the field is absent, and only any(...)/all(...) turn them
+ * back into a single Bool. A non-lifted Bool `get` always returns true or false.
+ */
+export interface TypedValue {
+  type: FieldType;
+  lifted: boolean;
+  get: (get: FieldGetter) => unknown;
+  /** Set when the value is a plain field read, so comparisons can read it directly. */
+  field?: string;
+}
+
+/** Applies f to a value, or to each element of a lifted one; absent stays absent. */
+export function mapValue(value: TypedValue, f: (x: unknown) => unknown): (get: FieldGetter) => unknown {
+  const read = value.get;
+  if (value.lifted) {
+    return (g) => {
+      const list = read(g) as unknown[] | undefined;
+      return list === undefined ? undefined : list.map((x) => (x === undefined ? undefined : f(x)));
+    };
+  }
+  return (g) => {
+    const x = read(g);
+    return x === undefined ? undefined : f(x);
+  };
+}
