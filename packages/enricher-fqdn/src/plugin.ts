@@ -1,0 +1,14 @@
+import type { PluginFactory } from '@glia/core';
+import { fqdnConfigSchema, resolveFqdnConfig, type FqdnConfig } from './config.js';
+import { FqdnEnricher } from './fqdn-enricher.js';
+
+/** The `fqdn` enricher factory: DNS names of destination IPs, from the DNS responses seen. */
+export const fqdnPlugin: PluginFactory<Partial<FqdnConfig>, FqdnEnricher> = {
+  type: 'fqdn',
+  kind: 'enricher',
+  description: 'DNS names of destination IPs (dns.fqdn, dns.fqdns), learned from DNS responses in packet time',
+  configSchema: fqdnConfigSchema,
+  create(ctx, config) {
+    return new FqdnEnricher(ctx, resolveFqdnConfig(config));
+  },
+};
