@@ -16,7 +16,12 @@ for (const dir of readdirSync(packagesDir)) {
 }
 
 export default defineConfig({
-  resolve: { alias: Object.entries(alias).map(([find, replacement]) => ({ find: new RegExp(`^${find}$`), replacement })) },
+  resolve: {
+    alias: Object.entries(alias).map(([find, replacement]) => ({
+      find: new RegExp(`^${find}$`),
+      replacement,
+    })),
+  },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
     testTimeout: 60_000,

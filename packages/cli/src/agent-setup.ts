@@ -19,7 +19,11 @@ export async function loadConfig(file: string | undefined): Promise<LoadedConfig
 /** Replays follow packet time; anything with a live capture follows the wall clock. */
 export function isReplayOnly(loaded: LoadedConfig): boolean {
   const captures = loaded.plugins.filter((p) => p.section === 'capture');
-  return captures.length > 0 && captures.every((p) => p.factory.type === 'pcap') && loaded.config.observe === undefined;
+  return (
+    captures.length > 0 &&
+    captures.every((p) => p.factory.type === 'pcap') &&
+    loaded.config.observe === undefined
+  );
 }
 
 export function buildAgent(loaded: LoadedConfig, logger?: Logger): Agent {

@@ -46,10 +46,17 @@ export function buildProgram(result: { code: number }): Command {
 
   program
     .command('replay <files...>')
-    .description('replay captures (pcap, pcapng, gzip; files or directories) through the pipeline in packet time')
-    .option('-c, --config <file>', 'config whose enrichers, rules and sinks to use (its captures are replaced)')
+    .description(
+      'replay captures (pcap, pcapng, gzip; files or directories) through the pipeline in packet time',
+    )
+    .option(
+      '-c, --config <file>',
+      'config whose enrichers, rules and sinks to use (its captures are replaced)',
+    )
     .addOption(
-      new Option('--print <what>', 'what to print').choices(['events', 'observations', 'verdicts']).default('events'),
+      new Option('--print <what>', 'what to print')
+        .choices(['events', 'observations', 'verdicts'])
+        .default('events'),
     )
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json']).default('jsonl'))
     .option('--speed <factor>', '0 = as fast as possible, 1 = recorded pace, 2 = twice as fast', '0')

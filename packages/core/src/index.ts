@@ -47,7 +47,15 @@ export { formatPath } from './config/locate.js';
 export { WallClock, PacketClock, type Clock } from './clock.js';
 export { createLogger, silentLogger, type Logger, type LogLevel, type LoggerOptions } from './log.js';
 export { MetricsRegistry, Counter, Gauge, type Labels } from './metrics.js';
-export { parseIPv4, parseIPv6, formatIPv4, formatIPv6, normalizeIp, ipFamily, type IpFamily } from './net/ip.js';
+export {
+  parseIPv4,
+  parseIPv6,
+  formatIPv4,
+  formatIPv6,
+  normalizeIp,
+  ipFamily,
+  type IpFamily,
+} from './net/ip.js';
 export { CidrSet, parseCidr, type Cidr } from './net/cidr-set.js';
 export { hasFeature, missingFeatures, kernelVersion } from './host.js';
 export { InputError, PluginError, ExitCode, errorMessage } from './errors.js';

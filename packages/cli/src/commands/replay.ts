@@ -43,7 +43,8 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
 
   const out = new LineWriter(process.stdout);
   const records: string[] = [];
-  const emit = options.format === 'json' ? (line: string) => records.push(line) : (line: string) => out.write(line);
+  const emit =
+    options.format === 'json' ? (line: string) => records.push(line) : (line: string) => out.write(line);
   subscribePrinter(agent, print, emit);
   try {
     await agent.start();

@@ -29,9 +29,13 @@ export async function runCommand(options: { config?: string }): Promise<number> 
   }
   agent.logger.info({ plugins: agent.status().length }, 'glia running');
   await Promise.race([stopSignal, agent.capturesFinished()]);
-  agent.logger.info({ signal: signalled ?? undefined }, signalled ? 'stopping on signal' : 'all captures ended; stopping');
+  agent.logger.info(
+    { signal: signalled ?? undefined },
+    signalled ? 'stopping on signal' : 'all captures ended; stopping',
+  );
   await agent.stop();
   const failed = agent.status().filter((s) => s.health.state === 'failed');
-  if (failed.length > 0) agent.logger.warn({ failed: failed.map((f) => f.name) }, 'stopped with failed plugins');
+  if (failed.length > 0)
+    agent.logger.warn({ failed: failed.map((f) => f.name) }, 'stopped with failed plugins');
   return ExitCode.ok;
 }

@@ -23,7 +23,9 @@ export function substituteEnv(text: string, env: Environment): Substitution {
     if (match === '$${') return '${';
     references++;
     if (name === undefined) {
-      problems.push(`bad variable reference ${JSON.stringify(match)} (expected \${NAME} or \${NAME:-default})`);
+      problems.push(
+        `bad variable reference ${JSON.stringify(match)} (expected \${NAME} or \${NAME:-default})`,
+      );
       return match;
     }
     if (match === text) wholeMatch = true;

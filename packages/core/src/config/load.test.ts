@@ -47,7 +47,11 @@ describe('loadConfigText', () => {
       env: {},
     });
     expect(loaded.plugins).toHaveLength(1);
-    expect(loaded.plugins[0]).toMatchObject({ name: 'tick', kind: 'sink', config: { url: 'http://x', interval: 30 } });
+    expect(loaded.plugins[0]).toMatchObject({
+      name: 'tick',
+      kind: 'sink',
+      config: { url: 'http://x', interval: 30 },
+    });
   });
 
   it('substitutes the environment, re-typing a whole reference', async () => {
@@ -91,18 +95,34 @@ describe('loadConfigText', () => {
     ['missing required key', 'sinks:\n  - plugin: ./tick-sink.mjs\n', /sinks\[0\]\.url: is required/],
     ['entry without plugin', 'sinks:\n  - url: x\n', /sinks\[0\]\.plugin: is required/],
     ['bad enum', 'log: { level: loud }\n', /log\.level: must be one of: "trace"/],
-    ['unset variable', 'agent: { id: "${NOT_SET_ANYWHERE}" }\n', /agent\.id: environment variable NOT_SET_ANYWHERE is not set/],
+    [
+      'unset variable',
+      'agent: { id: "${NOT_SET_ANYWHERE}" }\n',
+      /agent\.id: environment variable NOT_SET_ANYWHERE is not set/,
+    ],
     ['YAML syntax', 'sinks: [\n', /^glia\.yaml:\d+:\d+: /],
     ['not a mapping', '- a\n- b\n', /the config must be a mapping/],
     ['duplicate key', 'enforce: true\nenforce: false\n', /glia\.yaml:2:1: .*[Uu]nique/],
-    ['wrong kind', 'capture:\n  - plugin: ./tick-sink.mjs\n    url: x\n', /capture\[0\]\.plugin: .*is a sink plugin, not a capture plugin/],
+    [
+      'wrong kind',
+      'capture:\n  - plugin: ./tick-sink.mjs\n    url: x\n',
+      /capture\[0\]\.plugin: .*is a sink plugin, not a capture plugin/,
+    ],
     [
       'duplicate instance names',
       'sinks:\n  - { plugin: ./tick-sink.mjs, url: a, name: s }\n  - { plugin: ./tick-sink.mjs, url: b, name: s }\n',
       /sinks\[1\]: instance name "s" is already used by sinks\[0\]/,
     ],
-    ['bad rule action', 'rules:\n  - { id: r1, expression: "ip.src eq 1.2.3.4", action: nuke }\n', /rules\[0\]\.action: must be one of/],
-    ['unknown built-in', 'sinks:\n  - plugin: no_such_sink\n', /sinks\[0\]\.plugin: cannot load package "no_such_sink"/],
+    [
+      'bad rule action',
+      'rules:\n  - { id: r1, expression: "ip.src eq 1.2.3.4", action: nuke }\n',
+      /rules\[0\]\.action: must be one of/,
+    ],
+    [
+      'unknown built-in',
+      'sinks:\n  - plugin: no_such_sink\n',
+      /sinks\[0\]\.plugin: cannot load package "no_such_sink"/,
+    ],
   ])('%s', async (_name, text, expected) => {
     const problems = await problemsOf(text);
     expect(problems.join('\n')).toMatch(expected);

@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parse as parseYaml, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parse as parseYaml,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 import { InputError, errorMessage } from '../errors.js';
 import { CidrSet, parseCidr } from '../net/cidr-set.js';
 import { ipFamily } from '../net/ip.js';
@@ -266,10 +275,16 @@ function reportAjvError(error: ErrorObject, report: Report): void {
       report(path, 'is not a known key here', String(params.additionalProperty));
       return;
     case 'enum':
-      report(path, `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+      report(
+        path,
+        `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      );
       return;
     case 'format':
-      report(path, `must be ${params.format === 'cidr' ? 'an IP address or CIDR' : `a valid ${String(params.format)}`}`);
+      report(
+        path,
+        `must be ${params.format === 'cidr' ? 'an IP address or CIDR' : `a valid ${String(params.format)}`}`,
+      );
       return;
     default:
       report(path, error.message ?? 'is not valid');
@@ -289,7 +304,10 @@ function checkNames(data: Record<string, unknown>, report: Report): void {
       if (name === null) return;
       const first = seen.get(name);
       if (first !== undefined) {
-        report([section, i], `instance name "${name}" is already used by ${section}[${first}]; give one a distinct "name"`);
+        report(
+          [section, i],
+          `instance name "${name}" is already used by ${section}[${first}]; give one a distinct "name"`,
+        );
       } else seen.set(name, i);
     });
   }
@@ -312,7 +330,8 @@ export async function addPluginEntry(
   const validate = createAjv().compile(factory.configSchema);
   if (!validate(own)) {
     const problems = (validate.errors ?? []).map(
-      (e) => `${section}: ${factory.type}${e.instancePath.replace(/\//g, '.')}: ${e.message ?? 'is not valid'}`,
+      (e) =>
+        `${section}: ${factory.type}${e.instancePath.replace(/\//g, '.')}: ${e.message ?? 'is not valid'}`,
     );
     throw new InputError(problems.join('\n'), problems);
   }

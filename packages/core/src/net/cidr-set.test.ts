@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { CidrSet, parseCidr } from './cidr-set.js';
 
 describe('CidrSet', () => {
-  const set = CidrSet.parse(['10.0.0.0/8', '192.168.1.1', '172.16.0.0/12', '2001:db8::/32', 'fc00::/7', '::1']);
+  const set = CidrSet.parse([
+    '10.0.0.0/8',
+    '192.168.1.1',
+    '172.16.0.0/12',
+    '2001:db8::/32',
+    'fc00::/7',
+    '::1',
+  ]);
   const cases: Array<[string, string, boolean]> = [
     ['inside /8', '10.1.2.3', true],
     ['first of /8', '10.0.0.0', true],

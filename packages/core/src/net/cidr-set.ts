@@ -78,7 +78,8 @@ export class CidrSet {
     const v6: Array<[Uint32Array, Uint32Array]> = [];
     for (const c of cidrs) {
       if (c.family === 4) {
-        const start = ((c.address[0] << 24) | (c.address[1] << 16) | (c.address[2] << 8) | c.address[3]) >>> 0;
+        const start =
+          ((c.address[0] << 24) | (c.address[1] << 16) | (c.address[2] << 8) | c.address[3]) >>> 0;
         const hostBits = 32 - c.prefix;
         const end = hostBits === 32 ? 0xffffffff : (start + 2 ** hostBits - 1) >>> 0;
         v4.push([start, end]);
@@ -130,7 +131,8 @@ export class CidrSet {
 function wordsOf(bytes: Uint8Array): Uint32Array {
   const w = new Uint32Array(4);
   for (let i = 0; i < 4; i++) {
-    w[i] = ((bytes[i * 4] << 24) | (bytes[i * 4 + 1] << 16) | (bytes[i * 4 + 2] << 8) | bytes[i * 4 + 3]) >>> 0;
+    w[i] =
+      ((bytes[i * 4] << 24) | (bytes[i * 4 + 1] << 16) | (bytes[i * 4 + 2] << 8) | bytes[i * 4 + 3]) >>> 0;
   }
   return w;
 }

@@ -9,7 +9,12 @@ export const CORE_FIELDS: readonly FieldDefinition[] = [
   port('tcp', 'dstport', (o) => o.serverPort),
   port('udp', 'srcport', (o) => o.clientPort),
   port('udp', 'dstport', (o) => o.serverPort),
-  { name: 'net.vni', type: 'Int', description: 'VNI of the overlay the packet came in', resolve: (o) => o.vni },
+  {
+    name: 'net.vni',
+    type: 'Int',
+    description: 'VNI of the overlay the packet came in',
+    resolve: (o) => o.vni,
+  },
   {
     name: 'conn.phase',
     type: 'Bytes',

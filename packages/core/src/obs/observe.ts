@@ -36,7 +36,11 @@ export function senderIsClient(sport: number, dport: number, src: string, dst: s
 /** The observation of the edge a conn or flow event belongs to, normalized client → server. */
 export function observationOf(event: ConnEvent | FlowEvent, phase: Observation['phase']): Observation {
   const fromClient =
-    phase === 'syn' ? true : phase === 'synack' ? false : senderIsClient(event.sport, event.dport, event.src, event.dst);
+    phase === 'syn'
+      ? true
+      : phase === 'synack'
+        ? false
+        : senderIsClient(event.sport, event.dport, event.src, event.dst);
   const observation: Observation = {
     ts: event.ts,
     iface: event.iface,

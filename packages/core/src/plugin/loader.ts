@@ -37,7 +37,9 @@ export class PluginLoader {
     const factory = await pending;
     if (factory.kind !== kind) {
       const article = (k: string): string => (k === 'enricher' ? 'an' : 'a');
-      throw new PluginLoadError(`"${ref}" is ${article(factory.kind)} ${factory.kind} plugin, not ${article(kind)} ${kind} plugin`);
+      throw new PluginLoadError(
+        `"${ref}" is ${article(factory.kind)} ${factory.kind} plugin, not ${article(kind)} ${kind} plugin`,
+      );
     }
     if (builtin !== undefined && factory.type !== ref.replace(/-/g, '_')) {
       throw new PluginLoadError(`built-in "${ref}" loaded a plugin of type "${factory.type}"`);
@@ -45,7 +47,11 @@ export class PluginLoader {
     return factory;
   }
 
-  private async importFactory(specifier: string, path: string | null, baseDir: string): Promise<AnyPluginFactory> {
+  private async importFactory(
+    specifier: string,
+    path: string | null,
+    baseDir: string,
+  ): Promise<AnyPluginFactory> {
     let module: Record<string, unknown>;
     try {
       module = (await import(path !== null ? pathToFileURL(entryOfPath(path)).href : specifier)) as Record<

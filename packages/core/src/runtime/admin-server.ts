@@ -18,7 +18,9 @@ export class AdminServer {
       if (req.url === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.metrics.render());
       } else if (req.url === '/status') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ plugins: this.status() }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ plugins: this.status() }));
       } else {
         res.writeHead(404).end('not found: try /metrics or /status\n');
       }

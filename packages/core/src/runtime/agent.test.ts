@@ -88,11 +88,28 @@ describe('Agent', () => {
     const seen: Observation[] = [];
     agent.bus.subscribe('observation', (o) => seen.push(o));
     const syn: ConnEvent = {
-      ts: 1n, iface: 'eth0', dir: 'ingress', src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 443,
-      proto: 'tcp', phase: 'syn', ttl: 64, window: 64240, options: new Uint8Array(),
+      ts: 1n,
+      iface: 'eth0',
+      dir: 'ingress',
+      src: '10.0.0.1',
+      dst: '10.0.0.2',
+      sport: 40000,
+      dport: 443,
+      proto: 'tcp',
+      phase: 'syn',
+      ttl: 64,
+      window: 64240,
+      options: new Uint8Array(),
     };
     agent.bus.publish('conn', syn);
-    agent.bus.publish('conn', { ...syn, phase: 'synack', src: syn.dst, dst: syn.src, sport: 443, dport: 40000 });
+    agent.bus.publish('conn', {
+      ...syn,
+      phase: 'synack',
+      src: syn.dst,
+      dst: syn.src,
+      sport: 443,
+      dport: 40000,
+    });
     expect(seen.map((o) => `${o.phase} ${o.client}:${o.clientPort} > ${o.server}:${o.serverPort}`)).toEqual([
       'syn 10.0.0.1:40000 > 10.0.0.2:443',
       'synack 10.0.0.1:40000 > 10.0.0.2:443',
@@ -101,13 +118,22 @@ describe('Agent', () => {
     await new Promise((r) => setTimeout(r, 1200)); // one health watch round
     const failures = lines.filter((l) => l.plugin === 'broken' && l.level === 50);
     expect(failures).toHaveLength(1);
-    expect(agent.metrics.render()).toMatch(/glia_plugin_health\{kind="enricher",plugin="broken",state="failed"\} 1/);
+    expect(agent.metrics.render()).toMatch(
+      /glia_plugin_health\{kind="enricher",plugin="broken",state="failed"\} 1/,
+    );
 
     await agent.stop();
     // Downstream first on the way up, exact reverse on the way down.
     expect(calls).toEqual([
-      'start out1', 'start out2', 'start broken', 'start tagger', 'start cap',
-      'stop cap', 'stop tagger', 'stop out2', 'stop out1',
+      'start out1',
+      'start out2',
+      'start broken',
+      'start tagger',
+      'start cap',
+      'stop cap',
+      'stop tagger',
+      'stop out2',
+      'stop out1',
     ]);
   });
 
@@ -125,7 +151,10 @@ describe('Agent', () => {
   it('serves metrics and status on the admin address', async () => {
     journal();
     const { logger } = capturedLogger();
-    const loaded = await loadConfigText(`${CONFIG}\nadmin: { listen: "127.0.0.1:0" }\n`, { baseDir: plugins(), env: {} });
+    const loaded = await loadConfigText(`${CONFIG}\nadmin: { listen: "127.0.0.1:0" }\n`, {
+      baseDir: plugins(),
+      env: {},
+    });
     const agent = createAgent(loaded, { logger });
     await agent.start();
     const listening = agent.adminAddress();

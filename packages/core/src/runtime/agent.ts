@@ -43,13 +43,22 @@ export class Agent {
   async start(): Promise<void> {
     const enrichment = new EnrichmentStage(this.bus);
     this.runtime = new Runtime(
-      { bus: this.bus, clock: this.clock, logger: this.logger, metrics: this.metrics, container: this.container },
+      {
+        bus: this.bus,
+        clock: this.clock,
+        logger: this.logger,
+        metrics: this.metrics,
+        container: this.container,
+      },
       this.loaded,
       [...this.extraStages, enrichment],
     );
-    this.metrics.collect('observations_total', 'Observations made from conn and flow events', 'counter', () => [
-      { labels: {}, value: enrichment.observations },
-    ]);
+    this.metrics.collect(
+      'observations_total',
+      'Observations made from conn and flow events',
+      'counter',
+      () => [{ labels: {}, value: enrichment.observations }],
+    );
     await this.runtime.start();
     const listen = this.loaded.config.admin.listen;
     if (listen !== undefined) {
@@ -125,6 +134,9 @@ function onceLogger(logger: Logger): (topic: string, error: unknown) => void {
     const key = `${topic}:${errorMessage(error)}`;
     if (seen.has(key) || seen.size > 1000) return;
     seen.add(key);
-    logger.error({ topic, err: errorMessage(error) }, 'a bus subscriber threw; further identical errors are counted only');
+    logger.error(
+      { topic, err: errorMessage(error) },
+      'a bus subscriber threw; further identical errors are counted only',
+    );
   };
 }

@@ -66,7 +66,9 @@ export class Runtime {
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error('runtime already started');
     this.state = 'running';
-    const ordered = SECTION_ORDER.flatMap((section) => this.loaded.plugins.filter((p) => p.section === section));
+    const ordered = SECTION_ORDER.flatMap((section) =>
+      this.loaded.plugins.filter((p) => p.section === section),
+    );
     for (const plugin of ordered) this.slots.push(this.create(plugin));
     try {
       for (const slot of this.slots.filter((s) => s.plugin.section === 'sinks')) await this.startSlot(slot);
@@ -74,7 +76,7 @@ export class Runtime {
         try {
           await stage.start();
         } catch (error) {
-          throw new Error(`${stage.name}: start failed: ${errorMessage(error)}`);
+          throw new Error(`${stage.name}: start failed: ${errorMessage(error)}`, { cause: error });
         }
         this.startedStages.push(stage);
       }
@@ -92,7 +94,9 @@ export class Runtime {
   /** Instances by name, for stages that need the enrichers (their fields). */
   instances(): Array<{ plugin: LoadedPlugin; instance: PluginInstance }> {
     return this.slots.flatMap((s) =>
-      s.instance !== null && s.override?.state !== 'failed' ? [{ plugin: s.plugin, instance: s.instance }] : [],
+      s.instance !== null && s.override?.state !== 'failed'
+        ? [{ plugin: s.plugin, instance: s.instance }]
+        : [],
     );
   }
 
@@ -187,7 +191,8 @@ export class Runtime {
     });
     try {
       const result = await Promise.race([fn().then(() => 'ok' as const), timeout]);
-      if (result === 'timeout') this.deps.logger.warn({ plugin: name }, `stop took over ${this.stopTimeoutMs} ms; moving on`);
+      if (result === 'timeout')
+        this.deps.logger.warn({ plugin: name }, `stop took over ${this.stopTimeoutMs} ms; moving on`);
     } catch (error) {
       this.deps.logger.warn({ plugin: name, err: errorMessage(error) }, 'stop failed');
     } finally {
@@ -214,9 +219,15 @@ export class Runtime {
     const health = this.healthOf(slot);
     if (health.state === slot.lastLogged) return;
     slot.lastLogged = health.state;
-    const fields = { plugin: slot.plugin.name, type: slot.plugin.factory.type, state: health.state, reason: health.reason };
+    const fields = {
+      plugin: slot.plugin.name,
+      type: slot.plugin.factory.type,
+      state: health.state,
+      reason: health.reason,
+    };
     if (health.state === 'failed') this.deps.logger.error(fields, `plugin ${slot.plugin.name} failed`);
-    else if (health.state === 'degraded') this.deps.logger.warn(fields, `plugin ${slot.plugin.name} degraded`);
+    else if (health.state === 'degraded')
+      this.deps.logger.warn(fields, `plugin ${slot.plugin.name} degraded`);
     else this.deps.logger.info(fields, `plugin ${slot.plugin.name} ${health.state}`);
   }
 
@@ -224,11 +235,17 @@ export class Runtime {
     const states: HealthState[] = ['starting', 'ok', 'degraded', 'failed', 'stopping', 'stopped'];
     this.deps.metrics.collect('plugin_health', 'Plugin health: 1 for the current state', 'gauge', () =>
       this.status().flatMap((s) =>
-        states.map((state) => ({ labels: { plugin: s.name, kind: s.kind, state }, value: s.health.state === state ? 1 : 0 })),
+        states.map((state) => ({
+          labels: { plugin: s.name, kind: s.kind, state },
+          value: s.health.state === state ? 1 : 0,
+        })),
       ),
     );
-    this.deps.metrics.collect('bus_subscriber_errors_total', 'Exceptions thrown by bus subscribers', 'counter', () => [
-      { labels: {}, value: this.deps.bus.errors },
-    ]);
+    this.deps.metrics.collect(
+      'bus_subscriber_errors_total',
+      'Exceptions thrown by bus subscribers',
+      'counter',
+      () => [{ labels: {}, value: this.deps.bus.errors }],
+    );
   }
 }

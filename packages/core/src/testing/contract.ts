@@ -48,7 +48,8 @@ export function describePluginContract(factory: AnyPluginFactory, options: Contr
   const config = (): Record<string, unknown> => {
     const c = structuredClone(options.config ?? {});
     const validate = createAjv().compile(factory.configSchema);
-    if (!validate(c)) throw new Error(`contract config does not validate: ${JSON.stringify(validate.errors)}`);
+    if (!validate(c))
+      throw new Error(`contract config does not validate: ${JSON.stringify(validate.errors)}`);
     return c;
   };
 

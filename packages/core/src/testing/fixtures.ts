@@ -29,7 +29,8 @@ export function fixturesDir(): string | null {
 /** Whether an external tool (tshark, nmap, tcpdump) is installed; under CI a missing one is an error. */
 export function hasTool(tool: string): boolean {
   const found = spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-  if (!found && process.env.CI === 'true') throw new Error(`${tool} is not installed; .ci/run must install it`);
+  if (!found && process.env.CI === 'true')
+    throw new Error(`${tool} is not installed; .ci/run must install it`);
   if (!found) console.warn(`SKIPPING tests that need ${tool}: not installed`);
   return found;
 }
@@ -39,10 +40,26 @@ export function hasTool(tool: string): boolean {
  * multiple occurrences joined by ","). tshark is the independent oracle for decoder tests.
  */
 export function tsharkFields(capture: string, fields: readonly string[], displayFilter?: string): string[][] {
-  const args = ['-r', capture, '-n', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,'];
+  const args = [
+    '-r',
+    capture,
+    '-n',
+    '-T',
+    'fields',
+    '-E',
+    'separator=/t',
+    '-E',
+    'occurrence=a',
+    '-E',
+    'aggregator=,',
+  ];
   for (const f of fields) args.push('-e', f);
   if (displayFilter !== undefined) args.push('-Y', displayFilter);
-  const out = execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('tshark', args, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return out
     .split('\n')
     .filter((line) => line.length > 0)
