@@ -1,0 +1,64 @@
+import { CidrSet, type FieldDefinition, type NetworkSettings, type Observation } from '@glia/core';
+
+const SRC_HOME = 1;
+const DST_HOME = 2;
+const SRC_POD = 4;
+const DST_POD = 8;
+
+/**
+ * Where an edge's ends sit relative to `network.home_net` and `network.pod_nets`, the way
+ * Suricata's $HOME_NET / $EXTERNAL_NET do. The sets are compiled once; the five flags of one
+ * observation are computed together and kept for the next field of the same observation.
+ */
+export class DirectionClassifier {
+  private readonly homeNet: CidrSet;
+  private readonly podNets: CidrSet;
+  private last: Observation | null = null;
+  private lastFlags = 0;
+
+  constructor(network: Pick<NetworkSettings, 'home_net' | 'pod_nets'>) {
+    this.homeNet = compile('network.home_net', network.home_net);
+    this.podNets = compile('network.pod_nets', network.pod_nets);
+  }
+
+  flags(o: Observation): number {
+    if (o === this.last) return this.lastFlags;
+    let flags = 0;
+    if (this.homeNet.has(o.client)) flags |= SRC_HOME;
+    if (this.homeNet.has(o.server)) flags |= DST_HOME;
+    if (this.podNets.size > 0) {
+      if (this.podNets.has(o.client)) flags |= SRC_POD;
+      if (this.podNets.has(o.server)) flags |= DST_POD;
+    }
+    this.last = o;
+    this.lastFlags = flags;
+    return flags;
+  }
+
+  fields(): FieldDefinition[] {
+    return [
+      this.field('ids.src_home_net', 'client (ip.src) is inside network.home_net', (f) => f & SRC_HOME),
+      this.field('ids.dst_home_net', 'server (ip.dst) is inside network.home_net', (f) => f & DST_HOME),
+      this.field('ids.dst_external_net', 'server (ip.dst) is outside network.home_net', (f) => ~f & DST_HOME),
+      this.field('ids.src_pod_net', 'client (ip.src) is inside network.pod_nets', (f) => f & SRC_POD),
+      this.field('ids.dst_pod_net', 'server (ip.dst) is inside network.pod_nets', (f) => f & DST_POD),
+    ];
+  }
+
+  private field(name: string, what: string, bit: (flags: number) => number): FieldDefinition {
+    return {
+      name,
+      type: 'Int',
+      description: `1 when the ${what}, else 0`,
+      resolve: (o) => (bit(this.flags(o)) !== 0 ? 1 : 0),
+    };
+  }
+}
+
+function compile(path: string, entries: readonly string[]): CidrSet {
+  try {
+    return CidrSet.parse(entries);
+  } catch (error) {
+    throw new RangeError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,13 @@
+import type { PluginFactory } from '@glia/core';
+import { configSchema, withDefaults, type FlowConfig } from './config.js';
+import { FlowEnricher } from './flow-enricher.js';
+
+export const flowFactory: PluginFactory<Partial<FlowConfig>, FlowEnricher> = {
+  type: 'flow',
+  kind: 'enricher',
+  description: 'ids.* direction fields (home_net, pod_nets) and per-source flow.* window fields (scans, rates, port entropy)',
+  configSchema,
+  create(ctx, config) {
+    return new FlowEnricher(ctx, withDefaults(config));
+  },
+};
