@@ -1,1 +1,31 @@
-export {};
+// Decoding frames.
+export { PacketDecoder, DEFAULT_MAX_TUNNEL_DEPTH, type DecoderOptions } from './decode/decoder.js';
+export { DecodedPacket, DecodeStatus, TcpFlag } from './decode/decoded.js';
+export { LinkType, EtherType, TunnelPort } from './decode/link-types.js';
+export {
+  UNDECODABLE_REASONS,
+  IGNORED_KINDS,
+  DecodeCounters,
+  type UndecodableReason,
+  type IgnoredKind,
+} from './decode/reasons.js';
+export { parseTcpOptions, type TcpOptions } from './decode/tcp-options.js';
+
+// Capture events (DESIGN §3) from frames.
+export {
+  CaptureEventLogic,
+  CAPTURE_TOPICS,
+  DEFAULT_MAX_FLOWS,
+  type CaptureEventMap,
+  type CaptureTopic,
+  type CaptureEventSink,
+  type CaptureLogicOptions,
+} from './events/capture-logic.js';
+export { LruMap } from './events/lru-map.js';
+export { eventToJson, eventToRecord, toHex } from './events/event-json.js';
+
+// Reading pcap / pcapng files.
+export { CaptureParser } from './capture/capture-parser.js';
+export { captureChunks, readCaptureFile, DEFAULT_CHUNK_BYTES, type CaptureReadSummary } from './capture/capture-file.js';
+export { CaptureFormatError, emptyRecord, type PacketRecord, type CaptureFormat } from './capture/record.js';
+export { replayCaptureEvents, interfaceNameOf, type ReplaySummary, type ReplayOptions } from './replay.js';

@@ -1,0 +1,113 @@
+/**
+ * What the capture-event logic remembers about one flow (both directions): who the client is, which
+ * banners were sent, when the last flow event went out, and the reassembly state of a TLS record
+ * (segment events) and of DNS over TCP.
+ */
+export class FlowState {
+  /** Whether the "lo" endpoint of the flow key is the client. */
+  clientIsLo = false;
+  /** A SYN or SYN-ACK fixed the roles. */
+  handshakeSeen = false;
+  synSeq = -1;
+  clientBannerSent = false;
+  serverBannerSent = false;
+
+  /** Packet time of the last flow event; lastFlowSec < 0: none yet. */
+  lastFlowSec = -1;
+  lastFlowNsec = 0;
+  /** Packets and IP bytes since the last flow event. */
+  packets = 0;
+  bytes = 0;
+
+  /** Segment events: active while the client's first TLS record is not yet seen in full. */
+  segmentActive = false;
+  segmentBaseSeq = 0;
+  segmentRecordEnd = 0;
+  /** Client stream bytes seen contiguously from offset 0. */
+  segmentCovered = 0;
+  segmentEmitted = 0;
+
+  dnsStream: TcpDnsStream | null = null;
+
+  constructor(
+    readonly loAddr: string,
+    readonly hiAddr: string,
+  ) {}
+
+  /** A new connection reuses the tuple: forget what belonged to the previous one. */
+  resetConnection(): void {
+    this.clientBannerSent = false;
+    this.serverBannerSent = false;
+    this.segmentActive = false;
+    this.dnsStream = null;
+  }
+}
+
+/** Largest DNS-over-TCP message plus its length prefix. */
+const MAX_DNS_TCP = 65537;
+
+/**
+ * Reassembles length-prefixed DNS messages (RFC 1035 §4.2.2) from one direction of a TCP stream, in
+ * order by sequence number. A gap (lost or cut segment) drops what was buffered and resynchronizes
+ * at the next segment, assuming it starts a message.
+ */
+export class TcpDnsStream {
+  private buffer = new Uint8Array(1024);
+  private fill = 0;
+  private nextSeq = -1;
+
+  /**
+   * Adds one segment: `length` captured payload bytes at bytes[offset], of `wireLength` sent.
+   * Calls onMessage(bytes, start, end) for each complete message.
+   */
+  push(
+    seq: number,
+    bytes: Uint8Array,
+    offset: number,
+    length: number,
+    wireLength: number,
+    onMessage: (buffer: Uint8Array, start: number, end: number) => void,
+  ): void {
+    let skip = 0;
+    if (this.nextSeq >= 0 && seq !== this.nextSeq) {
+      const behind = (this.nextSeq - seq) >>> 0;
+      if (behind < 0x80000000) {
+        // Old data (a retransmission): keep only what is new.
+        if (behind >= wireLength) return;
+        skip = behind;
+      } else {
+        this.fill = 0;
+      }
+    }
+    this.nextSeq = (seq + wireLength) >>> 0;
+    if (length < wireLength) {
+      // The capture cut this segment short: the stream cannot be followed through it.
+      this.fill = 0;
+      this.nextSeq = -1;
+      return;
+    }
+    const add = length - skip;
+    if (this.fill + add > MAX_DNS_TCP) {
+      this.fill = 0;
+      if (add > MAX_DNS_TCP) return;
+    }
+    if (this.fill + add > this.buffer.length) {
+      const grown = new Uint8Array(Math.min(MAX_DNS_TCP, Math.max(this.buffer.length * 2, this.fill + add)));
+      grown.set(this.buffer.subarray(0, this.fill));
+      this.buffer = grown;
+    }
+    this.buffer.set(bytes.subarray(offset + skip, offset + length), this.fill);
+    this.fill += add;
+    let start = 0;
+    while (this.fill - start >= 2) {
+      const size = (this.buffer[start] << 8) | this.buffer[start + 1];
+      if (this.fill - start < 2 + size) break;
+      onMessage(this.buffer, start + 2, start + 2 + size);
+      start += 2 + size;
+    }
+    if (start > 0) {
+      this.buffer.copyWithin(0, start, this.fill);
+      this.fill -= start;
+    }
+  }
+}
