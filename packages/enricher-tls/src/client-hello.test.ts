@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { parseClientHelloBody, isGrease } from './client-hello.js';
+import { clientHello, extension, handshake, helloBody, records } from './hello-builder.fixture.js';
+import { readClientHello } from './tls-records.js';
+
+const read = (bytes: Uint8Array) => readClientHello(bytes, 16384);
+
+describe('readClientHello', () => {
+  it.each([
+    {
+      name: 'SNI, ALPN and TLS 1.3 offered',
+      bytes: clientHello({
+        serverNames: ['Example.COM'],
+        alpn: ['h2', 'http/1.1'],
+        supportedVersions: [0x0304, 0x0303],
+      }),
+      expected: {
+        serverNames: ['Example.COM'],
+        alpn: ['h2', 'http/1.1'],
+        version: 0x0304,
+        supportedVersions: [0x0304, 0x0303],
+      },
+    },
+    {
+      name: 'no SNI',
+      bytes: clientHello({ alpn: ['http/1.1'] }),
+      expected: { serverNames: [], alpn: ['http/1.1'], version: 0x0303 },
+    },
+    {
+      name: 'multiple names, non-host_name entries skipped',
+      bytes: clientHello({ serverNames: ['a.example', [7, 'opaque'], 'b.example'] }),
+      expected: { serverNames: ['a.example', 'b.example'], alpn: [] },
+    },
+    {
+      name: 'no extensions at all (TLS 1.0 style)',
+      bytes: clientHello({ legacyVersion: 0x0301, noExtensions: true }),
+      expected: { serverNames: [], alpn: [], version: 0x0301, legacyVersion: 0x0301 },
+    },
+    {
+      name: 'GREASE versions ignored',
+      bytes: clientHello({ serverNames: ['g.example'], supportedVersions: [0x7a7a, 0x0304, 0x0303] }),
+      expected: { supportedVersions: [0x0304, 0x0303], version: 0x0304 },
+    },
+    {
+      name: 'ECH: the outer name is reported',
+      bytes: clientHello({ serverNames: ['cloudflare-ech.com'], ech: true, supportedVersions: [0x0304] }),
+      expected: { serverNames: ['cloudflare-ech.com'], ech: true },
+    },
+    {
+      name: 'empty session id and unknown extensions',
+      bytes: clientHello({
+        sessionId: [],
+        serverNames: ['x.example'],
+        extra: [
+          [0x1234, [1, 2, 3]],
+          [0xffff, []],
+        ],
+      }),
+      expected: { serverNames: ['x.example'] },
+    },
+    {
+      name: 'hello spread over several records',
+      bytes: records(handshake(helloBody({ serverNames: ['multi.example'], alpn: ['h2'] })), 50),
+      expected: { serverNames: ['multi.example'], alpn: ['h2'] },
+    },
+  ])('reads: $name', ({ bytes, expected }) => {
+    const outcome = read(bytes);
+    expect(outcome.status).toBe('ok');
+    if (outcome.status === 'ok') expect(outcome.hello).toMatchObject(expected);
+  });
+
+  const good = clientHello({ serverNames: ['t.example'], alpn: ['h2'] });
+  const body = helloBody({ serverNames: ['t.example'] });
+  const patched = (at: number, value: number) => {
+    const copy = Uint8Array.from(good);
+    copy[at] = value;
+    return copy;
+  };
+  it.each([
+    { name: 'HTTP, not TLS', bytes: Uint8Array.from(Buffer.from('GET / HTTP/1.1\r\n')), reason: 'not_tls' },
+    { name: 'an alert record', bytes: Uint8Array.of(21, 3, 3, 0, 2, 2, 40), reason: 'not_tls' },
+    { name: 'SSLv2-looking version', bytes: patched(1, 2), reason: 'not_tls' },
+    { name: 'zero-length record', bytes: Uint8Array.of(22, 3, 1, 0, 0), reason: 'bad_record' },
+    { name: 'record longer than 2^14', bytes: Uint8Array.of(22, 3, 1, 0x40, 0x01), reason: 'bad_record' },
+    { name: 'a ServerHello', bytes: records(handshake(body, 2)), reason: 'not_client_hello' },
+    { name: 'session id longer than 32', bytes: patched(5 + 4 + 34, 33), reason: 'malformed_hello' },
+    { name: 'hello body too short', bytes: records(handshake([3, 3, 1, 2])), reason: 'malformed_hello' },
+    {
+      name: 'extensions block past the hello',
+      bytes: records(handshake([...helloBody({ noExtensions: true }), 0, 20, 0, 0, 0, 0])),
+      reason: 'malformed_hello',
+    },
+    {
+      name: 'an extension past its block',
+      bytes: records(handshake([...helloBody({ noExtensions: true }), 0, 6, 0, 0, 0, 9, 0, 0])),
+      reason: 'malformed_extension',
+    },
+    {
+      name: 'SNI list length inconsistent',
+      bytes: records(
+        handshake([...helloBody({ noExtensions: true }), 0, 9, ...extension(0, [0, 9, 0, 0, 1, 97])]),
+      ),
+      reason: 'malformed_extension',
+    },
+    {
+      name: 'empty ALPN protocol',
+      bytes: records(handshake([...helloBody({ noExtensions: true }), 0, 7, ...extension(16, [0, 1, 0])])),
+      reason: 'malformed_extension',
+    },
+    {
+      name: 'hello bigger than 16 KiB',
+      bytes: Uint8Array.of(22, 3, 1, 0x40, 0, 1, 0, 0x40, 0x10),
+      reason: 'oversize',
+    },
+    {
+      name: 'next record is not a handshake',
+      bytes: Uint8Array.from([...records(handshake(body).slice(0, 20)), 23, 3, 3, 0, 1, 0]),
+      reason: 'bad_record',
+    },
+  ])('fails: $name', ({ bytes, reason }) => {
+    expect(read(bytes)).toEqual({ status: 'failed', reason });
+  });
+
+  it('says how many bytes it needs when truncated, at every length', () => {
+    for (let n = 0; n < good.length; n++) {
+      const outcome = read(good.subarray(0, n));
+      expect(outcome.status, `prefix of ${n} bytes`).toBe('incomplete');
+      if (outcome.status === 'incomplete') {
+        expect(outcome.needed).toBeGreaterThan(n);
+        expect(outcome.needed).toBeLessThanOrEqual(good.length);
+      }
+    }
+    expect(read(good).status).toBe('ok');
+  });
+
+  it('never throws on random or corrupted input', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16;
+    for (let i = 0; i < 5000; i++) {
+      const copy = Uint8Array.from(good);
+      for (let k = 0; k < 3; k++) copy[random() % copy.length] = random() & 0xff;
+      expect(() => read(copy.subarray(0, random() % (copy.length + 1)))).not.toThrow();
+      const noise = Uint8Array.from({ length: random() % 300 }, () => random() & 0xff);
+      if (noise.length > 0) noise[0] = 22;
+      expect(() => read(noise)).not.toThrow();
+    }
+  });
+});
+
+describe('parseClientHelloBody', () => {
+  it('is the hello without its handshake header', () => {
+    const hello = parseClientHelloBody(Uint8Array.from(helloBody({ serverNames: ['direct.example'] })));
+    expect(hello).toMatchObject({ serverNames: ['direct.example'] });
+  });
+});
+
+describe('isGrease', () => {
+  it.each([
+    [0x0a0a, true],
+    [0xfafa, true],
+    [0x1a2a, false],
+    [0x0304, false],
+  ])('%i → %s', (value, expected) => {
+    expect(isGrease(value)).toBe(expected);
+  });
+});
