@@ -1,8 +1,49 @@
+// The rule language
 export { compileExpression, type CompiledExpression } from './lang/compile.js';
 export { parseExpression } from './lang/parser.js';
-export type { Expr, FieldNode, CallNode, ValueNode, Literal, ComparisonOp } from './lang/ast.js';
+export { tokenize } from './lang/lexer.js';
+export type { Token } from './lang/token.js';
+export { FUNCTIONS, type Expr, type FieldNode, type CallNode, type ValueNode, type Literal, type ComparisonOp } from './lang/ast.js';
 export { Scheme, typeName, type TypedField } from './lang/scheme.js';
 export { RuleSyntaxError, positionAt, type SourcePosition } from './lang/source-error.js';
 export type { FieldGetter } from './lang/typed-value.js';
+
+// Fields
 export { DESIGN_FIELDS, type FieldSpec } from './fields/design-fields.js';
 export { providerOf } from './fields/field-providers.js';
+
+// Rules and rule files
+export { RuleSet, compileRules, type CompiledRule, type RuleDecision } from './ruleset/rule-set.js';
+export { parseRuleFile, loadRuleFile, type ParsedRuleFile } from './ruleset/rule-file.js';
+export type { LocatedRule } from './ruleset/rule-entries.js';
+export type { FilePosition } from './ruleset/yaml-source.js';
+export { formatProblem, type RuleProblem } from './ruleset/problem.js';
+export { checkRulesFile, checkRulesText } from './ruleset/check.js';
+
+// The policy stage
+export {
+  PolicyStage,
+  type PolicyStageOptions,
+  type PolicyCounters,
+  type ReloadResult,
+  type RuleSource,
+} from './policy/policy-stage.js';
+export { VerdictDedup, VERDICT_WINDOW_NS, DEFAULT_DEDUP_CAPACITY } from './policy/verdict-dedup.js';
+export {
+  RulesFileWatcher,
+  type RulesFileWatcherOptions,
+  type ReloadOutcome,
+  type Reloadable,
+} from './policy/rules-file-watcher.js';
+
+// `glia test`
+export {
+  runRuleTests,
+  runRuleTestsText,
+  formatRuleTestReport,
+  type RuleTestOptions,
+  type RuleTestReport,
+  type RuleTestCaseResult,
+  type ActualVerdict,
+} from './testing/run-rule-tests.js';
+export type { ExpectedVerdict, FieldsTestCase, CaptureTestCase, RuleTestFile } from './testing/rule-test-file.js';

@@ -1,0 +1,192 @@
+import {
+  edgeKey,
+  FieldResolver,
+  InputError,
+  type Bus,
+  type FieldDefinition,
+  type MetricsRegistry,
+  type Observation,
+  type RuleAction,
+  type RuleEntry,
+  type Stage,
+  type Verdict,
+} from '@glia/core';
+import { Scheme } from '../lang/scheme.js';
+import type { FieldGetter } from '../lang/typed-value.js';
+import { formatProblem, type RuleProblem } from '../ruleset/problem.js';
+import type { LocatedRule } from '../ruleset/rule-entries.js';
+import { compileRules, RuleSet } from '../ruleset/rule-set.js';
+import { DEFAULT_DEDUP_CAPACITY, VERDICT_WINDOW_NS, VerdictDedup } from './verdict-dedup.js';
+
+export type RuleSource = ReadonlyArray<RuleEntry | LocatedRule> | RuleSet;
+
+export interface PolicyStageOptions {
+  bus: Bus;
+  /** The core's and enabled enrichers' fields; a function is called at start (agent.fields()). */
+  fields: readonly FieldDefinition[] | (() => readonly FieldDefinition[]);
+  /** Fields the sinks record, resolved before each verdict is published (agent.wantedFields()). */
+  wantedFields?: readonly string[] | (() => readonly string[]);
+  /** Entries are compiled at start against the fields; a RuleSet is used as is. */
+  rules: RuleSource;
+  /** The global `enforce`; false turns every drop into a would-drop. */
+  enforce: boolean;
+  /** The file the rules came from, for problem messages. */
+  rulesFile?: string;
+  windowNs?: bigint;
+  dedupCapacity?: number;
+  metrics?: MetricsRegistry;
+}
+
+export interface PolicyCounters {
+  evaluated: number;
+  matched: Record<RuleAction, number>;
+  verdicts: number;
+  suppressed: number;
+  errors: number;
+  dedupEvictions: number;
+  reloads: number;
+  reloadFailures: number;
+}
+
+export interface ReloadResult {
+  ok: boolean;
+  /** Rules in force after the call (the old count when the reload was refused). */
+  rules: number;
+  problems: RuleProblem[];
+}
+
+/**
+ * The policy stage (DESIGN §6): evaluates every rule on every observation and publishes at most one
+ * verdict per observation, deduplicated per (edge, action, rule ids) within the verdict window of
+ * packet time. Rule sets are swapped whole, between two observations, so a reload loses nothing.
+ */
+export class PolicyStage implements Stage {
+  readonly name = 'policy';
+  private resolver: FieldResolver | null = null;
+  private schemeOf: Scheme | null = null;
+  private wanted: readonly string[] = [];
+  private ruleSet: RuleSet = RuleSet.empty();
+  private pending: RuleSource;
+  private readonly dedup: VerdictDedup;
+  private unsubscribe: (() => void) | null = null;
+  private current: Observation | null = null;
+  private readonly stats = { evaluated: 0, verdicts: 0, suppressed: 0, errors: 0, reloads: 0, reloadFailures: 0 };
+  private readonly matched: Record<RuleAction, number> = { allow: 0, drop: 0, log: 0 };
+  /** Reads fields of the observation being evaluated; one closure for all observations. */
+  private readonly getter: FieldGetter = (name) => (this.resolver as FieldResolver).get(this.current as Observation, name);
+
+  constructor(private readonly options: PolicyStageOptions) {
+    this.pending = options.rules;
+    this.dedup = new VerdictDedup(options.windowNs ?? VERDICT_WINDOW_NS, options.dedupCapacity ?? DEFAULT_DEDUP_CAPACITY);
+  }
+
+  /** Compiles the rules against the fields now known; a bad rule set fails the start with every problem. */
+  start(): void {
+    if (this.unsubscribe !== null) return;
+    const { fields, wantedFields } = this.options;
+    const definitions = typeof fields === 'function' ? fields() : fields;
+    this.resolver = new FieldResolver(definitions);
+    this.schemeOf = new Scheme(definitions);
+    this.wanted = (typeof wantedFields === 'function' ? wantedFields() : wantedFields) ?? [];
+    const compiled = this.compile(this.pending);
+    if (compiled.ruleSet === null) {
+      const lines = compiled.problems.map(formatProblem);
+      throw new InputError(`the rules have ${lines.length} problem${lines.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`, lines);
+    }
+    this.ruleSet = compiled.ruleSet;
+    this.registerMetrics();
+    this.unsubscribe = this.options.bus.subscribe('observation', (o) => this.evaluate(o));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** The scheme rules are compiled against (after start). */
+  get scheme(): Scheme | null {
+    return this.schemeOf;
+  }
+
+  get rules(): RuleSet {
+    return this.ruleSet;
+  }
+
+  /**
+   * Swaps in a new rule set. Entries are compiled first; on any problem the old set stays in force
+   * and the problems are returned. Before start, the rules are kept for start to compile.
+   */
+  reload(rules: RuleSource, rulesFile?: string): ReloadResult {
+    if (this.schemeOf === null) {
+      this.pending = rules;
+      return { ok: true, rules: rules instanceof RuleSet ? rules.rules.length : rules.length, problems: [] };
+    }
+    const compiled = this.compile(rules, rulesFile);
+    if (compiled.ruleSet === null) {
+      this.stats.reloadFailures++;
+      return { ok: false, rules: this.ruleSet.rules.length, problems: compiled.problems };
+    }
+    this.ruleSet = compiled.ruleSet;
+    this.stats.reloads++;
+    return { ok: true, rules: compiled.ruleSet.rules.length, problems: [] };
+  }
+
+  counters(): PolicyCounters {
+    return { ...this.stats, matched: { ...this.matched }, dedupEvictions: this.dedup.evictions };
+  }
+
+  private compile(rules: RuleSource, rulesFile = this.options.rulesFile): { ruleSet: RuleSet | null; problems: RuleProblem[] } {
+    if (rules instanceof RuleSet) return { ruleSet: rules, problems: [] };
+    return compileRules(rules, this.schemeOf as Scheme, rulesFile);
+  }
+
+  private evaluate(observation: Observation): void {
+    this.stats.evaluated++;
+    this.current = observation;
+    try {
+      const decision = this.ruleSet.decide(this.getter, this.options.enforce);
+      if (decision === null) return;
+      this.matched[decision.action]++;
+      const key = `${edgeKey(observation)}|${decision.action}|${decision.ruleIds.join(',')}`;
+      if (!this.dedup.admit(key, observation.ts)) {
+        this.stats.suppressed++;
+        return;
+      }
+      for (let i = 0; i < this.wanted.length; i++) this.getter(this.wanted[i]);
+      const verdict: Verdict = {
+        ts: observation.ts,
+        action: decision.action,
+        enforce: decision.enforce,
+        ruleIds: decision.ruleIds,
+        observation,
+      };
+      if (decision.source !== undefined) verdict.source = decision.source;
+      if (decision.ttl !== undefined) verdict.ttl = decision.ttl;
+      this.stats.verdicts++;
+      this.options.bus.publish('verdict', verdict);
+    } catch {
+      // A throwing field resolver must not take the policy stage down; it is counted instead.
+      this.stats.errors++;
+    } finally {
+      this.current = null;
+    }
+  }
+
+  private registerMetrics(): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined) return;
+    const one = (value: () => number) => () => [{ labels: {}, value: value() }];
+    metrics.collect('policy_evaluated_total', 'Observations the policy stage evaluated', 'counter', one(() => this.stats.evaluated));
+    metrics.collect('policy_matched_total', 'Observations some rule matched, by winning action', 'counter', () =>
+      (['allow', 'drop', 'log'] as const).map((action) => ({ labels: { action }, value: this.matched[action] })),
+    );
+    metrics.collect('policy_verdicts_total', 'Verdicts published', 'counter', one(() => this.stats.verdicts));
+    metrics.collect('policy_suppressed_total', 'Verdicts suppressed as repeats within the verdict window', 'counter', one(() => this.stats.suppressed));
+    metrics.collect('policy_errors_total', 'Observations whose evaluation threw', 'counter', one(() => this.stats.errors));
+    metrics.collect('policy_dedup_evictions_total', 'Verdict keys evicted from the bounded dedup memory', 'counter', one(() => this.dedup.evictions));
+    metrics.collect('policy_reloads_total', 'Rule set reloads, by result', 'counter', () => [
+      { labels: { result: 'ok' }, value: this.stats.reloads },
+      { labels: { result: 'refused' }, value: this.stats.reloadFailures },
+    ]);
+  }
+}

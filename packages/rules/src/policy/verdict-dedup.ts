@@ -1,0 +1,49 @@
+/** DESIGN §4: the same (edge, action, matched rules) within this much packet time yields one verdict. */
+export const VERDICT_WINDOW_NS = 60_000_000_000n;
+export const DEFAULT_DEDUP_CAPACITY = 100_000;
+
+/**
+ * Remembers when each verdict key was last published, in packet time, with bounded memory: a Map
+ * kept in recency order is an LRU, and the least recently seen key is evicted (and counted) when
+ * the cap is reached. An evicted key simply yields a verdict again next time.
+ */
+export class VerdictDedup {
+  private readonly published = new Map<string, bigint>();
+  evictions = 0;
+
+  constructor(
+    private readonly windowNs: bigint = VERDICT_WINDOW_NS,
+    private readonly capacity: number = DEFAULT_DEDUP_CAPACITY,
+  ) {
+    if (capacity < 1) throw new RangeError('dedup capacity must be at least 1');
+  }
+
+  get size(): number {
+    return this.published.size;
+  }
+
+  /**
+   * True when a verdict for key at ts should be published (and records it). Packet time may step
+   * back a little when captures interleave; such a verdict counts as inside the window.
+   */
+  admit(key: string, ts: bigint): boolean {
+    const previous = this.published.get(key);
+    if (previous !== undefined) {
+      this.published.delete(key);
+      if (ts - previous < this.windowNs) {
+        this.published.set(key, previous);
+        return false;
+      }
+    } else if (this.published.size >= this.capacity) {
+      const oldest = this.published.keys().next().value as string;
+      this.published.delete(oldest);
+      this.evictions++;
+    }
+    this.published.set(key, ts);
+    return true;
+  }
+
+  clear(): void {
+    this.published.clear();
+  }
+}

@@ -1,0 +1,121 @@
+import type { RuleAction, RuleEntry } from '@glia/core';
+import { compileExpression, type CompiledExpression } from '../lang/compile.js';
+import type { Scheme } from '../lang/scheme.js';
+import { RuleSyntaxError } from '../lang/source-error.js';
+import type { FieldGetter } from '../lang/typed-value.js';
+import type { RuleProblem } from './problem.js';
+import type { LocatedRule } from './rule-entries.js';
+
+export interface CompiledRule {
+  id: string;
+  action: RuleAction;
+  expression: CompiledExpression;
+  source?: string;
+  description?: string;
+  ttl?: number;
+  /** False when the rule itself says `enforce: false`. */
+  enforce: boolean;
+}
+
+/** What the rules decided about one observation. */
+export interface RuleDecision {
+  action: RuleAction;
+  /** The matching rules of the winning action, in rule order. */
+  ruleIds: string[];
+  enforce: boolean;
+  /** The source of the first winning rule. */
+  source?: string;
+  /** The longest ttl among the winning rules that set one. */
+  ttl?: number;
+}
+
+const PRECEDENCE: readonly RuleAction[] = ['allow', 'drop', 'log'];
+
+/**
+ * A compiled, immutable set of rules. Every rule is evaluated for every observation; allow beats
+ * drop beats log (DESIGN §6). Nothing is allocated for an observation no rule matches.
+ */
+export class RuleSet {
+  private readonly tests: Array<(get: FieldGetter) => boolean>;
+  /** Every field some rule reads. */
+  readonly fields: readonly string[];
+
+  constructor(readonly rules: readonly CompiledRule[]) {
+    this.tests = rules.map((r) => r.expression.test);
+    this.fields = [...new Set(rules.flatMap((r) => r.expression.fields))];
+  }
+
+  static empty(): RuleSet {
+    return new RuleSet([]);
+  }
+
+  /** The decision for one observation, or null when no rule matches. */
+  decide(get: FieldGetter, enforce: boolean): RuleDecision | null {
+    let matched: CompiledRule[] | null = null;
+    const tests = this.tests;
+    for (let i = 0; i < tests.length; i++) {
+      if (tests[i](get)) (matched ??= []).push(this.rules[i]);
+    }
+    if (matched === null) return null;
+    for (const action of PRECEDENCE) {
+      const winners = matched.filter((r) => r.action === action);
+      if (winners.length === 0) continue;
+      const decision: RuleDecision = {
+        action,
+        ruleIds: winners.map((r) => r.id),
+        enforce: enforce && winners.some((r) => r.enforce),
+      };
+      if (winners[0].source !== undefined) decision.source = winners[0].source;
+      const ttls = winners.flatMap((r) => (r.ttl === undefined ? [] : [r.ttl]));
+      if (ttls.length > 0) decision.ttl = Math.max(...ttls);
+      return decision;
+    }
+    return null;
+  }
+}
+
+/**
+ * Compiles rule entries (inline from the config, or located in a file) against a scheme. All
+ * problems are collected; the set is returned only when there are none, so a bad set never
+ * half-replaces a good one.
+ */
+export function compileRules(
+  rules: ReadonlyArray<RuleEntry | LocatedRule>,
+  scheme: Scheme,
+  file?: string,
+): { ruleSet: RuleSet | null; problems: RuleProblem[] } {
+  const problems: RuleProblem[] = [];
+  const compiled: CompiledRule[] = [];
+  const seen = new Map<string, LocatedRule>();
+  for (const item of rules) {
+    const located: LocatedRule = 'entry' in item ? item : { entry: item };
+    const { entry } = located;
+    const where = { file, line: located.position?.line, column: located.position?.column, ruleId: entry.id };
+    const first = seen.get(entry.id);
+    if (first !== undefined) {
+      const at = first.position === undefined ? '' : ` (first defined at line ${first.position.line})`;
+      problems.push({ ...where, message: `duplicate rule id${at}; ids must be unique` });
+    } else seen.set(entry.id, located);
+    try {
+      const rule: CompiledRule = {
+        id: entry.id,
+        action: entry.action === 'block' ? 'drop' : entry.action,
+        expression: compileExpression(entry.expression, scheme),
+        enforce: entry.enforce !== false,
+      };
+      if (entry.source !== undefined) rule.source = entry.source;
+      if (entry.description !== undefined) rule.description = entry.description;
+      if (entry.ttl !== undefined) rule.ttl = entry.ttl;
+      compiled.push(rule);
+    } catch (error) {
+      if (!(error instanceof RuleSyntaxError)) throw error;
+      const inFile = located.expressionPosition?.(error.offset);
+      problems.push(
+        inFile === undefined
+          ? { ...where, message: `expression ${error.message}` }
+          : { ...where, line: inFile.line, column: inFile.column, message: error.detail },
+      );
+    }
+  }
+  return { ruleSet: problems.length === 0 ? new RuleSet(compiled) : null, problems };
+}
