@@ -2,6 +2,7 @@ import 'reflect-metadata';
 export { Bus, type SubscriberErrorHandler } from './bus/bus.js';
 export type { GliaTopics, Topic, Payload, Handler } from './bus/topics.js';
 export { BoundedQueue, type BoundedQueueOptions } from './bus/bounded-queue.js';
+export { BoundedLru } from './bounded-lru.js';
 export * from './events.js';
 export type { Observation, FieldDefinition, FieldType, FieldValue } from './obs/observation.js';
 export { edgeKey } from './obs/observation.js';
