@@ -17,7 +17,7 @@ export function parseRuleFile(text: string, file?: string): ParsedRuleFile {
   const source = new YamlSource(text);
   const problems: RuleProblem[] = source.doc.errors.map((e) => ({
     file,
-    ...(e.linePos === undefined ? {} : { line: e.linePos[0].line, column: e.linePos[0].col }),
+    ...source.positionOf(e.pos[0]),
     message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
   }));
   if (problems.length > 0) return { rules: [], problems };

@@ -58,7 +58,7 @@ export async function runRuleTestsText(text: string, file: string, options: Rule
   const source = new YamlSource(text);
   const syntax = source.doc.errors.map((e) => ({
     file,
-    ...(e.linePos === undefined ? {} : { line: e.linePos[0].line, column: e.linePos[0].col }),
+    ...source.positionOf(e.pos[0]),
     message: e.message.split('\n')[0],
   }));
   if (syntax.length > 0) return report(file, [], syntax);
