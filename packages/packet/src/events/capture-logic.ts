@@ -11,6 +11,7 @@ import {
   type Direction,
   type DnsEvent,
   type FlowEvent,
+  type GliaTopics,
   type SegmentEvent,
 } from '@glia/core';
 import { DecodeStatus, DecodedPacket, TcpFlag } from '../decode/decoded.js';
@@ -19,13 +20,8 @@ import { parseTcpOptions } from '../decode/tcp-options.js';
 import { FlowState, TcpDnsStream } from './flow-state.js';
 import { LruMap } from './lru-map.js';
 
-export interface CaptureEventMap {
-  conn: ConnEvent;
-  banner: BannerEvent;
-  segment: SegmentEvent;
-  flow: FlowEvent;
-  dns: DnsEvent;
-}
+/** The capture topics of the bus and their event types. */
+export type CaptureEventMap = Pick<GliaTopics, 'conn' | 'banner' | 'segment' | 'flow' | 'dns'>;
 export type CaptureTopic = keyof CaptureEventMap;
 export const CAPTURE_TOPICS: readonly CaptureTopic[] = ['conn', 'banner', 'segment', 'flow', 'dns'];
 

@@ -1,0 +1,220 @@
+import {
+  PacketClock,
+  PluginHealth,
+  errorMessage,
+  type Direction,
+  type GliaTopics,
+  type Health,
+  type PluginContext,
+  type PluginInstance,
+} from '@glia/core';
+import {
+  CaptureEventLogic,
+  CaptureFormatError,
+  CaptureParser,
+  captureChunks,
+  emptyRecord,
+  interfaceNameOf,
+  type CaptureEventMap,
+  type CaptureTopic,
+  type UndecodableReason,
+} from '@glia/packet';
+import { resolveCaptureFiles, type PcapConfig } from './config.js';
+
+/** Packets handled between two turns of the event loop, so signals and timers stay responsive. */
+const YIELD_EVERY = 4096;
+
+export interface PcapReplayStats {
+  files: number;
+  packets: number;
+  /** Captured frame bytes. */
+  bytes: number;
+  events: Record<CaptureTopic, number>;
+  undecodable: Partial<Record<UndecodableReason, number>>;
+  /** Frames fine but not TCP/UDP over IP (ARP, ICMP ...), by kind. */
+  ignored: Record<string, number>;
+  /** Last records cut short by the end of their file. */
+  truncatedRecords: number;
+  flowEvictions: number;
+}
+
+/**
+ * Replays capture files through the capture-event logic onto the bus, in packet time: the packet
+ * clock advances to each event's time before it is published.
+ */
+export class PcapCapture implements PluginInstance {
+  private readonly state = new PluginHealth();
+  private readonly logic: CaptureEventLogic;
+  private readonly speed: number;
+  private readonly dir: Direction;
+  private running: Promise<void> | null = null;
+  private stopRequested = false;
+  private wake: (() => void) | null = null;
+  private done!: () => void;
+  private readonly whenDone = new Promise<void>((r) => (this.done = r));
+  private packets = 0;
+  private bytes = 0;
+  private files = 0;
+  private truncatedRecords = 0;
+  private reported = false;
+
+  constructor(
+    private readonly ctx: PluginContext,
+    private readonly config: PcapConfig,
+  ) {
+    this.speed = config.speed ?? 0;
+    this.dir = config.dir ?? 'ingress';
+    const clock = ctx.clock instanceof PacketClock ? ctx.clock : null;
+    const bus = ctx.bus;
+    this.logic = new CaptureEventLogic(<K extends CaptureTopic>(topic: K, event: CaptureEventMap[K]) => {
+      clock?.advance(event.ts);
+      bus.publish<K>(topic, event as GliaTopics[K]);
+    });
+  }
+
+  health(): Health {
+    return this.state.get();
+  }
+
+  /** Resolves when the replay has ended: all files read, a file failed, or stop() was called. */
+  finished(): Promise<void> {
+    return this.whenDone;
+  }
+
+  async start(): Promise<void> {
+    if (this.running !== null) return;
+    this.state.starting();
+    let files: string[];
+    try {
+      files = await resolveCaptureFiles(this.config.file, this.ctx.baseDir);
+    } catch (error) {
+      this.state.failed(errorMessage(error));
+      this.ctx.logger.error({ error: errorMessage(error) }, 'pcap replay cannot start');
+      this.running = Promise.resolve();
+      this.done();
+      return;
+    }
+    this.state.ok();
+    this.running = this.replay(files).finally(() => {
+      this.report();
+      this.done();
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.state.get().state === 'stopped') return;
+    this.state.stopping();
+    this.stopRequested = true;
+    this.wake?.();
+    await this.running;
+    this.report();
+    this.done();
+    this.state.stopped();
+  }
+
+  stats(): PcapReplayStats {
+    const counters = this.logic.decoder.counters;
+    return {
+      files: this.files,
+      packets: this.packets,
+      bytes: this.bytes,
+      events: { ...this.logic.events },
+      undecodable: counters.undecodableByReason(),
+      ignored: counters.ignoredByKind(),
+      truncatedRecords: this.truncatedRecords,
+      flowEvictions: this.logic.flows.evictions,
+    };
+  }
+
+  private async replay(files: string[]): Promise<void> {
+    for (const file of files) {
+      if (this.stopRequested) return;
+      try {
+        await this.replayFile(file);
+        this.files++;
+      } catch (error) {
+        const reason = error instanceof CaptureFormatError ? error.withFile(file).message : `${file}: ${errorMessage(error)}`;
+        this.state.failed(reason);
+        this.ctx.logger.error({ file, error: reason }, 'pcap replay failed');
+        return;
+      }
+    }
+  }
+
+  private async replayFile(file: string): Promise<void> {
+    const parser = new CaptureParser();
+    const record = emptyRecord();
+    const logic = this.logic;
+    const dir = this.dir;
+    const override = this.config.iface;
+    let sinceYield = 0;
+    let paceStartWall = 0;
+    let paceStartPacket = -1;
+    for await (const chunk of captureChunks(file)) {
+      parser.feed(chunk);
+      while (parser.next(record)) {
+        if (this.stopRequested) return;
+        if (this.speed > 0) {
+          const packetMs = record.sec * 1000 + record.nsec / 1e6;
+          if (paceStartPacket < 0) {
+            paceStartPacket = packetMs;
+            paceStartWall = performance.now();
+          }
+          const wait = paceStartWall + (packetMs - paceStartPacket) / this.speed - performance.now();
+          if (wait > 1) {
+            await this.sleep(wait);
+            if (this.stopRequested) return;
+          }
+        }
+        this.packets++;
+        this.bytes += record.caplen;
+        const iface = interfaceNameOf(record, override);
+        logic.handleFrame(record.data, record.offset, record.caplen, record.linkType, record.sec, record.nsec, iface, dir);
+        if (++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      }
+    }
+    parser.end();
+    this.truncatedRecords += parser.truncatedRecords;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  /** Logs the replay's figures once and adds them to the metrics registry. */
+  private report(): void {
+    if (this.reported || this.running === null) return;
+    this.reported = true;
+    const s = this.stats();
+    this.ctx.logger.info({ replay: s }, 'pcap replay finished');
+    const m = this.ctx.metrics;
+    const plugin = this.ctx.name;
+    m.counter('pcap_packets_total', 'Packets read from capture files', { plugin }).inc(s.packets);
+    m.counter('pcap_bytes_total', 'Captured frame bytes read from capture files', { plugin }).inc(s.bytes);
+    m.counter('pcap_truncated_records_total', 'Capture files whose last record was cut short', { plugin }).inc(
+      s.truncatedRecords,
+    );
+    m.counter('pcap_flow_evictions_total', 'Flows forgotten by the capture-event logic LRU', { plugin }).inc(
+      s.flowEvictions,
+    );
+    for (const [topic, n] of Object.entries(s.events)) {
+      m.counter('pcap_events_total', 'Capture events published, by topic', { plugin, topic }).inc(n);
+    }
+    for (const [reason, n] of Object.entries(s.undecodable)) {
+      m.counter('pcap_undecodable_total', 'Frames that could not be decoded, by reason', { plugin, reason }).inc(n ?? 0);
+    }
+  }
+}
