@@ -280,7 +280,7 @@ describe('RulesFileWatcher', () => {
     const bad = await watcher.reload();
     expect(bad.ok).toBe(false);
     expect(bad.rules).toBe(1);
-    expect(bad.message).toContain(`${path}:2:41: rule "ssh": expected a value after "eq", found end of input`);
+    expect(bad.message).toContain(`${path}:2:42: rule "ssh": expected a value after "eq", found end of input`);
     expect(bad.message).toContain('kept the rules in force');
     writeFileSync(path, 'rules: [\n');
     expect((await watcher.reload()).ok).toBe(false);
