@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
-import { runGlia, startGlia, waitForLine } from '../support/glia.js';
+import { OutputWatcher, runGlia, startGlia } from '../support/glia.js';
 
 function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'glia-cli-'));
@@ -40,12 +40,18 @@ describe('glia config check', () => {
     );
     const r = runGlia(['config', 'check', file]);
     expect(r.code).toBe(2);
-    const lines = r.stderr.trim().split('\n').slice(1).map((l) => l.trim());
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
     expect(r.stderr).toMatch(/^\S+glia\.yaml: 4 problems:\n/);
     expect(lines).toEqual([
       expect.stringMatching(/glia\.yaml:3:\d+: network\.home_net\[1\]: must be an IP address or CIDR$/),
       expect.stringMatching(/glia\.yaml:4:\d+: enforce: must be boolean$/),
-      expect.stringMatching(/glia\.yaml:6:\d+: sinks\[0\]\.plugin: ".*" is an enricher plugin, not a sink plugin$/),
+      expect.stringMatching(
+        /glia\.yaml:6:\d+: sinks\[0\]\.plugin: ".*" is an enricher plugin, not a sink plugin$/,
+      ),
       expect.stringMatching(/glia\.yaml:9:\d+: enrichers\[0\]\.max_servers: must be integer$/),
     ]);
   });
@@ -75,28 +81,35 @@ describe('glia run', () => {
       [
         'admin: { listen: "127.0.0.1:0" }',
         'enrichers:',
-        '  - plugin: ../../../../work/main/examples/plugin-hello'.replace('../../../../work/main', relativeRoot(dir)),
+        '  - plugin: ../../../../work/main/examples/plugin-hello'.replace(
+          '../../../../work/main',
+          relativeRoot(dir),
+        ),
         '    greeting: bonjour',
         'sinks:',
         '  - plugin: ./broken.mjs',
       ].join('\n'),
     );
     const child = startGlia(['run', '-c', file]);
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const admin = JSON.parse(await waitForLine(child.stderr, /admin endpoint/)) as { port: number };
-    await waitForLine(child.stderr, /glia running/);
+    const stderr = new OutputWatcher(child.stderr);
+    const admin = JSON.parse(await stderr.waitFor(/admin endpoint/)) as { port: number };
+    await stderr.waitFor(/glia running/);
 
     const status = runGlia(['status', '--url', `http://127.0.0.1:${admin.port}`]);
     expect(status.stdout).toMatch(/enricher\s+hello\s+ok/);
-    expect(status.stdout).toMatch(/sink\s+broken\s+failed\s+plugin broken: start failed: socket \/run\/nothing\.sock/);
+    expect(status.stdout).toMatch(
+      /sink\s+broken\s+failed\s+plugin broken: start failed: socket \/run\/nothing\.sock/,
+    );
     expect(status.code).toBe(1);
 
     await new Promise((r) => setTimeout(r, 2500)); // the health watch runs each second
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const logs = stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logs = stderr.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logs.filter((l) => l.plugin === 'broken' && l.state === 'failed')).toHaveLength(1);
     expect(logs.some((l) => l.plugin === 'hello' && l.state === 'ok')).toBe(true);
     expect(logs.some((l) => l.msg === 'stopping on signal')).toBe(true);

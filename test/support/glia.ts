@@ -19,7 +19,10 @@ export interface GliaResult {
 }
 
 /** Runs glia to completion. */
-export function runGlia(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): GliaResult {
+export function runGlia(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): GliaResult {
   const r = spawnSync(process.execPath, [gliaBin(), ...args], {
     cwd: options.cwd ?? repoRoot(),
     env: { ...process.env, ...options.env },
@@ -35,18 +38,35 @@ export function startGlia(args: string[], options: { cwd?: string } = {}): Child
   return spawn(process.execPath, [gliaBin(), ...args], { cwd: options.cwd ?? repoRoot(), env: process.env });
 }
 
-/** Collects a child's output and waits until a line matches. */
-export function waitForLine(stream: NodeJS.ReadableStream, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; got:\n${buffer}`)), timeoutMs);
+/** Accumulates a child's output so a wait never misses a line that arrived before it was asked. */
+export class OutputWatcher {
+  text = '';
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(stream: NodeJS.ReadableStream) {
     stream.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split('\n').find((l) => pattern.test(l));
-      if (line !== undefined) {
-        clearTimeout(timer);
-        resolve(line);
-      }
+      this.text += chunk.toString();
+      for (const w of [...this.waiters]) w();
     });
-  });
+  }
+
+  /** Resolves with the first complete line matching the pattern. */
+  waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const line = this.text.split('\n').find((l) => pattern.test(l));
+        if (line === undefined) return false;
+        clearTimeout(timer);
+        this.waiters.splice(this.waiters.indexOf(check), 1);
+        resolve(line);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(check), 1);
+        reject(new Error(`timed out waiting for ${pattern}; got:\n${this.text}`));
+      }, timeoutMs);
+      this.waiters.push(check);
+      check();
+    });
+  }
 }

@@ -1,0 +1,95 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+/** Whether this process may create network namespaces (root with iproute2). */
+export function canCreateNamespaces(): boolean {
+  const ok = process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
+  if (!ok && process.env.CI === 'true') throw new Error('network namespace tests need root and iproute2 in CI');
+  if (!ok) console.warn('SKIPPING network namespace tests: need root and iproute2');
+  return ok;
+}
+
+/**
+ * Two network namespaces joined by a veth pair, with addresses only inside them. Created by the
+ * test, removed by close(); nothing touches the host's own interfaces or addresses.
+ */
+export class VethPair {
+  readonly left: string;
+  readonly right: string;
+  readonly leftDev = 'glia0';
+  readonly rightDev = 'glia1';
+  private readonly children: ChildProcess[] = [];
+
+  constructor(
+    readonly leftAddr: string,
+    readonly rightAddr: string,
+    prefix = 24,
+  ) {
+    const tag = randomBytes(3).toString('hex');
+    this.left = `glia-l-${tag}`;
+    this.right = `glia-r-${tag}`;
+    ip('netns', 'add', this.left);
+    ip('netns', 'add', this.right);
+    ip('-n', this.left, 'link', 'add', this.leftDev, 'type', 'veth', 'peer', 'name', this.rightDev, 'netns', this.right);
+    ip('-n', this.left, 'addr', 'add', `${leftAddr}/${prefix}`, 'dev', this.leftDev);
+    ip('-n', this.right, 'addr', 'add', `${rightAddr}/${prefix}`, 'dev', this.rightDev);
+    for (const [ns, dev] of [
+      [this.left, this.leftDev],
+      [this.right, this.rightDev],
+    ]) {
+      ip('-n', ns, 'link', 'set', 'lo', 'up');
+      ip('-n', ns, 'link', 'set', dev, 'up');
+    }
+  }
+
+  /** Runs a command inside a namespace to completion. */
+  exec(ns: string, command: string, args: string[], timeoutMs = 60_000): string {
+    return execFileSync('ip', ['netns', 'exec', ns, command, ...args], { encoding: 'utf8', timeout: timeoutMs });
+  }
+
+  /** Starts a long-running command inside a namespace; close() ends it. */
+  spawn(ns: string, command: string, args: string[]): ChildProcess {
+    const child = spawn('ip', ['netns', 'exec', ns, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.children.push(child);
+    return child;
+  }
+
+  async close(): Promise<void> {
+    for (const child of this.children) {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      }
+    }
+    spawnSync('ip', ['netns', 'del', this.left]);
+    spawnSync('ip', ['netns', 'del', this.right]);
+  }
+}
+
+function ip(...args: string[]): void {
+  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Starts tcpdump writing a capture, and resolves once it is really listening. */
+export async function startTcpdump(pair: VethPair, ns: string, dev: string, file: string): Promise<ChildProcess> {
+  const child = pair.spawn(ns, 'tcpdump', ['-i', dev, '-U', '-s', '0', '-w', file]);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (/listening on/.test(chunk.toString())) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return child;
+}
+
+/** Stops tcpdump so it flushes and closes the capture file. */
+export async function stopTcpdump(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
+  await exited;
+}
