@@ -59,6 +59,8 @@ function compile(path: string, entries: readonly string[]): CidrSet {
   try {
     return CidrSet.parse(entries);
   } catch (error) {
-    throw new RangeError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new RangeError(`${path}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }

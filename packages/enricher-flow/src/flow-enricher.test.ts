@@ -1,4 +1,10 @@
-import { FieldResolver, CORE_FIELDS, type FieldValue, type Observation, type PluginContext } from '@glia/core';
+import {
+  FieldResolver,
+  CORE_FIELDS,
+  type FieldValue,
+  type Observation,
+  type PluginContext,
+} from '@glia/core';
 import { describePluginContract, testContext } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import flow from './index.js';
@@ -9,7 +15,13 @@ describePluginContract(flow);
 const S = 1_000_000_000n;
 const T0 = 1_700_000_000n * S;
 
-function obs(at: number, client: string, server: string, serverPort: number, extra: Partial<Observation> = {}): Observation {
+function obs(
+  at: number,
+  client: string,
+  server: string,
+  serverPort: number,
+  extra: Partial<Observation> = {},
+): Observation {
   return {
     ts: T0 + BigInt(Math.round(at * 1000)) * 1_000_000n,
     iface: 'eth0',
@@ -25,13 +37,21 @@ function obs(at: number, client: string, server: string, serverPort: number, ext
   } as Observation;
 }
 
-function create(ctx: PluginContext = testContext('flow'), config: Record<string, unknown> = {}): FlowEnricher {
+function create(
+  ctx: PluginContext = testContext('flow'),
+  config: Record<string, unknown> = {},
+): FlowEnricher {
   const instance = flow.create(ctx, config);
   if (instance === null) throw new Error('flow create returned null');
   return instance;
 }
 
-const FLOW_FIELDS = ['flow.unique_dst_ports', 'flow.unique_dsts', 'flow.flows_per_min', 'flow.dst_port_entropy'];
+const FLOW_FIELDS = [
+  'flow.unique_dst_ports',
+  'flow.unique_dsts',
+  'flow.flows_per_min',
+  'flow.dst_port_entropy',
+];
 
 /** A scan, with SYN-ACKs for a few ports, another source's traffic interleaved, and time moving on. */
 function traffic(): Observation[] {
@@ -63,7 +83,9 @@ function evaluate(policyFirst: boolean): Array<Array<FieldValue | undefined>> {
 
 describe('flow enricher', () => {
   it('provides the DESIGN §5 fields, all Int', () => {
-    const names = create().fields().map((f) => f.name);
+    const names = create()
+      .fields()
+      .map((f) => f.name);
     expect(names).toEqual([
       'ids.src_home_net',
       'ids.dst_home_net',
@@ -72,7 +94,13 @@ describe('flow enricher', () => {
       'ids.dst_pod_net',
       ...FLOW_FIELDS,
     ]);
-    expect(new Set(create().fields().map((f) => f.type))).toEqual(new Set(['Int']));
+    expect(
+      new Set(
+        create()
+          .fields()
+          .map((f) => f.type),
+      ),
+    ).toEqual(new Set(['Int']));
   });
 
   it('gives the same values whether the policy stage evaluates before or after its subscriber', () => {
@@ -153,13 +181,28 @@ describe('direction fields (home_net, pod_nets)', () => {
     // [src_home, dst_home, dst_external, src_pod, dst_pod]
     { name: 'pod to pod (v4)', client: '10.244.1.2', server: '10.244.3.4', want: [1, 1, 0, 1, 1] },
     { name: 'pod to node in home_net (v4)', client: '10.244.1.2', server: '10.0.0.1', want: [1, 1, 0, 1, 0] },
-    { name: 'pod egress to the internet (v4)', client: '10.244.1.2', server: '8.8.8.8', want: [1, 0, 1, 1, 0] },
+    {
+      name: 'pod egress to the internet (v4)',
+      client: '10.244.1.2',
+      server: '8.8.8.8',
+      want: [1, 0, 1, 1, 0],
+    },
     { name: 'internet to home (v4)', client: '203.0.113.9', server: '192.168.1.1', want: [0, 1, 0, 0, 0] },
-    { name: 'edge of a prefix is outside (v4)', client: '11.0.0.0', server: '9.255.255.255', want: [0, 0, 1, 0, 0] },
+    {
+      name: 'edge of a prefix is outside (v4)',
+      client: '11.0.0.0',
+      server: '9.255.255.255',
+      want: [0, 0, 1, 0, 0],
+    },
     { name: 'pod to pod (v6)', client: 'fd00:244::1', server: 'fd00:244:0:1::2', want: [1, 1, 0, 1, 1] },
     { name: 'v6 pod egress', client: 'fd00:244::1', server: '2001:db8::1', want: [1, 0, 1, 1, 0] },
     { name: 'v6 home but not pod', client: 'fd12::1', server: 'fd00:245::1', want: [1, 1, 0, 0, 0] },
-    { name: 'v4-mapped v6 is not the v4 network', client: '::ffff:10.0.0.1', server: '::1', want: [0, 0, 1, 0, 0] },
+    {
+      name: 'v4-mapped v6 is not the v4 network',
+      client: '::ffff:10.0.0.1',
+      server: '::1',
+      want: [0, 0, 1, 0, 0],
+    },
   ];
   const enricher = create(testContext('flow', { network }));
   const fields = enricher.fields().filter((f) => f.name.startsWith('ids.'));
@@ -174,8 +217,8 @@ describe('direction fields (home_net, pod_nets)', () => {
   }
 
   it('rejects a bad CIDR at create with the config path', () => {
-    expect(() => create(testContext('flow', { network: { home_net: ['10.0.0.0/33'], pod_nets: [], never_ban: [] } }))).toThrow(
-      /network\.home_net: entry 0 "10\.0\.0\.0\/33"/,
-    );
+    expect(() =>
+      create(testContext('flow', { network: { home_net: ['10.0.0.0/33'], pod_nets: [], never_ban: [] } })),
+    ).toThrow(/network\.home_net: entry 0 "10\.0\.0\.0\/33"/);
   });
 });

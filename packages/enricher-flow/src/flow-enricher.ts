@@ -1,4 +1,10 @@
-import { PluginHealth, type EnricherInstance, type FieldDefinition, type Health, type PluginContext } from '@glia/core';
+import {
+  PluginHealth,
+  type EnricherInstance,
+  type FieldDefinition,
+  type Health,
+  type PluginContext,
+} from '@glia/core';
 import type { FlowConfig } from './config.js';
 import { DirectionClassifier } from './direction.js';
 import { flowFields } from './flow-fields.js';
@@ -26,7 +32,10 @@ export class FlowEnricher implements EnricherInstance {
       maxSources: config.max_sources,
       maxEntriesPerSource: config.max_entries_per_source,
     });
-    this.definitions = [...new DirectionClassifier(ctx.network).fields(), ...flowFields(this.windows, config.window_seconds)];
+    this.definitions = [
+      ...new DirectionClassifier(ctx.network).fields(),
+      ...flowFields(this.windows, config.window_seconds),
+    ];
   }
 
   fields(): readonly FieldDefinition[] {
@@ -42,18 +51,24 @@ export class FlowEnricher implements EnricherInstance {
     metrics.collect('flow_sources', 'Source IPs with a live flow window', 'gauge', () => [
       { labels, value: windows.trackedSources },
     ]);
-    metrics.collect('flow_source_evictions_total', 'Sources forgotten early because max_sources was reached', 'counter', () => [
-      { labels, value: windows.sourceEvictions },
-    ]);
+    metrics.collect(
+      'flow_source_evictions_total',
+      'Sources forgotten early because max_sources was reached',
+      'counter',
+      () => [{ labels, value: windows.sourceEvictions }],
+    );
     metrics.collect(
       'flow_entry_evictions_total',
       'Connections, ports or destinations forgotten early because a source reached max_entries_per_source',
       'counter',
       () => [{ labels, value: windows.entryEvictions }],
     );
-    metrics.collect('flow_sources_expired_total', 'Sources dropped after a whole window without traffic', 'counter', () => [
-      { labels, value: windows.sourcesExpired },
-    ]);
+    metrics.collect(
+      'flow_sources_expired_total',
+      'Sources dropped after a whole window without traffic',
+      'counter',
+      () => [{ labels, value: windows.sourcesExpired }],
+    );
     this.unsubscribe = this.ctx.bus.subscribe('observation', (o) => {
       windows.record(o);
     });

@@ -5,7 +5,8 @@ import { FlowEnricher } from './flow-enricher.js';
 export const flowFactory: PluginFactory<Partial<FlowConfig>, FlowEnricher> = {
   type: 'flow',
   kind: 'enricher',
-  description: 'ids.* direction fields (home_net, pod_nets) and per-source flow.* window fields (scans, rates, port entropy)',
+  description:
+    'ids.* direction fields (home_net, pod_nets) and per-source flow.* window fields (scans, rates, port entropy)',
   configSchema,
   create(ctx, config) {
     return new FlowEnricher(ctx, withDefaults(config));

@@ -1,4 +1,5 @@
 import type { Observation } from '@glia/core';
+import { RecencyList } from './recency-list.js';
 import { SourceWindow } from './source-window.js';
 
 export interface FlowWindowsOptions {
@@ -17,7 +18,7 @@ type Seen = Pick<Observation, 'ts' | 'client' | 'clientPort' | 'server' | 'serve
  * has gone stale are swept a couple at a time as traffic moves on, so idle ones cost nothing.
  */
 export class FlowWindows {
-  private readonly sources = new Map<string, SourceWindow>();
+  private readonly sources = new RecencyList<string, SourceWindow>();
   private lastObservation: Seen | null = null;
   private lastSource: SourceWindow | null = null;
   private lastClient = '';
@@ -38,7 +39,7 @@ export class FlowWindows {
   /** Keys forgotten early because a source's connection, port or destination map was full. */
   get entryEvictions(): number {
     let n = this.retiredEntryEvictions;
-    for (const w of this.sources.values()) n += w.evictions;
+    for (let node = this.sources.front(); node !== null; node = node.next) n += node.value.evictions;
     return n;
   }
 
@@ -67,42 +68,43 @@ export class FlowWindows {
     // Already the most recently used (it stays in the map: only a new source evicts, and that
     // changes lastClient): no reordering needed.
     if (client === this.lastClient && this.lastSource !== null) return this.lastSource;
-    let window = this.sources.get(client);
-    if (window !== undefined) {
-      this.sources.delete(client);
-      this.sources.set(client, window);
+    const node = this.sources.get(client);
+    let window: SourceWindow;
+    if (node !== undefined) {
+      this.sources.moveToBack(node);
+      window = node.value;
     } else {
       if (this.sources.size >= this.options.maxSources) this.evictStalest();
       window = new SourceWindow(this.options.windowNs, this.options.maxEntriesPerSource);
-      this.sources.set(client, window);
+      this.sources.append(client, window);
     }
     this.lastClient = client;
     return window;
   }
 
   private evictStalest(): void {
-    const first = this.sources.entries().next();
-    if (first.done === true) return;
-    this.sources.delete(first.value[0]);
-    this.retiredEntryEvictions += first.value[1].evictions;
+    const stalest = this.sources.front();
+    if (stalest === null) return;
+    this.sources.remove(stalest);
+    this.retiredEntryEvictions += stalest.value.evictions;
     this.sourceEvictions++;
   }
 
   /**
-   * Forgets sources whose whole window is stale. Runs once packet time has moved on by 1/64 of the
-   * window since the last sweep, and removes at most SWEEP_LIMIT sources: bounded work, rarely.
+   * Forgets sources whose whole window is stale, from the least recently seen on. Runs once packet
+   * time has moved on by 1/64 of the window since the last sweep, and removes at most SWEEP_LIMIT
+   * sources: bounded work, rarely.
    */
   private sweepIdle(): void {
     if (this.newest < this.nextSweep) return;
     this.nextSweep = this.newest + this.options.windowNs / 64n;
     const cutoff = this.newest - this.options.windowNs;
-    let swept = 0;
-    for (const [client, window] of this.sources) {
-      if (swept >= SWEEP_LIMIT || window === this.lastSource || !window.idleSince(cutoff)) return;
-      this.sources.delete(client);
-      this.retiredEntryEvictions += window.evictions;
+    for (let swept = 0; swept < SWEEP_LIMIT; swept++) {
+      const stalest = this.sources.front();
+      if (stalest === null || stalest.value === this.lastSource || !stalest.value.idleSince(cutoff)) return;
+      this.sources.remove(stalest);
+      this.retiredEntryEvictions += stalest.value.evictions;
       this.sourcesExpired++;
-      swept++;
     }
   }
 }

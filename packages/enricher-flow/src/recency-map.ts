@@ -1,24 +1,18 @@
-interface Entry {
+import { RecencyList } from './recency-list.js';
+
+interface Sighting {
   /** Last time the key was seen, ns of packet time. */
   ts: bigint;
   /** A number the owner attaches to the key (a connection's port); handed back when it is forgotten. */
   tag: number;
 }
 
-const NONE = -1n;
-
 /**
- * A capped map of keys to the last time each was seen, kept oldest first (a JavaScript Map keeps
- * insertion order, and a key seen again is re-inserted at the back). Expiry pops from the front;
- * a full map forgets its least recently seen key to make room.
+ * A capped set of keys with the last time each was seen, oldest first. Expiry pops from the
+ * front; a full set forgets its least recently seen key to make room (counted in `evictions`).
  */
 export class RecencyMap<K> {
-  private readonly entries = new Map<K, Entry>();
-  /**
-   * A lower bound of the front entry's time, so expire() can skip iterating (which allocates) when
-   * nothing can be due: the common case on the hot path.
-   */
-  private earliest = NONE;
+  private readonly list = new RecencyList<K, Sighting>();
   evictions = 0;
 
   constructor(
@@ -27,22 +21,20 @@ export class RecencyMap<K> {
   ) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.list.size;
   }
 
   /** Records a sighting; true when the key is new to the window. Repeating a sighting is a no-op. */
   touch(key: K, ts: bigint, tag = 0): boolean {
-    const entry = this.entries.get(key);
-    if (entry === undefined) {
-      if (this.entries.size >= this.cap) this.evictOldest();
-      this.entries.set(key, { ts, tag });
-      if (this.earliest === NONE || ts < this.earliest) this.earliest = ts;
+    const node = this.list.get(key);
+    if (node === undefined) {
+      if (this.list.size >= this.cap) this.forgetFront(true);
+      this.list.append(key, { ts, tag });
       return true;
     }
-    if (ts > entry.ts) {
-      entry.ts = ts;
-      this.entries.delete(key);
-      this.entries.set(key, entry);
+    if (ts > node.value.ts) {
+      node.value.ts = ts;
+      this.list.moveToBack(node);
     }
     return false;
   }
@@ -52,25 +44,20 @@ export class RecencyMap<K> {
    * older key behind a newer one; it then goes as soon as the keys in front of it do.
    */
   expire(cutoff: bigint): void {
-    if (this.earliest === NONE || this.earliest > cutoff) return;
-    this.earliest = NONE;
-    for (const [key, entry] of this.entries) {
-      if (entry.ts > cutoff) {
-        this.earliest = entry.ts;
-        break;
-      }
-      this.entries.delete(key);
-      this.onForget?.(entry.tag);
+    for (
+      let front = this.list.front();
+      front !== null && front.value.ts <= cutoff;
+      front = this.list.front()
+    ) {
+      this.forgetFront(false);
     }
   }
 
-  private evictOldest(): void {
-    const first = this.entries.entries().next();
-    if (first.done === true) return;
-    const [key, entry] = first.value;
-    this.entries.delete(key);
-    this.evictions++;
-    this.onForget?.(entry.tag);
-    // The new front is no older than the evicted one, so `earliest` stays a valid lower bound.
+  private forgetFront(evicted: boolean): void {
+    const front = this.list.front();
+    if (front === null) return;
+    this.list.remove(front);
+    if (evicted) this.evictions++;
+    this.onForget?.(front.value.tag);
   }
 }

@@ -47,7 +47,12 @@ function run(seen: Seen[], cap = 4096): Expect & { evictions: number } {
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 describe('source window (packet time)', () => {
-  const cases: Array<{ name: string; seen: Seen[]; cap?: number; want: Partial<Expect> & { evictions?: number } }> = [
+  const cases: Array<{
+    name: string;
+    seen: Seen[];
+    cap?: number;
+    want: Partial<Expect> & { evictions?: number };
+  }> = [
     {
       name: 'a single connection',
       seen: [{ at: 0 }],
@@ -95,22 +100,37 @@ describe('source window (packet time)', () => {
     },
     {
       name: 'the same port number over TCP and UDP is two ports (as Zeek counts port/proto)',
-      seen: [{ at: 0, port: 53 }, { at: 1, port: 53, proto: 'udp' }],
+      seen: [
+        { at: 0, port: 53 },
+        { at: 1, port: 53, proto: 'udp' },
+      ],
       want: { unique_dst_ports: 2, flows_per_min: 2, dst_port_entropy: 100 },
     },
     {
       name: 'sliding expiry: a sighting exactly 60 s old has left the window',
-      seen: [{ at: 0, port: 1 }, { at: 30, port: 2 }, { at: 60, port: 3 }],
+      seen: [
+        { at: 0, port: 1 },
+        { at: 30, port: 2 },
+        { at: 60, port: 3 },
+      ],
       want: { unique_dst_ports: 2, flows_per_min: 2 },
     },
     {
       name: 'sliding expiry: 59.999 s old is still inside',
-      seen: [{ at: 0, port: 1 }, { at: 59.999, port: 2 }],
+      seen: [
+        { at: 0, port: 1 },
+        { at: 59.999, port: 2 },
+      ],
       want: { unique_dst_ports: 2, flows_per_min: 2 },
     },
     {
       name: 'a connection seen again stays in the window from its last sighting',
-      seen: [{ at: 0, port: 1 }, { at: 10, port: 2, clientPort: 2 }, { at: 50, port: 1 }, { at: 100, port: 3, clientPort: 3 }],
+      seen: [
+        { at: 0, port: 1 },
+        { at: 10, port: 2, clientPort: 2 },
+        { at: 50, port: 1 },
+        { at: 100, port: 3, clientPort: 3 },
+      ],
       want: { unique_dst_ports: 2, flows_per_min: 2, unique_dsts: 1 },
     },
     {
@@ -145,12 +165,20 @@ describe('source window (packet time)', () => {
     },
     {
       name: 'an out-of-order sighting inside the window counts (the window ends at the newest)',
-      seen: [{ at: 10, port: 1 }, { at: 9.5, port: 2, clientPort: 2 }, { at: 65, port: 3, clientPort: 3 }],
+      seen: [
+        { at: 10, port: 1 },
+        { at: 9.5, port: 2, clientPort: 2 },
+        { at: 65, port: 3, clientPort: 3 },
+      ],
       want: { unique_dst_ports: 3, flows_per_min: 3 },
     },
     {
       name: 'an out-of-order sighting lingers until the key in front of it expires (documented bound)',
-      seen: [{ at: 10, port: 1 }, { at: 9.5, port: 2, clientPort: 2 }, { at: 69.7, port: 3, clientPort: 3 }],
+      seen: [
+        { at: 10, port: 1 },
+        { at: 9.5, port: 2, clientPort: 2 },
+        { at: 69.7, port: 3, clientPort: 3 },
+      ],
       want: { unique_dst_ports: 3, flows_per_min: 3 },
     },
     {

@@ -50,7 +50,8 @@ export class SourceWindow {
     this.connections.expire(cutoff);
     this.ports.expire(cutoff);
     this.servers.expire(cutoff);
-    if (this.entropy.needsExactSum(this.connectionsPerPort.size)) this.entropy.resetSum(this.connectionsPerPort.values());
+    if (this.entropy.needsExactSum(this.connectionsPerPort.size))
+      this.entropy.resetSum(this.connectionsPerPort.values());
   }
 
   /** Distinct connections seen in the window (a SYN and its SYN-ACK are one). */

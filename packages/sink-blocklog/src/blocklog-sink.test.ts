@@ -84,10 +84,13 @@ describe('blocklog sink', () => {
       const text = readFileSync(join(dir, n), 'utf8');
       expect(text.endsWith('\n')).toBe(true);
       expect(statSync(join(dir, n)).size).toBeLessThanOrEqual(4096);
-      for (const line of text.split('\n').filter((l) => l.length > 0)) expect(() => JSON.parse(line)).not.toThrow();
+      for (const line of text.split('\n').filter((l) => l.length > 0))
+        expect(() => JSON.parse(line)).not.toThrow();
     }
     // Oldest to newest: .3, .2, .1, live. Together they are a contiguous, gap-free tail of what was sent.
-    const kept = recordNumbers(['audit.jsonl.3', 'audit.jsonl.2', 'audit.jsonl.1', 'audit.jsonl'].map((n) => join(dir, n)));
+    const kept = recordNumbers(
+      ['audit.jsonl.3', 'audit.jsonl.2', 'audit.jsonl.1', 'audit.jsonl'].map((n) => join(dir, n)),
+    );
     const first = kept[0];
     expect(first).toBeGreaterThan(0); // older files were rotated away
     expect(kept).toEqual(Array.from({ length: 2000 - first }, (_, i) => first + i));
@@ -124,7 +127,10 @@ describe('blocklog sink', () => {
     expect(health.reason).toMatch(/cannot open .*not-a-dir\/audit\.jsonl: .*ENOTDIR/);
     publish(ctx, 0, 10);
     await new Promise((r) => setTimeout(r, 20));
-    expect(sink.health()).toMatchObject({ state: 'failed', reason: expect.stringMatching(/write to .* failed: .*ENOTDIR/) });
+    expect(sink.health()).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/write to .* failed: .*ENOTDIR/),
+    });
     expect(ctx.metrics.value('blocklog_records_write_failed_total', { plugin: 'blocklog' })).toBe(10);
     await sink.stop();
     expect(sink.health().state).toBe('stopped');
@@ -167,7 +173,10 @@ describe('blocklog sink', () => {
   it('stop is bounded when the output never completes a write', async () => {
     const ctx = testContext('blocklog');
     const stuck = new Writable({ write: () => undefined }); // never calls back
-    const sink = new BlocklogSink(ctx, new StreamOutput('stdout', stuck), { queueCapacity: 10, stopTimeoutMs: 50 });
+    const sink = new BlocklogSink(ctx, new StreamOutput('stdout', stuck), {
+      queueCapacity: 10,
+      stopTimeoutMs: 50,
+    });
     await sink.start();
     publish(ctx, 0, 5);
     const started = Date.now();
@@ -192,6 +201,10 @@ describe('blocklog sink', () => {
     await sink.stop();
     const lines = chunks.join('').split('\n');
     expect(lines).toHaveLength(3);
-    expect(JSON.parse(lines[1])).toMatchObject({ action: 'WouldBlock', rule_ids: ['rule-1'], agent: 'test-agent' });
+    expect(JSON.parse(lines[1])).toMatchObject({
+      action: 'WouldBlock',
+      rule_ids: ['rule-1'],
+      agent: 'test-agent',
+    });
   });
 });

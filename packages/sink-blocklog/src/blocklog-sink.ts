@@ -1,4 +1,13 @@
-import { BoundedQueue, PluginHealth, errorMessage, type Counter, type Health, type PluginContext, type SinkInstance, type Verdict } from '@glia/core';
+import {
+  BoundedQueue,
+  PluginHealth,
+  errorMessage,
+  type Counter,
+  type Health,
+  type PluginContext,
+  type SinkInstance,
+  type Verdict,
+} from '@glia/core';
 import type { LineOutput } from './output.js';
 import { auditRecord, RECORDED_FIELDS } from './record.js';
 

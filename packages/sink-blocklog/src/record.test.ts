@@ -4,7 +4,11 @@ import { auditRecord, RECORDED_FIELDS, rfc3339Nanos } from './record.js';
 
 const TS = 1_714_564_800_123_456_789n; // 2024-05-01T12:00:00.123456789Z
 
-function verdict(partial: Partial<Verdict>, fields: Record<string, FieldValue> = {}, edge: Partial<Observation> = {}): Verdict {
+function verdict(
+  partial: Partial<Verdict>,
+  fields: Record<string, FieldValue> = {},
+  edge: Partial<Observation> = {},
+): Verdict {
   const observation = {
     ts: TS,
     iface: 'cilium_vxlan',
@@ -33,7 +37,8 @@ const IDENTITIES: Record<string, FieldValue> = {
   'identity.k8s.dst_workload': 'postgres',
 };
 
-const EDGE = '"edge":{"client":"10.244.1.7","server":"10.244.2.9","server_port":5432,"proto":"tcp","phase":"syn"}';
+const EDGE =
+  '"edge":{"client":"10.244.1.7","server":"10.244.2.9","server_port":5432,"proto":"tcp","phase":"syn"}';
 const TIME = '"time":"2024-05-01T12:00:00.123456789Z","ts":"1714564800123456789","agent":"node-1"';
 
 describe('auditRecord (golden lines)', () => {
@@ -78,7 +83,12 @@ describe('auditRecord (golden lines)', () => {
       verdict: verdict(
         {},
         { 'identity.k8s.dst_label': new Map([['team', 'payments']]) },
-        { fields: new Map<string, FieldValue | undefined>([['identity.k8s.src_namespace', undefined], ['dns.fqdn', undefined]]) },
+        {
+          fields: new Map<string, FieldValue | undefined>([
+            ['identity.k8s.src_namespace', undefined],
+            ['dns.fqdn', undefined],
+          ]),
+        },
       ),
       line: `{${TIME},"action":"Block","rule_ids":["r1"],${EDGE}}`,
     },

@@ -88,7 +88,10 @@ export function auditRecord(verdict: Verdict, agent: string): AuditRecord {
   return record;
 }
 
-function identityOf(fields: ReadonlyMap<string, FieldValue | undefined>, side: 'src' | 'dst'): AuditIdentity | undefined {
+function identityOf(
+  fields: ReadonlyMap<string, FieldValue | undefined>,
+  side: 'src' | 'dst',
+): AuditIdentity | undefined {
   const identity: AuditIdentity = {};
   let any = false;
   for (const key of IDENTITY_KEYS) {
@@ -101,7 +104,9 @@ function identityOf(fields: ReadonlyMap<string, FieldValue | undefined>, side: '
   const labels = fields.get(`identity.k8s.${side}_label`);
   if (labels instanceof Map) {
     // Sorted so the same labels always serialize to the same bytes (diffable, golden-testable).
-    const entries = [...(labels as ReadonlyMap<string, string>).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = [...(labels as ReadonlyMap<string, string>).entries()].sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     identity.labels = Object.fromEntries(entries);
     any = true;
   }

@@ -83,7 +83,8 @@ export class RotatingFile implements LineOutput {
     } else {
       await rm(`${this.target}.${maxFiles}`, { force: true });
       for (let i = maxFiles - 1; i >= 1; i--) {
-        if (await exists(`${this.target}.${i}`)) await rename(`${this.target}.${i}`, `${this.target}.${i + 1}`);
+        if (await exists(`${this.target}.${i}`))
+          await rename(`${this.target}.${i}`, `${this.target}.${i + 1}`);
       }
       await rename(this.target, `${this.target}.1`);
     }
