@@ -6,4 +6,5 @@ export { flowFields } from './flow-fields.js';
 export { FlowWindows, type FlowWindowsOptions } from './flow-windows.js';
 export { SourceWindow, type ConnectionSighting } from './source-window.js';
 export { RecencyMap } from './recency-map.js';
+export { RecencyList, type RecencyNode } from './recency-list.js';
 export { PortEntropy, entropyX100, shannonBits } from './entropy.js';
