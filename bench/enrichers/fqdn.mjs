@@ -49,7 +49,15 @@ function context(clock) {
     name: 'fqdn',
     bus: { subscribe: (_t, h) => (subscribers.push(h), () => undefined) },
     clock,
-    logger: { info() {}, warn() {}, error() {}, debug() {}, child() { return this; } },
+    logger: {
+      info() {},
+      warn() {},
+      error() {},
+      debug() {},
+      child() {
+        return this;
+      },
+    },
     metrics: new MetricsRegistry(),
     network: { home_net: [], pod_nets: [], never_ban: [] },
     agentId: 'bench',
@@ -64,7 +72,9 @@ function time(label, n, fn) {
   fn(n);
   const ns = Number(process.hrtime.bigint() - start);
   const rate = n / (ns / 1e9);
-  console.log(`${label.padEnd(48)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} /s  (${n.toLocaleString('en-US')} in ${(ns / 1e6).toFixed(0)} ms)`);
+  console.log(
+    `${label.padEnd(48)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} /s  (${n.toLocaleString('en-US')} in ${(ns / 1e6).toFixed(0)} ms)`,
+  );
   return rate;
 }
 
@@ -85,7 +95,21 @@ const observations = [];
 for (let i = 0; i < 4096; i++) {
   const hit = i % 4 !== 0; // 75% of destinations were resolved, 25% were not
   const server = hit ? addressOf((i * 7) % DISTINCT) : `172.16.${(i >> 8) & 255}.${i & 255}`;
-  observations.push(observationOf({ ts: clock.now(), iface: 'eth0', dir: 'egress', src: '10.9.0.1', dst: server, sport: 40000, dport: 443, proto: 'tcp' }, 'flow'));
+  observations.push(
+    observationOf(
+      {
+        ts: clock.now(),
+        iface: 'eth0',
+        dir: 'egress',
+        src: '10.9.0.1',
+        dst: server,
+        sport: 40000,
+        dport: 443,
+        proto: 'tcp',
+      },
+      'flow',
+    ),
+  );
 }
 let sink = 0;
 const lookups = time('lookups/s (dns.fqdn, 75% hits)', 4_000_000, (n) => {

@@ -10,7 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Bus, PacketClock, type DnsEvent } from '@glia/core';
 import { fixturesDir, hasTool, testContext, tsharkFields } from '@glia/core/testing';
-import { fqdnPlugin, ResponseParser, resolveChains, type FqdnEnricher, type Resolution } from '@glia/enricher-fqdn';
+import {
+  fqdnPlugin,
+  ResponseParser,
+  resolveChains,
+  type FqdnEnricher,
+  type Resolution,
+} from '@glia/enricher-fqdn';
 import { replayCaptureEvents } from '@glia/packet';
 import { describe, expect, it } from 'vitest';
 
@@ -62,17 +68,37 @@ type Tree = { [key: string]: string | Tree | Tree[] };
  * tsharkFields cross-checks the message count per frame.
  */
 function tsharkResponses(capture: string, filter: string): TsharkResponse[] {
-  const args = ['-r', capture, '-n', '-T', 'json', '--no-duplicate-keys', '-J', 'frame dns mdns', '-Y', filter];
-  const frames = JSON.parse(execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] })) as Array<{
+  const args = [
+    '-r',
+    capture,
+    '-n',
+    '-T',
+    'json',
+    '--no-duplicate-keys',
+    '-J',
+    'frame dns mdns',
+    '-Y',
+    filter,
+  ];
+  const frames = JSON.parse(
+    execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] }),
+  ) as Array<{
     _source: { layers: Tree };
   }>;
-  const perFrame = tsharkFields(capture, ['frame.number', 'dns.flags.response', 'ip.fragment.count', 'ipv6.fragment.count'], filter);
+  const perFrame = tsharkFields(
+    capture,
+    ['frame.number', 'dns.flags.response', 'ip.fragment.count', 'ipv6.fragment.count'],
+    filter,
+  );
   expect(frames.length, `${capture}: frames`).toBe(perFrame.length);
   const out: TsharkResponse[] = [];
   frames.forEach(({ _source: { layers } }, index) => {
     const frame = Number(text((layers.frame as Tree)['frame.number']));
     const dnsLayer = layers.dns ?? layers.mdns;
-    const flagged = '_ws.malformed' in layers || '_ws.short' in layers || JSON.stringify(dnsLayer).includes('"_ws.malformed');
+    const flagged =
+      '_ws.malformed' in layers ||
+      '_ws.short' in layers ||
+      JSON.stringify(dnsLayer).includes('"_ws.malformed');
     const reassembled = perFrame[index][2] !== '' || perFrame[index][3] !== '';
     const messages = list(dnsLayer);
     expect(messages.length, `${capture} frame ${frame}: messages`).toBe(perFrame[index][1].split(',').length);
@@ -81,7 +107,14 @@ function tsharkResponses(capture: string, filter: string): TsharkResponse[] {
       const questions = records(dns.Queries).map((q) => tsharkName(text(q['dns.qry.name'])));
       const answers = records(dns.Answers).map((a) => {
         const type = Number(text(a['dns.resp.type']));
-        const value = type === TYPE_A ? a['dns.a'] : type === TYPE_AAAA ? a['dns.aaaa'] : type === TYPE_CNAME ? a['dns.cname'] : '';
+        const value =
+          type === TYPE_A
+            ? a['dns.a']
+            : type === TYPE_AAAA
+              ? a['dns.aaaa']
+              : type === TYPE_CNAME
+                ? a['dns.cname']
+                : '';
         return {
           name: tsharkName(text(a['dns.resp.name'])),
           type,
@@ -90,7 +123,10 @@ function tsharkResponses(capture: string, filter: string): TsharkResponse[] {
           value: text(value ?? ''),
         };
       });
-      const used = text(flags['dns.flags.response']) === '1' && text(flags['dns.flags.opcode']) === '0' && text(flags['dns.flags.rcode']) === '0';
+      const used =
+        text(flags['dns.flags.response']) === '1' &&
+        text(flags['dns.flags.opcode']) === '0' &&
+        text(flags['dns.flags.rcode']) === '0';
       out.push({ frame, used, flagged, reassembled, questions, answers });
     }
   });
@@ -126,13 +162,19 @@ function expectedResolutions(r: TsharkResponse): Resolution[] {
   if (!r.used) return [];
   const inClass = r.answers.filter((a) => (a.klass & 0x7fff) === 1);
   const cname = new Map<string, { target: string; ttl: number }>();
-  for (const a of inClass) if (a.type === TYPE_CNAME && !cname.has(a.name)) cname.set(a.name, { target: tsharkName(a.value), ttl: a.ttl });
+  for (const a of inClass)
+    if (a.type === TYPE_CNAME && !cname.has(a.name))
+      cname.set(a.name, { target: tsharkName(a.value), ttl: a.ttl });
   const heads = r.questions.length > 0 ? [...new Set(r.questions.filter((n) => n !== ''))] : [];
   const out: Resolution[] = [];
   for (const head of heads) {
     const chain = [head];
     const edgeTtls: number[] = [];
-    for (let hop = cname.get(head); hop !== undefined && !chain.includes(hop.target) && chain.length < 17; hop = cname.get(hop.target)) {
+    for (
+      let hop = cname.get(head);
+      hop !== undefined && !chain.includes(hop.target) && chain.length < 17;
+      hop = cname.get(hop.target)
+    ) {
       chain.push(hop.target);
       edgeTtls.push(hop.ttl);
     }
@@ -157,7 +199,10 @@ interface GliaMessage {
   latestAfter: Map<string, string | undefined>;
 }
 
-async function replayThroughPlugin(capture: string, expected: Resolution[][]): Promise<{ messages: GliaMessage[]; enricher: FqdnEnricher }> {
+async function replayThroughPlugin(
+  capture: string,
+  expected: Resolution[][],
+): Promise<{ messages: GliaMessage[]; enricher: FqdnEnricher }> {
   const clock = new PacketClock();
   const bus = new Bus((topic, error) => {
     throw new Error(`subscriber of ${topic} threw: ${String(error)}`);
@@ -182,7 +227,13 @@ async function replayThroughPlugin(capture: string, expected: Resolution[][]): P
       namesAfter.set(r.address, enricher.store.names(r.address));
       latestAfter.set(r.address, enricher.store.latest(r.address));
     }
-    messages.push({ event: dns, stored: counter() - before, malformed: malformed() - badBefore, namesAfter, latestAfter });
+    messages.push({
+      event: dns,
+      stored: counter() - before,
+      malformed: malformed() - badBefore,
+      namesAfter,
+      latestAfter,
+    });
   });
   enricher.stop();
   return { messages, enricher };
@@ -198,7 +249,10 @@ function sorted(resolutions: Resolution[]): Resolution[] {
 describe.skipIf(!tshark)('fqdn store vs tshark over the fixture captures', () => {
   it.each(CAPTURES)('%s', async (file) => {
     const capture = join(fixtures ?? '', 'pcaps', file);
-    const theirs = tsharkResponses(capture, 'dns.flags.response == 1 && (udp.srcport == 53 || tcp.srcport == 53)');
+    const theirs = tsharkResponses(
+      capture,
+      'dns.flags.response == 1 && (udp.srcport == 53 || tcp.srcport == 53)',
+    );
     const expected = theirs.map(expectedResolutions);
     const started = performance.now();
     const { messages } = await replayThroughPlugin(capture, expected);
@@ -211,7 +265,8 @@ describe.skipIf(!tshark)('fqdn store vs tshark over the fixture captures', () =>
       const mine = messages[i];
       // The parse itself, TTLs included, before clamping.
       const parsed = parser.parse(mine.event.message);
-      const resolutions = parsed.status === 'ignored' ? [] : resolveChains(parsed.questions, parsed.answers).resolutions;
+      const resolutions =
+        parsed.status === 'ignored' ? [] : resolveChains(parsed.questions, parsed.answers).resolutions;
       const pairs = expected[i].reduce((n, r) => n + r.names.length, 0);
       if (t.reassembled) {
         // glia sees the first IP fragment only: it must call the message truncated and store no
@@ -227,10 +282,12 @@ describe.skipIf(!tshark)('fqdn store vs tshark over the fixture captures', () =>
       // What reached the store through the bus: every expected pair, and nothing more.
       expect(mine.stored, `${where}: mappings stored`).toBe(pairs);
       for (const r of expected[i]) {
-        for (const name of r.names) expect(mine.namesAfter.get(r.address), `${where}: ${r.address}`).toContain(name);
+        for (const name of r.names)
+          expect(mine.namesAfter.get(r.address), `${where}: ${r.address}`).toContain(name);
       }
       const last = new Map(expected[i].map((r) => [r.address, r.names[0]]));
-      for (const [address, head] of last) expect(mine.latestAfter.get(address), `${where}: dns.fqdn of ${address}`).toBe(head);
+      for (const [address, head] of last)
+        expect(mine.latestAfter.get(address), `${where}: dns.fqdn of ${address}`).toBe(head);
       // Malformed exactly when tshark flags the frame (malformed, or cut short by the snaplen).
       expect(mine.malformed === 1, `${where}: malformed`).toBe(t.flagged);
       totals.responses++;
@@ -253,38 +310,55 @@ describe.skipIf(!tshark)('fqdn store vs tshark over the fixture captures', () =>
   });
 });
 
-describe.skipIf(!tshark)('mDNS messages (source port 5353, not on the dns topic) parse as tshark reads them', () => {
-  it('zeek_dns_mdns.pcap', () => {
-    const capture = join(fixtures ?? '', 'pcaps', 'zeek_dns_mdns.pcap');
-    const theirs = tsharkResponses(capture, 'dns.flags.response == 1');
-    const payloads = tsharkFields(capture, ['udp.payload'], 'dns.flags.response == 1').map((row) => Buffer.from(row[0], 'hex'));
-    expect(payloads.every((p) => p.length > 12)).toBe(true);
-    expect(payloads.length).toBe(theirs.length);
-    expect(theirs.length).toBeGreaterThan(0);
-    const clock = new PacketClock(1n);
-    const ctx = testContext('fqdn', { clock });
-    const enricher = fqdnPlugin.create(ctx, {});
-    if (enricher === null) throw new Error('fqdn plugin declined to create');
-    enricher.start();
-    let pairs = 0;
-    theirs.forEach((t, i) => {
-      // No question in these responses: chains start at every owner, so the expectation is the
-      // owner of each A/AAAA of class IN (the cache-flush bit set), there being no CNAMEs.
-      expect(t.questions).toEqual([]);
-      expect(t.answers.some((a) => a.type === TYPE_CNAME)).toBe(false);
-      const want = t.answers
-        .filter((a) => (a.type === TYPE_A || a.type === TYPE_AAAA) && (a.klass & 0x7fff) === 1)
-        .map((a) => ({ address: a.value, names: [a.name], ttls: [a.ttl] }));
-      const event = { ts: 1n, iface: 'lo', dir: 'ingress', src: '10.0.2.7', dst: '224.0.0.251', sport: 5353, dport: 5353, proto: 'udp', message: payloads[i] } as const;
-      ctx.bus.publish('dns', { ...event, message: Uint8Array.from(event.message) });
-      const parsed = new ResponseParser().parse(payloads[i]);
-      expect(parsed.status).toBe('parsed');
-      if (parsed.status === 'ignored') return;
-      expect(resolveChains(parsed.questions, parsed.answers).resolutions).toEqual(want);
-      for (const r of want) expect(enricher.store.names(r.address)).toContain(r.names[0]);
-      pairs += want.length;
+describe.skipIf(!tshark)(
+  'mDNS messages (source port 5353, not on the dns topic) parse as tshark reads them',
+  () => {
+    it('zeek_dns_mdns.pcap', () => {
+      const capture = join(fixtures ?? '', 'pcaps', 'zeek_dns_mdns.pcap');
+      const theirs = tsharkResponses(capture, 'dns.flags.response == 1');
+      const payloads = tsharkFields(capture, ['udp.payload'], 'dns.flags.response == 1').map((row) =>
+        Buffer.from(row[0], 'hex'),
+      );
+      expect(payloads.every((p) => p.length > 12)).toBe(true);
+      expect(payloads.length).toBe(theirs.length);
+      expect(theirs.length).toBeGreaterThan(0);
+      const clock = new PacketClock(1n);
+      const ctx = testContext('fqdn', { clock });
+      const enricher = fqdnPlugin.create(ctx, {});
+      if (enricher === null) throw new Error('fqdn plugin declined to create');
+      enricher.start();
+      let pairs = 0;
+      theirs.forEach((t, i) => {
+        // No question in these responses: chains start at every owner, so the expectation is the
+        // owner of each A/AAAA of class IN (the cache-flush bit set), there being no CNAMEs.
+        expect(t.questions).toEqual([]);
+        expect(t.answers.some((a) => a.type === TYPE_CNAME)).toBe(false);
+        const want = t.answers
+          .filter((a) => (a.type === TYPE_A || a.type === TYPE_AAAA) && (a.klass & 0x7fff) === 1)
+          .map((a) => ({ address: a.value, names: [a.name], ttls: [a.ttl] }));
+        const event = {
+          ts: 1n,
+          iface: 'lo',
+          dir: 'ingress',
+          src: '10.0.2.7',
+          dst: '224.0.0.251',
+          sport: 5353,
+          dport: 5353,
+          proto: 'udp',
+          message: payloads[i],
+        } as const;
+        ctx.bus.publish('dns', { ...event, message: Uint8Array.from(event.message) });
+        const parsed = new ResponseParser().parse(payloads[i]);
+        expect(parsed.status).toBe('parsed');
+        if (parsed.status === 'ignored') return;
+        expect(resolveChains(parsed.questions, parsed.answers).resolutions).toEqual(want);
+        for (const r of want) expect(enricher.store.names(r.address)).toContain(r.names[0]);
+        pairs += want.length;
+      });
+      expect(pairs).toBeGreaterThan(0);
+      expect(ctx.metrics.value('fqdn_messages_total', { plugin: 'fqdn', result: 'parsed' })).toBe(
+        theirs.length,
+      );
     });
-    expect(pairs).toBeGreaterThan(0);
-    expect(ctx.metrics.value('fqdn_messages_total', { plugin: 'fqdn', result: 'parsed' })).toBe(theirs.length);
-  });
-});
+  },
+);

@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { MAX_CHAIN_NAMES, resolveChains, type ChainOutcome } from './cname-chain.js';
 import type { UsableAnswer } from './response-parser.js';
 
-const a = (name: string, address: string, ttl = 300): UsableAnswer => ({ kind: 'address', name, address, ttl });
-const cname = (name: string, target: string, ttl = 300): UsableAnswer => ({ kind: 'cname', name, target, ttl });
+const a = (name: string, address: string, ttl = 300): UsableAnswer => ({
+  kind: 'address',
+  name,
+  address,
+  ttl,
+});
+const cname = (name: string, target: string, ttl = 300): UsableAnswer => ({
+  kind: 'cname',
+  name,
+  target,
+  ttl,
+});
 
 interface Case {
   name: string;
@@ -27,19 +37,37 @@ const cases: Case[] = [
     name: 'CNAME chain: the address maps to the asked name and every name on the chain',
     questions: ['www.example.com'],
     answers: [cname('www.example.com', 'edge.cdn.net'), a('edge.cdn.net', '1.2.3.4')],
-    want: { resolutions: [{ address: '1.2.3.4', names: ['www.example.com', 'edge.cdn.net'], ttls: [300, 300] }] },
+    want: {
+      resolutions: [{ address: '1.2.3.4', names: ['www.example.com', 'edge.cdn.net'], ttls: [300, 300] }],
+    },
   },
   {
     name: 'chain out of order in the answer section',
     questions: ['www.example.com'],
-    answers: [a('c.example', '1.2.3.4'), cname('b.example', 'c.example'), cname('www.example.com', 'b.example')],
-    want: { resolutions: [{ address: '1.2.3.4', names: ['www.example.com', 'b.example', 'c.example'], ttls: [300, 300, 300] }] },
+    answers: [
+      a('c.example', '1.2.3.4'),
+      cname('b.example', 'c.example'),
+      cname('www.example.com', 'b.example'),
+    ],
+    want: {
+      resolutions: [
+        { address: '1.2.3.4', names: ['www.example.com', 'b.example', 'c.example'], ttls: [300, 300, 300] },
+      ],
+    },
   },
   {
     name: 'each name holds for the smallest TTL on its way to the address',
     questions: ['www.example.com'],
-    answers: [cname('www.example.com', 'b.example', 30), cname('b.example', 'c.example', 600), a('c.example', '1.2.3.4', 120)],
-    want: { resolutions: [{ address: '1.2.3.4', names: ['www.example.com', 'b.example', 'c.example'], ttls: [30, 120, 120] }] },
+    answers: [
+      cname('www.example.com', 'b.example', 30),
+      cname('b.example', 'c.example', 600),
+      a('c.example', '1.2.3.4', 120),
+    ],
+    want: {
+      resolutions: [
+        { address: '1.2.3.4', names: ['www.example.com', 'b.example', 'c.example'], ttls: [30, 120, 120] },
+      ],
+    },
   },
   {
     name: 'several addresses at the end of one chain',
@@ -62,7 +90,10 @@ const cases: Case[] = [
     name: 'CNAME loop with an address on the way still resolves the names before the loop',
     questions: ['a.example'],
     answers: [cname('a.example', 'b.example'), cname('b.example', 'a.example'), a('b.example', '1.2.3.4')],
-    want: { resolutions: [{ address: '1.2.3.4', names: ['a.example', 'b.example'], ttls: [300, 300] }], loops: 1 },
+    want: {
+      resolutions: [{ address: '1.2.3.4', names: ['a.example', 'b.example'], ttls: [300, 300] }],
+      loops: 1,
+    },
   },
   {
     name: `chain longer than ${MAX_CHAIN_NAMES} names is cut`,
@@ -79,13 +110,21 @@ const cases: Case[] = [
   {
     name: 'a name CNAMEd to the chain but not asked is not on the chain',
     questions: ['www.example.com'],
-    answers: [cname('www.example.com', 'edge.net'), cname('other.example', 'edge.net'), a('edge.net', '1.2.3.4')],
+    answers: [
+      cname('www.example.com', 'edge.net'),
+      cname('other.example', 'edge.net'),
+      a('edge.net', '1.2.3.4'),
+    ],
     want: { resolutions: [{ address: '1.2.3.4', names: ['www.example.com', 'edge.net'], ttls: [300, 300] }] },
   },
   {
     name: 'no question (mDNS): chains start at every name no CNAME points to',
     questions: [],
-    answers: [a('printer.local', '10.0.0.9'), cname('alias.local', 'host.local'), a('host.local', '10.0.0.8')],
+    answers: [
+      a('printer.local', '10.0.0.9'),
+      cname('alias.local', 'host.local'),
+      a('host.local', '10.0.0.8'),
+    ],
     want: {
       resolutions: [
         { address: '10.0.0.9', names: ['printer.local'], ttls: [300] },
@@ -97,10 +136,23 @@ const cases: Case[] = [
   {
     name: 'of two CNAMEs for one name the first wins',
     questions: ['a.example'],
-    answers: [cname('a.example', 'b.example'), cname('a.example', 'c.example'), a('b.example', '1.1.1.1'), a('c.example', '2.2.2.2')],
-    want: { resolutions: [{ address: '1.1.1.1', names: ['a.example', 'b.example'], ttls: [300, 300] }], offChain: 1 },
+    answers: [
+      cname('a.example', 'b.example'),
+      cname('a.example', 'c.example'),
+      a('b.example', '1.1.1.1'),
+      a('c.example', '2.2.2.2'),
+    ],
+    want: {
+      resolutions: [{ address: '1.1.1.1', names: ['a.example', 'b.example'], ttls: [300, 300] }],
+      offChain: 1,
+    },
   },
-  { name: 'no answers', questions: ['a.example'], answers: [], want: { resolutions: [], loops: 0, tooLong: 0, offChain: 0 } },
+  {
+    name: 'no answers',
+    questions: ['a.example'],
+    answers: [],
+    want: { resolutions: [], loops: 0, tooLong: 0, offChain: 0 },
+  },
 ];
 
 describe('resolveChains', () => {

@@ -91,7 +91,12 @@ function chainHeads(
   return heads;
 }
 
-function resolution(record: AddressAnswer, chain: readonly string[], edgeTtls: readonly number[], k: number): Resolution {
+function resolution(
+  record: AddressAnswer,
+  chain: readonly string[],
+  edgeTtls: readonly number[],
+  k: number,
+): Resolution {
   const names = chain.slice(0, k + 1);
   const ttls = new Array<number>(k + 1);
   let ttl = record.ttl;

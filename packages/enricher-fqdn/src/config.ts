@@ -59,7 +59,9 @@ export function resolveFqdnConfig(config: Partial<FqdnConfig>): FqdnConfig {
   for (const key of Object.keys(FQDN_DEFAULTS) as Array<keyof FqdnConfig>) {
     const value = resolved[key];
     if (!Number.isInteger(value) || value < (key === 'min_ttl' || key === 'max_ttl' ? 0 : 1)) {
-      throw new RangeError(`fqdn: ${key} must be an integer ${key.endsWith('ttl') ? '>= 0' : '>= 1'}, got ${JSON.stringify(value)}`);
+      throw new RangeError(
+        `fqdn: ${key} must be an integer ${key.endsWith('ttl') ? '>= 0' : '>= 1'}, got ${JSON.stringify(value)}`,
+      );
     }
   }
   if (resolved.min_ttl > resolved.max_ttl) {

@@ -24,7 +24,12 @@ export class FqdnEnricher implements EnricherInstance {
   ) {
     this.metrics = new FqdnMetrics(ctx.metrics, ctx.name);
     this.store = new FqdnStore(
-      { maxEntries: config.max_entries, maxNamesPerIp: config.max_names_per_ip, minTtl: config.min_ttl, maxTtl: config.max_ttl },
+      {
+        maxEntries: config.max_entries,
+        maxNamesPerIp: config.max_names_per_ip,
+        minTtl: config.min_ttl,
+        maxTtl: config.max_ttl,
+      },
       ctx.clock,
       this.metrics.store,
     );

@@ -36,27 +36,51 @@ export class FqdnMetrics {
 
   constructor(registry: MetricsRegistry, plugin: string) {
     const messages = (result: string): Counter =>
-      registry.counter('fqdn_messages_total', 'DNS messages seen by the fqdn enricher, by result', { plugin, result });
+      registry.counter('fqdn_messages_total', 'DNS messages seen by the fqdn enricher, by result', {
+        plugin,
+        result,
+      });
     this.parsed = messages('parsed');
     this.malformedMessages = messages('malformed');
     this.ignoredMessages = messages('ignored');
     this.malformed = byReason(MALFORMED, (reason) =>
-      registry.counter('fqdn_malformed_total', 'Malformed DNS responses, by the first fault found', { plugin, reason }),
-    );
-    this.ignored = byReason(IGNORED, (reason) =>
-      registry.counter('fqdn_ignored_total', 'DNS messages not used: queries, non-QUERY opcodes, RCODE other than NOERROR', {
+      registry.counter('fqdn_malformed_total', 'Malformed DNS responses, by the first fault found', {
         plugin,
         reason,
       }),
     );
+    this.ignored = byReason(IGNORED, (reason) =>
+      registry.counter(
+        'fqdn_ignored_total',
+        'DNS messages not used: queries, non-QUERY opcodes, RCODE other than NOERROR',
+        {
+          plugin,
+          reason,
+        },
+      ),
+    );
     this.skipped = byReason(SKIPPED, (reason) =>
-      registry.counter('fqdn_records_skipped_total', 'Answer records of used responses that were not stored', { plugin, reason }),
+      registry.counter(
+        'fqdn_records_skipped_total',
+        'Answer records of used responses that were not stored',
+        { plugin, reason },
+      ),
     );
     this.store = {
-      stored: registry.counter('fqdn_answers_stored_total', 'IP to name mappings written to the store', { plugin }),
-      evictedEntries: registry.counter('fqdn_evictions_total', 'Store evictions', { plugin, reason: 'max_entries' }),
-      evictedNames: registry.counter('fqdn_evictions_total', 'Store evictions', { plugin, reason: 'max_names_per_ip' }),
-      expiredNames: registry.counter('fqdn_expired_total', 'Names whose TTL ran out in packet time', { plugin }),
+      stored: registry.counter('fqdn_answers_stored_total', 'IP to name mappings written to the store', {
+        plugin,
+      }),
+      evictedEntries: registry.counter('fqdn_evictions_total', 'Store evictions', {
+        plugin,
+        reason: 'max_entries',
+      }),
+      evictedNames: registry.counter('fqdn_evictions_total', 'Store evictions', {
+        plugin,
+        reason: 'max_names_per_ip',
+      }),
+      expiredNames: registry.counter('fqdn_expired_total', 'Names whose TTL ran out in packet time', {
+        plugin,
+      }),
     };
     this.entries = registry.gauge('fqdn_entries', 'IP addresses in the store', { plugin });
   }

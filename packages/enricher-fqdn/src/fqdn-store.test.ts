@@ -6,7 +6,10 @@ const SECOND = 1_000_000_000n;
 
 function store(limits: Partial<FqdnStoreLimits> = {}): { s: FqdnStore; clock: PacketClock } {
   const clock = new PacketClock(1_700_000_000n * SECOND);
-  const s = new FqdnStore({ maxEntries: 100, maxNamesPerIp: 16, minTtl: 60, maxTtl: 86_400, ...limits }, clock);
+  const s = new FqdnStore(
+    { maxEntries: 100, maxNamesPerIp: 16, minTtl: 60, maxTtl: 86_400, ...limits },
+    clock,
+  );
   return { s, clock };
 }
 
@@ -130,7 +133,8 @@ describe('FqdnStore', () => {
 
   it('stays within max_entries under a flood of addresses', () => {
     const { s } = store({ maxEntries: 1000 });
-    for (let i = 0; i < 50_000; i++) s.add(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, `h${i}.example`, 300);
+    for (let i = 0; i < 50_000; i++)
+      s.add(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, `h${i}.example`, 300);
     expect(s.size).toBe(1000);
     expect(s.counters.evictedEntries.value).toBe(49_000);
     expect(s.latest('10.0.195.79')).toBe('h49999.example');

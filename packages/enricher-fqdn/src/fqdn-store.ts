@@ -24,7 +24,12 @@ export interface FqdnStoreCounters {
 }
 
 export function freeCounters(): FqdnStoreCounters {
-  return { stored: new Counter({}), evictedEntries: new Counter({}), evictedNames: new Counter({}), expiredNames: new Counter({}) };
+  return {
+    stored: new Counter({}),
+    evictedEntries: new Counter({}),
+    evictedNames: new Counter({}),
+    expiredNames: new Counter({}),
+  };
 }
 
 interface NameEntry {

@@ -32,7 +32,13 @@ const deepOk = pointerChain(MAX_POINTER_HOPS);
 const tooDeep = pointerChain(MAX_POINTER_HOPS + 1);
 
 const cases: Case[] = [
-  { name: 'plain name', bytes: [...HEADER, ...label('www'), ...label('example'), ...label('com'), 0], offset: 12, want: null, end: 29 },
+  {
+    name: 'plain name',
+    bytes: [...HEADER, ...label('www'), ...label('example'), ...label('com'), 0],
+    offset: 12,
+    want: null,
+    end: 29,
+  },
   { name: 'root', bytes: [...HEADER, 0], offset: 12, want: null, end: 13 },
   {
     name: 'label then pointer back',
@@ -61,24 +67,57 @@ const cases: Case[] = [
     offset: 12,
     want: 'forward_pointer',
   },
-  { name: `chain of ${MAX_POINTER_HOPS} pointers is allowed`, bytes: deepOk.bytes, offset: deepOk.start, want: null, end: deepOk.start + 2 },
-  { name: `chain of ${MAX_POINTER_HOPS + 1} pointers is too deep`, bytes: tooDeep.bytes, offset: tooDeep.start, want: 'pointer_chain_too_deep' },
+  {
+    name: `chain of ${MAX_POINTER_HOPS} pointers is allowed`,
+    bytes: deepOk.bytes,
+    offset: deepOk.start,
+    want: null,
+    end: deepOk.start + 2,
+  },
+  {
+    name: `chain of ${MAX_POINTER_HOPS + 1} pointers is too deep`,
+    bytes: tooDeep.bytes,
+    offset: tooDeep.start,
+    want: 'pointer_chain_too_deep',
+  },
   {
     name: 'name of 255 wire bytes is allowed',
-    bytes: [...HEADER, ...label('a'.repeat(63)), ...label('b'.repeat(63)), ...label('c'.repeat(63)), ...label('d'.repeat(61)), 0],
+    bytes: [
+      ...HEADER,
+      ...label('a'.repeat(63)),
+      ...label('b'.repeat(63)),
+      ...label('c'.repeat(63)),
+      ...label('d'.repeat(61)),
+      0,
+    ],
     offset: 12,
     want: null,
     end: 12 + 255,
   },
   {
     name: 'name of 256 wire bytes is too long',
-    bytes: [...HEADER, ...label('a'.repeat(63)), ...label('b'.repeat(63)), ...label('c'.repeat(63)), ...label('d'.repeat(62)), 0],
+    bytes: [
+      ...HEADER,
+      ...label('a'.repeat(63)),
+      ...label('b'.repeat(63)),
+      ...label('c'.repeat(63)),
+      ...label('d'.repeat(62)),
+      0,
+    ],
     offset: 12,
     want: 'name_too_long',
   },
   {
     name: 'name too long through a pointer',
-    bytes: [...HEADER, ...label('a'.repeat(63)), ...label('b'.repeat(63)), 0, ...label('c'.repeat(63)), ...label('d'.repeat(63)), ...ptr(12)],
+    bytes: [
+      ...HEADER,
+      ...label('a'.repeat(63)),
+      ...label('b'.repeat(63)),
+      0,
+      ...label('c'.repeat(63)),
+      ...label('d'.repeat(63)),
+      ...ptr(12),
+    ],
     offset: 141,
     want: 'name_too_long',
   },
@@ -103,7 +142,13 @@ const cases: Case[] = [
     want: null,
     end: 19,
   },
-  { name: 'a dot inside a label is flagged', bytes: [...HEADER, ...label('evil.com'), 0], offset: 12, want: null, dotted: true },
+  {
+    name: 'a dot inside a label is flagged',
+    bytes: [...HEADER, ...label('evil.com'), 0],
+    offset: 12,
+    want: null,
+    dotted: true,
+  },
   {
     name: 'a dot inside a pointed-to label is flagged',
     bytes: [...HEADER, ...label('a.b'), 0, ...label('x'), ...ptr(12)],
@@ -127,7 +172,8 @@ describe('NameWalker', () => {
     const buf = Uint8Array.from(chain.bytes);
     const walker = new NameWalker();
     const started = performance.now();
-    for (let i = 0; i < 10_000; i++) expect(walker.walk(buf, chain.start, buf.length)).toBe('pointer_chain_too_deep');
+    for (let i = 0; i < 10_000; i++)
+      expect(walker.walk(buf, chain.start, buf.length)).toBe('pointer_chain_too_deep');
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });

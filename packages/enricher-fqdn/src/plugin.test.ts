@@ -11,15 +11,43 @@ const SECOND = 1_000_000_000n;
 const T0 = 1_700_000_000n * SECOND;
 
 function dnsEvent(question: string, answers: Answer[], ts = T0): DnsEvent {
-  const message = dnsPacket.encode({ type: 'response', id: 1, questions: [{ type: 'A', name: question }], answers });
-  return { ts, iface: 'eth0', dir: 'ingress', src: '10.0.0.53', dst: '10.0.0.7', sport: 53, dport: 40000, proto: 'udp', message };
+  const message = dnsPacket.encode({
+    type: 'response',
+    id: 1,
+    questions: [{ type: 'A', name: question }],
+    answers,
+  });
+  return {
+    ts,
+    iface: 'eth0',
+    dir: 'ingress',
+    src: '10.0.0.53',
+    dst: '10.0.0.7',
+    sport: 53,
+    dport: 40000,
+    proto: 'udp',
+    message,
+  };
 }
 
 function flowTo(server: string, ts = T0): FlowEvent {
-  return { ts, iface: 'eth0', dir: 'egress', src: '10.0.0.7', dst: server, sport: 40001, dport: 443, proto: 'tcp' };
+  return {
+    ts,
+    iface: 'eth0',
+    dir: 'egress',
+    src: '10.0.0.7',
+    dst: server,
+    sport: 40001,
+    dport: 443,
+    proto: 'tcp',
+  };
 }
 
-function started(config: Record<string, unknown> = {}): { enricher: FqdnEnricher; ctx: ReturnType<typeof testContext>; clock: PacketClock } {
+function started(config: Record<string, unknown> = {}): {
+  enricher: FqdnEnricher;
+  ctx: ReturnType<typeof testContext>;
+  clock: PacketClock;
+} {
   const clock = new PacketClock(T0);
   const ctx = testContext('fqdn', { clock });
   const enricher = fqdnPlugin.create(ctx, config);
@@ -56,14 +84,24 @@ describe('fqdn enricher', () => {
     expect(field(enricher, 'dns.fqdns', '1.2.3.4')).toEqual(['www.example.com', 'edge.cdn.net']);
     expect(field(enricher, 'dns.fqdn', '10.9.9.9')).toBeUndefined();
     expect(field(enricher, 'dns.fqdns', '10.9.9.9')).toBeUndefined();
-    ctx.bus.publish('dns', dnsEvent('other.example', [{ type: 'A', name: 'other.example', data: '1.2.3.4', ttl: 300 }]));
+    ctx.bus.publish(
+      'dns',
+      dnsEvent('other.example', [{ type: 'A', name: 'other.example', data: '1.2.3.4', ttl: 300 }]),
+    );
     expect(field(enricher, 'dns.fqdn', '1.2.3.4')).toBe('other.example');
-    expect(field(enricher, 'dns.fqdns', '1.2.3.4')).toEqual(['other.example', 'www.example.com', 'edge.cdn.net']);
+    expect(field(enricher, 'dns.fqdns', '1.2.3.4')).toEqual([
+      'other.example',
+      'www.example.com',
+      'edge.cdn.net',
+    ]);
   });
 
   it('expires in packet time with min_ttl/max_ttl from the config', () => {
     const { enricher, ctx, clock } = started({ min_ttl: 10, max_ttl: 100 });
-    ctx.bus.publish('dns', dnsEvent('a.example', [{ type: 'A', name: 'a.example', data: '1.2.3.4', ttl: 5000 }]));
+    ctx.bus.publish(
+      'dns',
+      dnsEvent('a.example', [{ type: 'A', name: 'a.example', data: '1.2.3.4', ttl: 5000 }]),
+    );
     clock.advance(T0 + 99n * SECOND);
     expect(field(enricher, 'dns.fqdn', '1.2.3.4')).toBe('a.example');
     clock.advance(T0 + 100n * SECOND);
@@ -75,7 +113,10 @@ describe('fqdn enricher', () => {
     const { ctx } = started({ max_entries: 1 });
     const good = dnsEvent('a.example', [{ type: 'A', name: 'a.example', data: '1.1.1.1', ttl: 300 }]);
     ctx.bus.publish('dns', good);
-    ctx.bus.publish('dns', dnsEvent('b.example', [{ type: 'A', name: 'b.example', data: '2.2.2.2', ttl: 300 }]));
+    ctx.bus.publish(
+      'dns',
+      dnsEvent('b.example', [{ type: 'A', name: 'b.example', data: '2.2.2.2', ttl: 300 }]),
+    );
     const nx = { ...good, message: Uint8Array.from(good.message) };
     nx.message[3] = (nx.message[3] & 0xf0) | 3;
     ctx.bus.publish('dns', nx);
@@ -93,7 +134,9 @@ describe('fqdn enricher', () => {
     expect(m('fqdn_answers_stored_total')).toBe(2);
     expect(m('fqdn_evictions_total', { reason: 'max_entries' })).toBe(1);
     expect(m('fqdn_entries')).toBe(1);
-    expect(ctx.metrics.render()).toMatch(/glia_fqdn_malformed_total\{plugin="fqdn",reason="pointer_chain_too_deep"\} 0/);
+    expect(ctx.metrics.render()).toMatch(
+      /glia_fqdn_malformed_total\{plugin="fqdn",reason="pointer_chain_too_deep"\} 0/,
+    );
   });
 
   it('never throws into the bus, whatever the bytes', () => {
@@ -109,7 +152,10 @@ describe('fqdn enricher', () => {
 
   it('stops listening on stop and forgets what it learned', () => {
     const { enricher, ctx } = started();
-    ctx.bus.publish('dns', dnsEvent('a.example', [{ type: 'A', name: 'a.example', data: '1.2.3.4', ttl: 300 }]));
+    ctx.bus.publish(
+      'dns',
+      dnsEvent('a.example', [{ type: 'A', name: 'a.example', data: '1.2.3.4', ttl: 300 }]),
+    );
     enricher.stop();
     expect(ctx.bus.subscriberCount('dns')).toBe(0);
     expect(field(enricher, 'dns.fqdn', '1.2.3.4')).toBeUndefined();
@@ -118,7 +164,11 @@ describe('fqdn enricher', () => {
 
   it.each([
     { name: 'defaults fill in', config: {}, valid: true },
-    { name: 'all keys', config: { max_entries: 10, max_names_per_ip: 2, min_ttl: 0, max_ttl: 10 }, valid: true },
+    {
+      name: 'all keys',
+      config: { max_entries: 10, max_names_per_ip: 2, min_ttl: 0, max_ttl: 10 },
+      valid: true,
+    },
     { name: 'unknown key', config: { max_entry: 10 }, valid: false },
     { name: 'zero entries', config: { max_entries: 0 }, valid: false },
     { name: 'negative TTL', config: { min_ttl: -1 }, valid: false },
@@ -131,6 +181,8 @@ describe('fqdn enricher', () => {
   });
 
   it('rejects min_ttl above max_ttl at create, naming both keys', () => {
-    expect(() => fqdnPlugin.create(testContext('fqdn'), { min_ttl: 600, max_ttl: 60 })).toThrow(/min_ttl \(600\).*max_ttl \(60\)/);
+    expect(() => fqdnPlugin.create(testContext('fqdn'), { min_ttl: 600, max_ttl: 60 })).toThrow(
+      /min_ttl \(600\).*max_ttl \(60\)/,
+    );
   });
 });

@@ -6,7 +6,8 @@ import { FqdnEnricher } from './fqdn-enricher.js';
 export const fqdnPlugin: PluginFactory<Partial<FqdnConfig>, FqdnEnricher> = {
   type: 'fqdn',
   kind: 'enricher',
-  description: 'DNS names of destination IPs (dns.fqdn, dns.fqdns), learned from DNS responses in packet time',
+  description:
+    'DNS names of destination IPs (dns.fqdn, dns.fqdns), learned from DNS responses in packet time',
   configSchema: fqdnConfigSchema,
   create(ctx, config) {
     return new FqdnEnricher(ctx, resolveFqdnConfig(config));

@@ -51,7 +51,10 @@ const cases: Case[] = [
   },
   {
     name: 'AAAA record, address in canonical RFC 5952 text',
-    message: response('v6.example.com', [AAAA('v6.example.com', '2001:0db8:0000:0000:0000:0000:0000:0001'), AAAA('v6.example.com', '::ffff:1.2.3.4')]),
+    message: response('v6.example.com', [
+      AAAA('v6.example.com', '2001:0db8:0000:0000:0000:0000:0000:0001'),
+      AAAA('v6.example.com', '::ffff:1.2.3.4'),
+    ]),
     status: 'parsed',
     answers: [
       { kind: 'address', name: 'v6.example.com', address: '2001:db8::1', ttl: 300 },
@@ -60,7 +63,10 @@ const cases: Case[] = [
   },
   {
     name: 'CNAME then A',
-    message: response('www.example.com', [CNAME('www.example.com', 'edge.cdn.net', 60), A('edge.cdn.net', '1.2.3.4', 20)]),
+    message: response('www.example.com', [
+      CNAME('www.example.com', 'edge.cdn.net', 60),
+      A('edge.cdn.net', '1.2.3.4', 20),
+    ]),
     status: 'parsed',
     answers: [
       { kind: 'cname', name: 'www.example.com', target: 'edge.cdn.net', ttl: 60 },
@@ -69,7 +75,10 @@ const cases: Case[] = [
   },
   {
     name: 'case folded to ASCII lower case',
-    message: response('WWW.Example.COM', [CNAME('WWW.Example.COM', 'Edge.CDN.net'), A('EDGE.cdn.NET', '1.2.3.4')]),
+    message: response('WWW.Example.COM', [
+      CNAME('WWW.Example.COM', 'Edge.CDN.net'),
+      A('EDGE.cdn.NET', '1.2.3.4'),
+    ]),
     status: 'parsed',
     questions: ['www.example.com'],
     answers: [
@@ -99,7 +108,10 @@ const cases: Case[] = [
     name: 'address records in authority and additionals are not used',
     message: response('example.com', [A('example.com', '1.2.3.4')], {
       authorities: [{ type: 'NS', name: 'example.com', data: 'ns1.example.com' }],
-      additionals: [A('ns1.example.com', '5.6.7.8'), CNAME('service.example.com', 'internal-service.example.net')],
+      additionals: [
+        A('ns1.example.com', '5.6.7.8'),
+        CNAME('service.example.com', 'internal-service.example.net'),
+      ],
     }),
     status: 'parsed',
     answers: [{ kind: 'address', name: 'example.com', address: '1.2.3.4', ttl: 300 }],
@@ -117,11 +129,36 @@ const cases: Case[] = [
     status: 'parsed',
     answers: [{ kind: 'address', name: 'x.example', address: '1.2.3.4', ttl: 0 }],
   },
-  { name: 'NXDOMAIN ignored', message: withFlags(www, (f) => (f & ~0xf) | 3), status: 'ignored', reason: 'rcode' },
-  { name: 'SERVFAIL ignored', message: withFlags(www, (f) => (f & ~0xf) | 2), status: 'ignored', reason: 'rcode' },
-  { name: 'query (QR=0) ignored', message: withFlags(www, (f) => f & ~0x8000), status: 'ignored', reason: 'query' },
-  { name: 'UPDATE opcode ignored', message: withFlags(www, (f) => f | (5 << 11)), status: 'ignored', reason: 'opcode' },
-  { name: 'shorter than a header', message: www.subarray(0, 11), status: 'malformed', reason: 'short_header' },
+  {
+    name: 'NXDOMAIN ignored',
+    message: withFlags(www, (f) => (f & ~0xf) | 3),
+    status: 'ignored',
+    reason: 'rcode',
+  },
+  {
+    name: 'SERVFAIL ignored',
+    message: withFlags(www, (f) => (f & ~0xf) | 2),
+    status: 'ignored',
+    reason: 'rcode',
+  },
+  {
+    name: 'query (QR=0) ignored',
+    message: withFlags(www, (f) => f & ~0x8000),
+    status: 'ignored',
+    reason: 'query',
+  },
+  {
+    name: 'UPDATE opcode ignored',
+    message: withFlags(www, (f) => f | (5 << 11)),
+    status: 'ignored',
+    reason: 'opcode',
+  },
+  {
+    name: 'shorter than a header',
+    message: www.subarray(0, 11),
+    status: 'malformed',
+    reason: 'short_header',
+  },
   { name: 'empty', message: new Uint8Array(0), status: 'malformed', reason: 'short_header' },
   {
     name: 'truncated in the first answer: questions kept, no answers',
@@ -156,9 +193,24 @@ cases.push(
     reason: 'truncated',
     answers: [{ kind: 'address', name: 'two.example', address: '1.1.1.1', ttl: 300 }],
   },
-  { name: 'answer name points at itself', message: patched(www, ANSWER, [0xc0, ANSWER]), status: 'malformed', reason: 'pointer_loop' },
-  { name: 'answer name points forward', message: patched(www, ANSWER, [0xc0, ANSWER + 4]), status: 'malformed', reason: 'forward_pointer' },
-  { name: 'A with RDLENGTH 5', message: patched(www, RDLENGTH, [0, 5]), status: 'malformed', reason: 'truncated' },
+  {
+    name: 'answer name points at itself',
+    message: patched(www, ANSWER, [0xc0, ANSWER]),
+    status: 'malformed',
+    reason: 'pointer_loop',
+  },
+  {
+    name: 'answer name points forward',
+    message: patched(www, ANSWER, [0xc0, ANSWER + 4]),
+    status: 'malformed',
+    reason: 'forward_pointer',
+  },
+  {
+    name: 'A with RDLENGTH 5',
+    message: patched(www, RDLENGTH, [0, 5]),
+    status: 'malformed',
+    reason: 'truncated',
+  },
   {
     name: 'A with RDLENGTH 3',
     message: patched(www, RDLENGTH, [0, 3]),
@@ -178,7 +230,9 @@ cases.push(
   {
     name: 'a label containing a dot is skipped, not trusted',
     // The label "bank_com" becomes "bank.com": one label whose text reads like two.
-    message: response('evil.example', [CNAME('evil.example', 'bank_com'), A('bank_com', '6.6.6.6')]).map((b) => (b === 0x5f ? 0x2e : b)),
+    message: response('evil.example', [CNAME('evil.example', 'bank_com'), A('bank_com', '6.6.6.6')]).map(
+      (b) => (b === 0x5f ? 0x2e : b),
+    ),
     status: 'parsed',
     answers: [],
     skipped: 2,
@@ -221,7 +275,8 @@ describe('ResponseParser', () => {
     }
     expect(runs).toBeGreaterThan(10_000);
     // The mutations must reach the malformed paths, not just bounce off the header checks.
-    for (const reason of ['truncated', 'short_header', 'bad_label']) expect(seen.get(`malformed:${reason}`) ?? 0).toBeGreaterThan(0);
+    for (const reason of ['truncated', 'short_header', 'bad_label'])
+      expect(seen.get(`malformed:${reason}`) ?? 0).toBeGreaterThan(0);
     expect(seen.get('parsed') ?? 0).toBeGreaterThan(0);
   });
 });
@@ -230,12 +285,21 @@ describe('ResponseParser', () => {
 function realMessages(): Uint8Array[] {
   const messages = [
     www,
-    response('www.example.com', [CNAME('www.example.com', 'edge.cdn.net'), A('edge.cdn.net', '1.2.3.4'), AAAA('edge.cdn.net', '2001:db8::5')]),
+    response('www.example.com', [
+      CNAME('www.example.com', 'edge.cdn.net'),
+      A('edge.cdn.net', '1.2.3.4'),
+      AAAA('edge.cdn.net', '2001:db8::5'),
+    ]),
     response('', [{ type: 'AAAA', name: 'host.local', data: 'fe80::1', flush: true }]),
   ];
   const dir = fixturesDir();
   if (dir === null) return messages;
-  for (const file of ['zeek_dns-two-responses.pcap', 'zeek_dns_max-compression-depth.pcap', 'zeek_dns-edns-ecs.pcap', 'zeek_dns_mdns.pcap']) {
+  for (const file of [
+    'zeek_dns-two-responses.pcap',
+    'zeek_dns_max-compression-depth.pcap',
+    'zeek_dns-edns-ecs.pcap',
+    'zeek_dns_mdns.pcap',
+  ]) {
     messages.push(...udpPayloads(readFileSync(join(dir, 'pcaps', file))).slice(0, 20));
   }
   return messages;
@@ -244,7 +308,7 @@ function realMessages(): Uint8Array[] {
 /** UDP payloads of a classic little-endian Ethernet/IPv4 pcap: enough to seed the mutations. */
 function udpPayloads(pcap: Buffer): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let at = 24; at + 16 <= pcap.length; ) {
+  for (let at = 24; at + 16 <= pcap.length;) {
     const caplen = pcap.readUInt32LE(at + 8);
     const frame = pcap.subarray(at + 16, at + 16 + caplen);
     at += 16 + caplen;
@@ -266,7 +330,8 @@ function lcg(seed: number): () => number {
 function* mutations(seed: Uint8Array, random: () => number): Generator<Uint8Array> {
   yield seed.subarray(0, Math.floor(random() * seed.length)); // truncation
   const flipped = Uint8Array.from(seed);
-  for (let i = 0; i < 1 + random() * 4; i++) flipped[Math.floor(random() * flipped.length)] = Math.floor(random() * 256);
+  for (let i = 0; i < 1 + random() * 4; i++)
+    flipped[Math.floor(random() * flipped.length)] = Math.floor(random() * 256);
   yield flipped;
   const pointered = Uint8Array.from(seed);
   const at = 12 + Math.floor(random() * Math.max(1, pointered.length - 13));

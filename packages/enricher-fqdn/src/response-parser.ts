@@ -28,7 +28,13 @@ export type ParsedResponse =
   | { status: 'ignored'; reason: IgnoredReason }
   | { status: 'parsed'; questions: string[]; answers: UsableAnswer[]; skipped: number }
   /** Malformed: questions and answers hold the complete records before the fault. */
-  | { status: 'malformed'; reason: MalformedReason; questions: string[]; answers: UsableAnswer[]; skipped: number };
+  | {
+      status: 'malformed';
+      reason: MalformedReason;
+      questions: string[];
+      answers: UsableAnswer[];
+      skipped: number;
+    };
 
 const TYPE_A = 1;
 const TYPE_CNAME = 5;
