@@ -167,16 +167,25 @@ describe('dedup in packet time', () => {
     expect(verdicts.map((v) => v.ts / SECOND)).toEqual([100n, 105n]);
   });
 
-  it('dedup memory is bounded: the least recently seen key is evicted and counted', () => {
+  it('dedup memory is bounded: the key published longest ago is evicted and counted', () => {
     const { verdicts, send, stage } = setup(rules, { dedupCapacity: 2 });
     send(observation(0n, '10.0.0.1', '10.0.0.8', 22));
     send(observation(1n, '10.0.0.2', '10.0.0.8', 22));
-    send(observation(2n, '10.0.0.1', '10.0.0.8', 22)); // refreshes .1 (suppressed)
-    send(observation(3n, '10.0.0.3', '10.0.0.8', 22)); // evicts .2
-    send(observation(4n, '10.0.0.1', '10.0.0.8', 22)); // still remembered: suppressed
-    send(observation(5n, '10.0.0.2', '10.0.0.8', 22)); // forgotten: a verdict again
-    expect(verdicts.map((v) => v.observation.client)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.2']);
-    expect(stage.counters().dedupEvictions).toBe(2);
+    send(observation(2n, '10.0.0.1', '10.0.0.8', 22)); // suppressed
+    send(observation(3n, '10.0.0.2', '10.0.0.8', 22)); // suppressed
+    send(observation(4n, '10.0.0.3', '10.0.0.8', 22)); // evicts .1
+    send(observation(5n, '10.0.0.2', '10.0.0.8', 22)); // still remembered: suppressed
+    send(observation(6n, '10.0.0.1', '10.0.0.8', 22)); // forgotten: a verdict again (evicts .2)
+    expect(verdicts.map((v) => v.observation.client)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.1']);
+    expect(stage.counters()).toMatchObject({ dedupEvictions: 2, suppressed: 3 });
+  });
+
+  it('fields already on the observation win over the definitions', () => {
+    const { verdicts, send } = setup([R('fq', 'dns.fqdn eq "preset"', 'log')]);
+    const o = observation(0n, '10.0.0.2', '10.0.0.9', 22);
+    o.fields.set('dns.fqdn', 'preset');
+    send(o);
+    expect(verdicts).toHaveLength(1);
   });
 });
 

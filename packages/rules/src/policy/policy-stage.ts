@@ -1,6 +1,5 @@
 import {
   edgeKey,
-  FieldResolver,
   InputError,
   type Bus,
   type FieldDefinition,
@@ -12,10 +11,10 @@ import {
   type Verdict,
 } from '@glia/core';
 import { Scheme } from '../lang/scheme.js';
-import type { FieldGetter } from '../lang/typed-value.js';
 import { formatProblem, type RuleProblem } from '../ruleset/problem.js';
 import type { LocatedRule } from '../ruleset/rule-entries.js';
 import { compileRules, RuleSet } from '../ruleset/rule-set.js';
+import { ObservationFieldCache } from './field-cache.js';
 import { DEFAULT_DEDUP_CAPACITY, VERDICT_WINDOW_NS, VerdictDedup } from './verdict-dedup.js';
 
 export type RuleSource = ReadonlyArray<RuleEntry | LocatedRule> | RuleSet;
@@ -62,18 +61,15 @@ export interface ReloadResult {
  */
 export class PolicyStage implements Stage {
   readonly name = 'policy';
-  private resolver: FieldResolver | null = null;
+  private cache: ObservationFieldCache | null = null;
   private schemeOf: Scheme | null = null;
   private wanted: readonly string[] = [];
   private ruleSet: RuleSet = RuleSet.empty();
   private pending: RuleSource;
   private readonly dedup: VerdictDedup;
   private unsubscribe: (() => void) | null = null;
-  private current: Observation | null = null;
   private readonly stats = { evaluated: 0, verdicts: 0, suppressed: 0, errors: 0, reloads: 0, reloadFailures: 0 };
   private readonly matched: Record<RuleAction, number> = { allow: 0, drop: 0, log: 0 };
-  /** Reads fields of the observation being evaluated; one closure for all observations. */
-  private readonly getter: FieldGetter = (name) => (this.resolver as FieldResolver).get(this.current as Observation, name);
 
   constructor(private readonly options: PolicyStageOptions) {
     this.pending = options.rules;
@@ -85,7 +81,7 @@ export class PolicyStage implements Stage {
     if (this.unsubscribe !== null) return;
     const { fields, wantedFields } = this.options;
     const definitions = typeof fields === 'function' ? fields() : fields;
-    this.resolver = new FieldResolver(definitions);
+    this.cache = new ObservationFieldCache(definitions);
     this.schemeOf = new Scheme(definitions);
     this.wanted = (typeof wantedFields === 'function' ? wantedFields() : wantedFields) ?? [];
     const compiled = this.compile(this.pending);
@@ -142,22 +138,24 @@ export class PolicyStage implements Stage {
 
   private evaluate(observation: Observation): void {
     this.stats.evaluated++;
-    this.current = observation;
+    const cache = this.cache as ObservationFieldCache;
+    cache.begin(observation);
     try {
-      const decision = this.ruleSet.decide(this.getter, this.options.enforce);
+      const decision = this.ruleSet.decide(cache.get, this.options.enforce);
       if (decision === null) return;
       this.matched[decision.action]++;
-      const key = `${edgeKey(observation)}|${decision.action}|${decision.ruleIds.join(',')}`;
+      const key = `${edgeKey(observation)}|${decision.action}|${decision.key}`;
       if (!this.dedup.admit(key, observation.ts)) {
         this.stats.suppressed++;
         return;
       }
-      for (let i = 0; i < this.wanted.length; i++) this.getter(this.wanted[i]);
+      for (let i = 0; i < this.wanted.length; i++) cache.get(this.wanted[i]);
+      cache.commit();
       const verdict: Verdict = {
         ts: observation.ts,
         action: decision.action,
         enforce: decision.enforce,
-        ruleIds: decision.ruleIds,
+        ruleIds: [...decision.ruleIds],
         observation,
       };
       if (decision.source !== undefined) verdict.source = decision.source;
@@ -168,7 +166,7 @@ export class PolicyStage implements Stage {
       // A throwing field resolver must not take the policy stage down; it is counted instead.
       this.stats.errors++;
     } finally {
-      this.current = null;
+      cache.end();
     }
   }
 

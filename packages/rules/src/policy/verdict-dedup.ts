@@ -3,9 +3,10 @@ export const VERDICT_WINDOW_NS = 60_000_000_000n;
 export const DEFAULT_DEDUP_CAPACITY = 100_000;
 
 /**
- * Remembers when each verdict key was last published, in packet time, with bounded memory: a Map
- * kept in recency order is an LRU, and the least recently seen key is evicted (and counted) when
- * the cap is reached. An evicted key simply yields a verdict again next time.
+ * Remembers when each verdict key was last published, in packet time, with bounded memory. The
+ * Map is kept in order of publication, so at the cap the key published longest ago is evicted
+ * (and counted): it is the first whose window runs out anyway, and suppressing a repeat costs
+ * one lookup, no re-insertion. An evicted key simply yields a verdict again next time.
  */
 export class VerdictDedup {
   private readonly published = new Map<string, bigint>();
@@ -29,11 +30,8 @@ export class VerdictDedup {
   admit(key: string, ts: bigint): boolean {
     const previous = this.published.get(key);
     if (previous !== undefined) {
+      if (ts - previous < this.windowNs) return false;
       this.published.delete(key);
-      if (ts - previous < this.windowNs) {
-        this.published.set(key, previous);
-        return false;
-      }
     } else if (this.published.size >= this.capacity) {
       const oldest = this.published.keys().next().value as string;
       this.published.delete(oldest);

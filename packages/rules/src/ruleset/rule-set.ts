@@ -17,32 +17,41 @@ export interface CompiledRule {
   enforce: boolean;
 }
 
-/** What the rules decided about one observation. */
+/** What the rules decided about one observation. Shared between observations: do not mutate. */
 export interface RuleDecision {
-  action: RuleAction;
+  readonly action: RuleAction;
   /** The matching rules of the winning action, in rule order. */
-  ruleIds: string[];
-  enforce: boolean;
+  readonly ruleIds: readonly string[];
+  /** ruleIds joined with ",", for dedup keys. */
+  readonly key: string;
+  readonly enforce: boolean;
   /** The source of the first winning rule. */
-  source?: string;
+  readonly source?: string;
   /** The longest ttl among the winning rules that set one. */
-  ttl?: number;
+  readonly ttl?: number;
 }
 
 const PRECEDENCE: readonly RuleAction[] = ['allow', 'drop', 'log'];
+/** Rule sets up to this size keep matches in a bit mask and reuse decisions per mask. */
+const MASK_RULES = 31;
+const MAX_CACHED_DECISIONS = 4096;
 
 /**
  * A compiled, immutable set of rules. Every rule is evaluated for every observation; allow beats
- * drop beats log (DESIGN §6). Nothing is allocated for an observation no rule matches.
+ * drop beats log (DESIGN §6). For up to 31 rules the matches are a bit mask and each distinct
+ * outcome's decision is built once, so deciding allocates nothing on the hot path.
  */
 export class RuleSet {
   private readonly tests: Array<(get: FieldGetter) => boolean>;
+  private readonly masks: Record<RuleAction, number> = { allow: 0, drop: 0, log: 0 };
+  private readonly cached = [new Map<number, RuleDecision>(), new Map<number, RuleDecision>()];
   /** Every field some rule reads. */
   readonly fields: readonly string[];
 
   constructor(readonly rules: readonly CompiledRule[]) {
     this.tests = rules.map((r) => r.expression.test);
     this.fields = [...new Set(rules.flatMap((r) => r.expression.fields))];
+    if (rules.length <= MASK_RULES) rules.forEach((r, i) => (this.masks[r.action] |= 1 << i));
   }
 
   static empty(): RuleSet {
@@ -51,26 +60,44 @@ export class RuleSet {
 
   /** The decision for one observation, or null when no rule matches. */
   decide(get: FieldGetter, enforce: boolean): RuleDecision | null {
-    let matched: CompiledRule[] | null = null;
     const tests = this.tests;
-    for (let i = 0; i < tests.length; i++) {
-      if (tests[i](get)) (matched ??= []).push(this.rules[i]);
+    if (tests.length > MASK_RULES) return this.decideWide(get, enforce);
+    let mask = 0;
+    for (let i = 0; i < tests.length; i++) if (tests[i](get)) mask |= 1 << i;
+    if (mask === 0) return null;
+    const winners = mask & this.masks.allow || mask & this.masks.drop || mask & this.masks.log;
+    const cache = this.cached[enforce ? 1 : 0];
+    let decision = cache.get(winners);
+    if (decision === undefined) {
+      decision = this.decision(this.rules.filter((_, i) => (winners & (1 << i)) !== 0), enforce);
+      if (cache.size < MAX_CACHED_DECISIONS) cache.set(winners, decision);
     }
+    return decision;
+  }
+
+  private decideWide(get: FieldGetter, enforce: boolean): RuleDecision | null {
+    let matched: CompiledRule[] | null = null;
+    for (let i = 0; i < this.tests.length; i++) if (this.tests[i](get)) (matched ??= []).push(this.rules[i]);
     if (matched === null) return null;
     for (const action of PRECEDENCE) {
       const winners = matched.filter((r) => r.action === action);
-      if (winners.length === 0) continue;
-      const decision: RuleDecision = {
-        action,
-        ruleIds: winners.map((r) => r.id),
-        enforce: enforce && winners.some((r) => r.enforce),
-      };
-      if (winners[0].source !== undefined) decision.source = winners[0].source;
-      const ttls = winners.flatMap((r) => (r.ttl === undefined ? [] : [r.ttl]));
-      if (ttls.length > 0) decision.ttl = Math.max(...ttls);
-      return decision;
+      if (winners.length > 0) return this.decision(winners, enforce);
     }
     return null;
+  }
+
+  /** Winners all share one action. */
+  private decision(winners: readonly CompiledRule[], enforce: boolean): RuleDecision {
+    const ruleIds = winners.map((r) => r.id);
+    const ttls = winners.flatMap((r) => (r.ttl === undefined ? [] : [r.ttl]));
+    return {
+      action: winners[0].action,
+      ruleIds,
+      key: ruleIds.join(','),
+      enforce: enforce && winners.some((r) => r.enforce),
+      ...(winners[0].source === undefined ? {} : { source: winners[0].source }),
+      ...(ttls.length === 0 ? {} : { ttl: Math.max(...ttls) }),
+    };
   }
 }
 

@@ -90,7 +90,7 @@ export async function runRuleTestsText(text: string, file: string, options: Rule
       expected = [testCase.expect];
       const fields = testCase.fields;
       const decision = ruleSet.decide((name) => fields.get(name), test.enforce);
-      actual = decision === null ? [] : [{ action: decision.action, rules: decision.ruleIds, enforce: decision.enforce }];
+      actual = decision === null ? [] : [{ action: decision.action, rules: [...decision.ruleIds], enforce: decision.enforce }];
     }
     results.push(result(testCase.name, testCase.position, compare(expected, actual)));
   }

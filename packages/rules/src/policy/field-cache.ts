@@ -1,0 +1,63 @@
+import type { FieldDefinition, FieldValue, Observation } from '@glia/core';
+import type { FieldGetter } from '../lang/typed-value.js';
+
+/**
+ * Resolves the fields of the observation being evaluated, each at most once, without allocating:
+ * values live in slots stamped with a per-observation generation instead of a Map per observation
+ * (a growing Map per observation cost more than the rules themselves). Values already present in
+ * observation.fields win over the definitions. commit() copies what was computed into
+ * observation.fields, for the sinks, only when a verdict is published.
+ */
+export class ObservationFieldCache {
+  private readonly slots = new Map<string, number>();
+  private readonly definitions: FieldDefinition[] = [];
+  private readonly values: Array<FieldValue | undefined>;
+  private readonly stamps: Uint32Array;
+  private generation = 1;
+  private observation: Observation | null = null;
+
+  constructor(definitions: readonly FieldDefinition[]) {
+    for (const d of definitions) {
+      if (this.slots.has(d.name)) throw new Error(`field ${d.name} is provided twice`);
+      this.slots.set(d.name, this.definitions.length);
+      this.definitions.push(d);
+    }
+    this.values = new Array<FieldValue | undefined>(this.definitions.length).fill(undefined);
+    this.stamps = new Uint32Array(this.definitions.length);
+  }
+
+  /** Starts evaluating another observation: every slot becomes stale at once. */
+  begin(observation: Observation): void {
+    this.observation = observation;
+    if (++this.generation === 0xffffffff) {
+      this.stamps.fill(0);
+      this.generation = 1;
+    }
+  }
+
+  end(): void {
+    this.observation = null;
+  }
+
+  readonly get: FieldGetter = (name) => {
+    const slot = this.slots.get(name);
+    if (slot === undefined) return undefined;
+    if (this.stamps[slot] === this.generation) return this.values[slot];
+    const observation = this.observation as Observation;
+    const known = observation.fields;
+    const value = known.size !== 0 && known.has(name) ? known.get(name) : this.definitions[slot].resolve(observation);
+    this.values[slot] = value;
+    this.stamps[slot] = this.generation;
+    return value;
+  };
+
+  /** Writes every field resolved for the current observation into observation.fields. */
+  commit(): void {
+    const observation = this.observation as Observation;
+    for (let slot = 0; slot < this.definitions.length; slot++) {
+      if (this.stamps[slot] !== this.generation) continue;
+      const name = this.definitions[slot].name;
+      if (!observation.fields.has(name)) observation.fields.set(name, this.values[slot]);
+    }
+  }
+}
