@@ -41,7 +41,10 @@ function clientHello(name, size) {
   const u16 = (n) => [(n >> 8) & 0xff, n & 0xff];
   const ext = (type, data) => [...u16(type), ...u16(data.length), ...data];
   const text = (s) => [...Buffer.from(s)];
-  const suites = [0x1a1a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x9c, 0x9d, 0x2f, 0x35];
+  const suites = [
+    0x1a1a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x9c,
+    0x9d, 0x2f, 0x35,
+  ];
   const sni = [0, ...u16(name.length), ...text(name)];
   const alpn = [2, ...text('h2'), 8, ...text('http/1.1')];
   let exts = [
@@ -54,7 +57,17 @@ function clientHello(name, size) {
     ...ext(43, [6, 0x3a, 0x3a, 3, 4, 3, 3]),
     ...ext(51, [0, 41, 0x2a, 0x2a, 0, 1, 0, 0, 29, 0, 32, ...Array(32).fill(7)]),
   ];
-  const head = [3, 3, ...Array(32).fill(1), 32, ...Array(32).fill(2), ...u16(suites.length * 2), ...suites.flatMap(u16), 1, 0];
+  const head = [
+    3,
+    3,
+    ...Array(32).fill(1),
+    32,
+    ...Array(32).fill(2),
+    ...u16(suites.length * 2),
+    ...suites.flatMap(u16),
+    1,
+    0,
+  ];
   const fixed = 5 + 4 + head.length + 2 + exts.length + 4;
   if (size > fixed) exts = [...exts, ...ext(21, Array(size - fixed).fill(0))];
   const body = [...head, ...u16(exts.length), ...exts];
@@ -92,4 +105,6 @@ measure(`banner + segment reassembly, ${small.length}-byte hello`, 'ClientHellos
 });
 
 const cpu = cpus()[0];
-console.log(`\nnode ${process.version}, ${cpus().length} × ${cpu?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`);
+console.log(
+  `\nnode ${process.version}, ${cpus().length} × ${cpu?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`,
+);
