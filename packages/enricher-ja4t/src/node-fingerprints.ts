@@ -1,4 +1,4 @@
-import { BoundedLru } from './bounded-lru.js';
+import { BoundedLru } from '@glia/core';
 
 /** Distinct client JA4Ts kept per IP; the oldest is forgotten first. */
 export const MAX_JA4T_PER_NODE = 8;

@@ -1,4 +1,4 @@
-import { BoundedLru } from './bounded-lru.js';
+import { BoundedLru } from '@glia/core';
 import { JA4TS_MAX_SYNACKS } from './ja4ts-delays.js';
 
 /**

@@ -1,4 +1,4 @@
-import { BoundedLru } from './bounded-lru.js';
+import { BoundedLru } from '@glia/core';
 import type { ClientHello } from './client-hello.js';
 import { StreamBuffer } from './stream-buffer.js';
 import { readClientHello, type ClientHelloFailure } from './tls-records.js';

@@ -1,4 +1,4 @@
-import { BoundedLru } from './bounded-lru.js';
+import { BoundedLru } from '@glia/core';
 
 /** What the enricher keeps of one ClientHello. */
 export interface TlsFacts {
