@@ -18,7 +18,7 @@ import { DecodeStatus, DecodedPacket, TcpFlag } from '../decode/decoded.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import { parseTcpOptions } from '../decode/tcp-options.js';
 import { FlowState, TcpDnsStream } from './flow-state.js';
-import { LruMap } from './lru-map.js';
+import { FlowTable, finish, mix } from './flow-table.js';
 
 /** The capture topics of the bus and their event types. */
 export type CaptureEventMap = Pick<GliaTopics, 'conn' | 'banner' | 'segment' | 'flow' | 'dns'>;
@@ -50,7 +50,7 @@ const NS_PER_S = 1_000_000_000;
 export class CaptureEventLogic {
   readonly decoder: PacketDecoder;
   readonly packet = new DecodedPacket();
-  readonly flows: LruMap<string, FlowState>;
+  readonly flows: FlowTable;
   readonly events: Record<CaptureTopic, number> = { conn: 0, banner: 0, segment: 0, flow: 0, dns: 0 };
 
   // The packet being handled.
@@ -68,7 +68,7 @@ export class CaptureEventLogic {
     options: CaptureLogicOptions = {},
   ) {
     this.decoder = new PacketDecoder({ maxTunnelDepth: options.maxTunnelDepth });
-    this.flows = new LruMap(options.maxFlows ?? DEFAULT_MAX_FLOWS);
+    this.flows = new FlowTable(options.maxFlows ?? DEFAULT_MAX_FLOWS);
   }
 
   /**
@@ -95,8 +95,8 @@ export class CaptureEventLogic {
     }
     this.iface = iface;
     this.dir = dir;
-    const key = this.flowKey(p);
-    let state = this.flows.get(key);
+    const hash = this.flowHash(p);
+    let state = this.flows.find(hash, p, this.srcIsLo);
     const isTcp = p.transport === 6;
     const flags = p.tcpFlags;
     const syn = isTcp && (flags & TcpFlag.SYN) !== 0;
@@ -104,12 +104,12 @@ export class CaptureEventLogic {
       this.formatAddresses(p);
       const lo = this.srcIsLo ? this.srcText : this.dstText;
       const hi = this.srcIsLo ? this.dstText : this.srcText;
-      state = new FlowState(lo, hi);
+      state = new FlowState(lo, hi, p, this.srcIsLo);
       const fromClient = syn
         ? (flags & TcpFlag.ACK) === 0
         : senderIsClient(p.sport, p.dport, this.srcText, this.dstText);
       state.clientIsLo = fromClient === this.srcIsLo;
-      this.flows.set(key, state);
+      this.flows.insert(hash, state);
     } else {
       this.srcText = this.srcIsLo ? state.loAddr : state.hiAddr;
       this.dstText = this.srcIsLo ? state.hiAddr : state.loAddr;
@@ -133,24 +133,31 @@ export class CaptureEventLogic {
     return status;
   }
 
-  /** The flow's key: its two endpoints in a fixed order, so both directions find the same state. */
-  private flowKey(p: DecodedPacket): string {
-    const prefix = p.transport === 6 ? 't' : 'u';
-    const suffix = p.vni >= 0 ? `/${p.vni}` : '';
+  /**
+   * Orders the packet's endpoints canonically (sets srcIsLo), so both directions find the same
+   * state, and hashes the flow's identity without building a string.
+   */
+  private flowHash(p: DecodedPacket): number {
+    let h = mix(0x9e3779b9, (p.vni & 0xffffff) | (p.transport << 24));
     if (p.ipVersion === 4) {
       const a = p.src4 * 65536 + p.sport;
       const b = p.dst4 * 65536 + p.dport;
       this.srcIsLo = a <= b;
-      return this.srcIsLo ? `${prefix}${a}-${b}${suffix}` : `${prefix}${b}-${a}${suffix}`;
+      h = mix(h, this.srcIsLo ? p.src4 : p.dst4);
+      h = mix(h, this.srcIsLo ? p.dst4 : p.src4);
+    } else {
+      const bytes = p.bytes;
+      let order = 0;
+      for (let i = 0; i < 16 && order === 0; i++) order = bytes[p.srcOffset + i] - bytes[p.dstOffset + i];
+      if (order === 0) order = p.sport - p.dport;
+      this.srcIsLo = order <= 0;
+      const lo = this.srcIsLo ? p.srcOffset : p.dstOffset;
+      const hi = this.srcIsLo ? p.dstOffset : p.srcOffset;
+      for (let i = 0; i < 16; i += 4) h = mix(h, word(bytes, lo + i));
+      for (let i = 0; i < 16; i += 4) h = mix(h, word(bytes, hi + i));
     }
-    const bytes = p.bytes;
-    let order = 0;
-    for (let i = 0; i < 16 && order === 0; i++) order = bytes[p.srcOffset + i] - bytes[p.dstOffset + i];
-    if (order === 0) order = p.sport - p.dport;
-    this.srcIsLo = order <= 0;
-    const a = `${words6(bytes, p.srcOffset)}.${p.sport}`;
-    const b = `${words6(bytes, p.dstOffset)}.${p.dport}`;
-    return this.srcIsLo ? `${prefix}${a}-${b}${suffix}` : `${prefix}${b}-${a}${suffix}`;
+    h = mix(h, this.srcIsLo ? (p.sport << 16) | p.dport : (p.dport << 16) | p.sport);
+    return finish(h);
   }
 
   private formatAddresses(p: DecodedPacket): void {
@@ -301,6 +308,6 @@ export class CaptureEventLogic {
   }
 }
 
-function words6(b: Uint8Array, o: number): string {
-  return `${(b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]},${(b[o + 4] << 24) | (b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]},${(b[o + 8] << 24) | (b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]},${(b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]}`;
+function word(b: Uint8Array, o: number): number {
+  return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
 }

@@ -1,3 +1,5 @@
+import type { DecodedPacket } from '../decode/decoded.js';
+
 /**
  * What the capture-event logic remembers about one flow (both directions): who the client is, which
  * banners were sent, when the last flow event went out, and the reassembly state of a TLS record
@@ -29,10 +31,56 @@ export class FlowState {
 
   dnsStream: TcpDnsStream | null = null;
 
+  // The flow's identity: its endpoints in canonical order ("lo" first), protocol and VNI.
+  /** The next flow in the same FlowTable hash bucket. */
+  next: FlowState | null = null;
+  readonly transport: number;
+  readonly vni: number;
+  readonly ipVersion: number;
+  readonly loPort: number;
+  readonly hiPort: number;
+  readonly lo4: number;
+  readonly hi4: number;
+  readonly lo6: Uint8Array | null;
+  readonly hi6: Uint8Array | null;
+
   constructor(
     readonly loAddr: string,
     readonly hiAddr: string,
-  ) {}
+    p: DecodedPacket,
+    srcIsLo: boolean,
+  ) {
+    this.transport = p.transport;
+    this.vni = p.vni;
+    this.ipVersion = p.ipVersion;
+    this.loPort = srcIsLo ? p.sport : p.dport;
+    this.hiPort = srcIsLo ? p.dport : p.sport;
+    this.lo4 = srcIsLo ? p.src4 : p.dst4;
+    this.hi4 = srcIsLo ? p.dst4 : p.src4;
+    if (p.ipVersion === 6) {
+      const src = p.bytes.slice(p.srcOffset, p.srcOffset + 16);
+      const dst = p.bytes.slice(p.dstOffset, p.dstOffset + 16);
+      this.lo6 = srcIsLo ? src : dst;
+      this.hi6 = srcIsLo ? dst : src;
+    } else {
+      this.lo6 = null;
+      this.hi6 = null;
+    }
+  }
+
+  /** Whether the packet belongs to this flow, given which of its endpoints is the canonical "lo". */
+  matches(p: DecodedPacket, srcIsLo: boolean): boolean {
+    if (p.transport !== this.transport || p.vni !== this.vni || p.ipVersion !== this.ipVersion) return false;
+    if ((srcIsLo ? p.sport : p.dport) !== this.loPort || (srcIsLo ? p.dport : p.sport) !== this.hiPort) return false;
+    if (this.lo6 === null || this.hi6 === null) {
+      return (srcIsLo ? p.src4 : p.dst4) === this.lo4 && (srcIsLo ? p.dst4 : p.src4) === this.hi4;
+    }
+    const b = p.bytes;
+    const lo = srcIsLo ? p.srcOffset : p.dstOffset;
+    const hi = srcIsLo ? p.dstOffset : p.srcOffset;
+    for (let i = 0; i < 16; i++) if (b[lo + i] !== this.lo6[i] || b[hi + i] !== this.hi6[i]) return false;
+    return true;
+  }
 
   /** A new connection reuses the tuple: forget what belonged to the previous one. */
   resetConnection(): void {
