@@ -1,6 +1,7 @@
 import { CidrSet, normalizeIp, parseIPv4, parseIPv6, type FieldType } from '@glia/core';
 import { RE2JS } from 're2js';
 import type { ComparisonOp, Literal } from './ast.js';
+import type { FieldGetter } from './typed-value.js';
 import type { LiteralReader } from './literal-value.js';
 import { typeName } from './scheme.js';
 import { parseWildcard, wildcardMatcher } from './wildcard.js';
@@ -76,8 +77,11 @@ function ordered<T extends number | string>(op: ComparisonOp, lit: T): ValuePred
 }
 
 function ipComparison(op: ComparisonOp, lit: string): ValuePredicate {
-  if (op === 'eq') return (v) => typeof v === 'string' && (v === lit || normalizeIp(v) === lit);
-  if (op === 'ne') return (v) => typeof v === 'string' && v !== lit && normalizeIp(v) !== null && normalizeIp(v) !== lit;
+  // IPv4 text that parses is canonical (parseIPv4 refuses leading zeros), so only IPv6 values
+  // need normalizing before they are compared as strings.
+  const same = (v: string): boolean => v === lit || (v.includes(':') && normalizeIp(v) === lit);
+  if (op === 'eq') return (v) => typeof v === 'string' && same(v);
+  if (op === 'ne') return (v) => typeof v === 'string' && !same(v);
   if (!ORDERING.has(op)) throw new Error(`operator ${op} reached ipComparison()`);
   const litKey = ipKey(lit) as number[];
   const accept = (c: number): boolean => (op === 'lt' ? c < 0 : op === 'le' ? c <= 0 : op === 'gt' ? c > 0 : c >= 0);
@@ -123,4 +127,43 @@ export function setPredicate(type: FieldType, items: readonly Literal[], read: L
   }
   const strings = new Set(items.map((item) => read.bytes(item)));
   return (v) => strings.has(v as string);
+}
+
+/**
+ * eq/ne/lt/le/gt/ge of a plain field against an Int or Bytes literal as one closure (the field
+ * read and the test fused), since these are most comparisons of most rule sets.
+ */
+export function fusedFieldComparison(op: ComparisonOp, name: string, slot: number, lit: number | string): ((get: FieldGetter) => boolean) | undefined {
+  const kind = typeof lit;
+  switch (op) {
+    case 'eq':
+      return (g) => g(name, slot) === lit;
+    case 'ne':
+      return (g) => {
+        const v = g(name, slot);
+        return typeof v === kind && v !== lit;
+      };
+    case 'lt':
+      return (g) => {
+        const v = g(name, slot);
+        return typeof v === kind && (v as typeof lit) < lit;
+      };
+    case 'le':
+      return (g) => {
+        const v = g(name, slot);
+        return typeof v === kind && (v as typeof lit) <= lit;
+      };
+    case 'gt':
+      return (g) => {
+        const v = g(name, slot);
+        return typeof v === kind && (v as typeof lit) > lit;
+      };
+    case 'ge':
+      return (g) => {
+        const v = g(name, slot);
+        return typeof v === kind && (v as typeof lit) >= lit;
+      };
+    default:
+      return undefined;
+  }
 }

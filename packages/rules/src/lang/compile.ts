@@ -1,5 +1,5 @@
 import type { CallNode, Expr, FieldNode, Literal, ValueNode } from './ast.js';
-import { comparisonPredicate, operatorProblem, setPredicate, type ValuePredicate } from './comparison.js';
+import { comparisonPredicate, fusedFieldComparison, operatorProblem, setPredicate, type ValuePredicate } from './comparison.js';
 import { applyFunction, type Argument } from './functions.js';
 import { LiteralReader } from './literal-value.js';
 import { parseExpression } from './parser.js';
@@ -7,6 +7,8 @@ import { Scheme, typeName } from './scheme.js';
 import { RuleSyntaxError } from './source-error.js';
 import { decodeString } from './string-literal.js';
 import type { FieldGetter, TypedValue } from './typed-value.js';
+
+const ORDERED: ReadonlySet<string> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 /** An expression compiled once into closures; evaluating it walks no syntax tree. */
 export interface CompiledExpression {
@@ -58,7 +60,13 @@ class Compiler {
         const subject = describe(expr.lhs);
         const problem = operatorProblem(lhs.type, expr.op, subject);
         if (problem !== undefined) this.fail(expr.opOffset, problem);
-        return this.predicate(lhs, comparisonPredicate(lhs.type, expr.op, expr.rhs, new LiteralReader(this.source, subject)));
+        const read = new LiteralReader(this.source, subject);
+        if (lhs.field !== undefined && (lhs.type === 'Int' || lhs.type === 'Bytes')) {
+          const lit = lhs.type === 'Int' ? () => read.int(expr.rhs) : () => read.bytes(expr.rhs);
+          const fused = ORDERED.has(expr.op) ? fusedFieldComparison(expr.op, lhs.field, this.scheme.slot(lhs.field), lit()) : undefined;
+          if (fused !== undefined) return { type: 'Bool', lifted: false, get: fused };
+        }
+        return this.predicate(lhs, comparisonPredicate(lhs.type, expr.op, expr.rhs, read));
       }
       case 'in': {
         const lhs = this.value(expr.lhs);
@@ -78,7 +86,8 @@ class Compiler {
         }
         if (value.field !== undefined) {
           const name = value.field;
-          return { type: 'Bool', lifted: false, get: (g) => g(name) === true };
+          const slot = this.scheme.slot(name);
+          return { type: 'Bool', lifted: false, get: (g) => g(name, slot) === true };
         }
         if (value.lifted) return value;
         const read = value.get;
@@ -118,7 +127,8 @@ class Compiler {
     }
     if (lhs.field !== undefined) {
       const name = lhs.field;
-      return { type: 'Bool', lifted: false, get: (g) => test(g(name)) };
+      const slot = this.scheme.slot(name);
+      return { type: 'Bool', lifted: false, get: (g) => test(g(name, slot)) };
     }
     const read = lhs.get;
     return { type: 'Bool', lifted: false, get: (g) => test(read(g)) };
@@ -133,18 +143,19 @@ class Compiler {
     if (type === undefined) this.fail(node.offset, this.scheme.explainUnknown(node.name));
     this.fields.add(node.name);
     const name = node.name;
-    if (node.index === undefined) return { type, lifted: false, get: (g) => g(name), field: name };
+    const slot = this.scheme.slot(name);
+    if (node.index === undefined) return { type, lifted: false, get: (g) => g(name, slot), field: name };
     const { key, offset } = node.index;
     if (typeof type === 'string') this.fail(offset, `${name} is ${type}: only Map and Array fields can be indexed`);
     if (key === '*') {
       const get =
         type.kind === 'map'
           ? (g: FieldGetter) => {
-              const m = g(name);
+              const m = g(name, slot);
               return m instanceof Map ? [...(m as Map<string, unknown>).values()] : undefined;
             }
           : (g: FieldGetter) => {
-              const a = g(name);
+              const a = g(name, slot);
               return Array.isArray(a) ? a : undefined;
             };
       return { type: type.value, lifted: true, get };
@@ -156,7 +167,7 @@ class Compiler {
         type: type.value,
         lifted: false,
         get: (g) => {
-          const m = g(name);
+          const m = g(name, slot);
           return m instanceof Map ? (m as Map<string, unknown>).get(k) : undefined;
         },
       };
@@ -169,7 +180,7 @@ class Compiler {
       type: type.value,
       lifted: false,
       get: (g) => {
-        const a = g(name);
+        const a = g(name, slot);
         return Array.isArray(a) ? (a as unknown[])[i] : undefined;
       },
     };

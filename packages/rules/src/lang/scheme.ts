@@ -10,16 +10,23 @@ export interface TypedField {
 /** The fields an expression may use, with their types: what rules are compiled against. */
 export class Scheme {
   private readonly types = new Map<string, FieldType>();
+  private readonly slots = new Map<string, number>();
 
   constructor(fields: readonly TypedField[]) {
     for (const f of fields) {
       if (this.types.has(f.name)) throw new Error(`field ${f.name} is declared twice in the scheme`);
+      this.slots.set(f.name, this.types.size);
       this.types.set(f.name, f.type);
     }
   }
 
   type(name: string): FieldType | undefined {
     return this.types.get(name);
+  }
+
+  /** The field's position in the list the scheme was built from (passed to getters as `slot`). */
+  slot(name: string): number {
+    return this.slots.get(name) ?? -1;
   }
 
   names(): string[] {

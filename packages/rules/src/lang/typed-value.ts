@@ -1,7 +1,11 @@
 import type { FieldType, FieldValue } from '@glia/core';
 
-/** How compiled expressions read fields: undefined means absent. */
-export type FieldGetter = (name: string) => FieldValue | undefined;
+/**
+ * How compiled expressions read fields: undefined means absent. `slot` is the field's position in
+ * the scheme the expression was compiled against; a getter may use it to skip a lookup by name
+ * (the policy stage does), or ignore it.
+ */
+export type FieldGetter = (name: string, slot: number) => FieldValue | undefined;
 
 /**
  * A compiled value or predicate. `lifted` values come from `[*]`: `get` returns an array (one

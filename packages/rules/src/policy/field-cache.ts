@@ -39,9 +39,14 @@ export class ObservationFieldCache {
     this.observation = null;
   }
 
-  readonly get: FieldGetter = (name) => {
-    const slot = this.slots.get(name);
-    if (slot === undefined) return undefined;
+  /** Rules compiled against a scheme of the same definitions pass the right slot; others are looked up. */
+  readonly get: FieldGetter = (name, hint) => {
+    let slot = hint;
+    if (slot < 0 || slot >= this.definitions.length || this.definitions[slot].name !== name) {
+      const found = this.slots.get(name);
+      if (found === undefined) return undefined;
+      slot = found;
+    }
     if (this.stamps[slot] === this.generation) return this.values[slot];
     const observation = this.observation as Observation;
     const known = observation.fields;

@@ -1,5 +1,4 @@
 import {
-  edgeKey,
   InputError,
   type Bus,
   type FieldDefinition,
@@ -144,12 +143,12 @@ export class PolicyStage implements Stage {
       const decision = this.ruleSet.decide(cache.get, this.options.enforce);
       if (decision === null) return;
       this.matched[decision.action]++;
-      const key = `${edgeKey(observation)}|${decision.action}|${decision.key}`;
+      const key = `${observation.client}>${observation.server}:${observation.serverPort}/${observation.proto}|${decision.key}`;
       if (!this.dedup.admit(key, observation.ts)) {
         this.stats.suppressed++;
         return;
       }
-      for (let i = 0; i < this.wanted.length; i++) cache.get(this.wanted[i]);
+      for (let i = 0; i < this.wanted.length; i++) cache.get(this.wanted[i], -1);
       cache.commit();
       const verdict: Verdict = {
         ts: observation.ts,

@@ -9,6 +9,7 @@ export const DEFAULT_DEDUP_CAPACITY = 100_000;
  * one lookup, no re-insertion. An evicted key simply yields a verdict again next time.
  */
 export class VerdictDedup {
+  /** key → end of its window (publication time + window), so a repeat costs no BigInt arithmetic. */
   private readonly published = new Map<string, bigint>();
   evictions = 0;
 
@@ -28,16 +29,16 @@ export class VerdictDedup {
    * back a little when captures interleave; such a verdict counts as inside the window.
    */
   admit(key: string, ts: bigint): boolean {
-    const previous = this.published.get(key);
-    if (previous !== undefined) {
-      if (ts - previous < this.windowNs) return false;
+    const windowEnd = this.published.get(key);
+    if (windowEnd !== undefined) {
+      if (ts < windowEnd) return false;
       this.published.delete(key);
     } else if (this.published.size >= this.capacity) {
       const oldest = this.published.keys().next().value as string;
       this.published.delete(oldest);
       this.evictions++;
     }
-    this.published.set(key, ts);
+    this.published.set(key, ts + this.windowNs);
     return true;
   }
 

@@ -35,7 +35,7 @@ describe.each([
     ['no match', { 'ip.src': '10.1.1.1', 'ip.dst': '10.1.0.1', 'tcp.dstport': 80 }, true, null],
     ['log only', { 'ip.src': '10.1.1.1', 'ip.dst': '10.1.0.1', 'tcp.dstport': 22 }, true, { action: 'log', ruleIds: ['log-ssh'], enforce: true }],
     ['drop over log, longest ttl, first source, one enforced rule enforces', { 'ip.src': '10.1.1.1', 'ip.dst': '10.0.0.5', 'tcp.dstport': 22 }, true,
-      { action: 'drop', ruleIds: ['drop-db', 'drop-db-ssh'], enforce: true, ttl: 120, source: 'microseg', key: 'drop-db,drop-db-ssh' }],
+      { action: 'drop', ruleIds: ['drop-db', 'drop-db-ssh'], enforce: true, ttl: 120, source: 'microseg', key: 'drop|drop-db,drop-db-ssh' }],
     ['only the would-drop rule', { 'ip.src': '10.1.1.1', 'ip.dst': '10.0.0.5', 'tcp.dstport': 22, }, false, { action: 'drop', enforce: false }],
     ['allow over all', { 'ip.src': '10.9.9.9', 'ip.dst': '10.0.0.5', 'tcp.dstport': 22 }, true, { action: 'allow', ruleIds: ['allow-ops'] }],
   ] as const)('%s', (_case, f, enforce, expected) => {

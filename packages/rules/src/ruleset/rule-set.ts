@@ -22,7 +22,7 @@ export interface RuleDecision {
   readonly action: RuleAction;
   /** The matching rules of the winning action, in rule order. */
   readonly ruleIds: readonly string[];
-  /** ruleIds joined with ",", for dedup keys. */
+  /** `action|id,id,...`: the decision's part of a dedup key. */
   readonly key: string;
   readonly enforce: boolean;
   /** The source of the first winning rule. */
@@ -93,7 +93,7 @@ export class RuleSet {
     return {
       action: winners[0].action,
       ruleIds,
-      key: ruleIds.join(','),
+      key: `${winners[0].action}|${ruleIds.join(',')}`,
       enforce: enforce && winners.some((r) => r.enforce),
       ...(winners[0].source === undefined ? {} : { source: winners[0].source }),
       ...(ttls.length === 0 ? {} : { ttl: Math.max(...ttls) }),
