@@ -59,4 +59,6 @@ async function dns(n) {
 await pool(httpN, 32, get);
 await pool(sshN, 8, ssh);
 const answered = await dns(dnsN);
-console.error(`traffic: ${httpN} HTTP GETs, ${sshN} SSH exchanges, ${dnsN} DNS queries (${answered} answered)`);
+console.error(
+  `traffic: ${httpN} HTTP GETs, ${sshN} SSH exchanges, ${dnsN} DNS queries (${answered} answered)`,
+);

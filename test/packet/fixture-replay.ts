@@ -1,6 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { replayCaptureEvents, type CaptureEventMap, type CaptureTopic, type ReplaySummary } from '@glia/packet';
+import {
+  replayCaptureEvents,
+  type CaptureEventMap,
+  type CaptureTopic,
+  type ReplaySummary,
+} from '@glia/packet';
 
 export interface TopicEvent<K extends CaptureTopic = CaptureTopic> {
   topic: K;
@@ -17,7 +22,9 @@ export function fixtureCaptures(fixtures: string): string[] {
 /** Replays a capture at full speed and collects every event in order. */
 export async function replayAll(path: string): Promise<{ events: TopicEvent[]; summary: ReplaySummary }> {
   const events: TopicEvent[] = [];
-  const summary = await replayCaptureEvents(path, (topic, event) => events.push({ topic, event } as TopicEvent));
+  const summary = await replayCaptureEvents(path, (topic, event) =>
+    events.push({ topic, event } as TopicEvent),
+  );
   return { events, summary };
 }
 

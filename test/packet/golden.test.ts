@@ -19,7 +19,8 @@ describe.skipIf(fixtures === null)('golden event output', () => {
   for (const name of fixtures === null ? [] : fixtureCaptures(fixtures)) {
     it(name, async () => {
       const { events, summary } = await replayAll(join(fixtures ?? '', 'pcaps', name));
-      const text = events.map((e) => eventToJson(e.event, e.topic)).join('\n') + (events.length > 0 ? '\n' : '');
+      const text =
+        events.map((e) => eventToJson(e.event, e.topic)).join('\n') + (events.length > 0 ? '\n' : '');
       const golden = join(goldenDir, `${name}.jsonl`);
       if (update) writeFileSync(golden, text);
       expect(existsSync(golden), `${golden} is missing: run with UPDATE_GOLDEN=1`).toBe(true);

@@ -64,9 +64,19 @@ describe.skipIf(fixtures === null)('robustness against cut and corrupted input',
       if (mode !== 1) length = Math.floor(next() * (bytes.length + 1)); // truncate
       if (mode !== 0) {
         const flips = 1 + Math.floor(next() * 4);
-        for (let k = 0; k < flips && bytes.length > 0; k++) bytes[Math.floor(next() * bytes.length)] ^= 1 << Math.floor(next() * 8);
+        for (let k = 0; k < flips && bytes.length > 0; k++)
+          bytes[Math.floor(next() * bytes.length)] ^= 1 << Math.floor(next() * 8);
       }
-      const status = logic.handleFrame(bytes, 0, length, f.linkType, 1_700_000_000 + (i >> 10), i, 'fuzz0', 'ingress');
+      const status = logic.handleFrame(
+        bytes,
+        0,
+        length,
+        f.linkType,
+        1_700_000_000 + (i >> 10),
+        i,
+        'fuzz0',
+        'ingress',
+      );
       if (status === DecodeStatus.undecodable) undecodable++;
     }
     const byReason = logic.decoder.counters.undecodableByReason();
@@ -90,9 +100,13 @@ describe.skipIf(fixtures === null)('robustness against cut and corrupted input',
     for (const name of fixtureCaptures(dir)) {
       const original = new Uint8Array(readFileSync(join(dir, 'pcaps', name)));
       for (let trial = 0; trial < 60; trial++) {
-        const bytes = original.slice(0, trial % 2 === 0 ? Math.floor(next() * original.length) : original.length);
+        const bytes = original.slice(
+          0,
+          trial % 2 === 0 ? Math.floor(next() * original.length) : original.length,
+        );
         if (trial % 2 === 1 || trial % 4 === 2) {
-          for (let k = 0; k < 1 + (trial % 5); k++) if (bytes.length > 0) bytes[Math.floor(next() * bytes.length)] ^= 1 << Math.floor(next() * 8);
+          for (let k = 0; k < 1 + (trial % 5); k++)
+            if (bytes.length > 0) bytes[Math.floor(next() * bytes.length)] ^= 1 << Math.floor(next() * 8);
         }
         const parser = new CaptureParser();
         const rec = emptyRecord();
@@ -100,7 +114,17 @@ describe.skipIf(fixtures === null)('robustness against cut and corrupted input',
         try {
           for (let at = 0; at < bytes.length; at += 1000) {
             parser.feed(bytes.subarray(at, at + 1000));
-            while (parser.next(rec)) logic.handleFrame(rec.data, rec.offset, rec.caplen, rec.linkType, rec.sec, rec.nsec, 'x', 'ingress');
+            while (parser.next(rec))
+              logic.handleFrame(
+                rec.data,
+                rec.offset,
+                rec.caplen,
+                rec.linkType,
+                rec.sec,
+                rec.nsec,
+                'x',
+                'ingress',
+              );
           }
           parser.end();
           clean++;

@@ -29,14 +29,23 @@ interface Inner {
 }
 
 /** The innermost addresses and the outermost VNI of one tshark row. */
-function inner(protocols: string, ipSrc: string, ipDst: string, ip6Src: string, ip6Dst: string, vxlanVni: string, geneveVni: string): Inner {
+function inner(
+  protocols: string,
+  ipSrc: string,
+  ipDst: string,
+  ip6Src: string,
+  ip6Dst: string,
+  vxlanVni: string,
+  geneveVni: string,
+): Inner {
   const layers = protocols.split(':');
   const lastIp = Math.max(layers.lastIndexOf('ip'), layers.lastIndexOf('ipv6'));
   const v6 = layers[lastIp] === 'ipv6';
   const firstVxlan = layers.indexOf('vxlan');
   const firstGeneve = layers.indexOf('geneve');
   let vni = '';
-  if (firstVxlan >= 0 && (firstGeneve < 0 || firstVxlan < firstGeneve)) vni = String(Number(vxlanVni.split(',')[0]));
+  if (firstVxlan >= 0 && (firstGeneve < 0 || firstVxlan < firstGeneve))
+    vni = String(Number(vxlanVni.split(',')[0]));
   else if (firstGeneve >= 0) vni = String(Number(geneveVni.split(',')[0]));
   return { src: last(v6 ? ip6Src : ipSrc), dst: last(v6 ? ip6Dst : ipDst), vni };
 }
@@ -56,7 +65,18 @@ describe.skipIf(fixtures === null || !tshark)('glia capture events agree with ts
       it('SYN and SYN-ACK 5-tuples (inner ones for tunnels, with the VNI)', () => {
         const rows = tsharkFields(
           path,
-          ['frame.protocols', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tcp.srcport', 'tcp.dstport', 'tcp.flags.ack', 'vxlan.vni', 'geneve.vni'],
+          [
+            'frame.protocols',
+            'ip.src',
+            'ip.dst',
+            'ipv6.src',
+            'ipv6.dst',
+            'tcp.srcport',
+            'tcp.dstport',
+            'tcp.flags.ack',
+            'vxlan.vni',
+            'geneve.vni',
+          ],
           `tcp.flags.syn == 1 && ${NOT_ICMP}`,
         );
         const want = rows
@@ -72,7 +92,11 @@ describe.skipIf(fixtures === null || !tshark)('glia capture events agree with ts
       });
 
       it('DNS messages and responses sent from port 53', () => {
-        const rows = tsharkFields(path, ['frame.protocols', 'udp.srcport', 'tcp.srcport', 'dns.flags.response'], `dns && ${NOT_ICMP}`);
+        const rows = tsharkFields(
+          path,
+          ['frame.protocols', 'udp.srcport', 'tcp.srcport', 'dns.flags.response'],
+          `dns && ${NOT_ICMP}`,
+        );
         let messages = 0;
         let responses = 0;
         for (const [protocols, udpSport, tcpSport, response] of rows) {
@@ -126,10 +150,15 @@ describe.skipIf(fixtures === null || !tshark)('glia capture events agree with ts
           if (truthy(syn) && s.server === null) s.server = truthy(ack) ? from : `${i.dst}:${dport}`;
           if (s.server === null && payload !== '') {
             // No handshake (yet): the lower port is the server, ties the lower address.
-            s.server = senderIsClient(Number(sport), Number(dport), i.src, i.dst) ? `${i.dst}:${dport}` : from;
+            s.server = senderIsClient(Number(sport), Number(dport), i.src, i.dst)
+              ? `${i.dst}:${dport}`
+              : from;
           }
           if (payload !== '' && from === s.server && s.firstServerPayload === null) {
-            s.firstServerPayload = { key: `${i.vni}|${from}>${i.dst}:${dport}`, hex: payload.replace(/:/g, '').slice(0, 512) };
+            s.firstServerPayload = {
+              key: `${i.vni}|${from}>${i.dst}:${dport}`,
+              hex: payload.replace(/:/g, '').slice(0, 512),
+            };
           }
         }
         const want = [...streams.values()]

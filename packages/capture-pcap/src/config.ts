@@ -18,7 +18,8 @@ export const pcapConfigSchema: JsonSchema = {
   required: ['file'],
   properties: {
     file: {
-      description: 'A capture file (pcap, pcapng, optionally gzipped), a list of files, or a directory of them',
+      description:
+        'A capture file (pcap, pcapng, optionally gzipped), a list of files, or a directory of them',
       oneOf: [
         { type: 'string', minLength: 1 },
         { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
@@ -30,7 +31,11 @@ export const pcapConfigSchema: JsonSchema = {
       minimum: 0,
       default: 0,
     },
-    iface: { description: 'Interface name events carry (default: pcapng if_name, else pcap0)', type: 'string', minLength: 1 },
+    iface: {
+      description: 'Interface name events carry (default: pcapng if_name, else pcap0)',
+      type: 'string',
+      minLength: 1,
+    },
     dir: { enum: ['ingress', 'egress'], default: 'ingress' },
   },
 };

@@ -15,9 +15,15 @@ const ACK = 0x10;
 
 function handshake(sport: number, t: bigint): FrameRecord[] {
   const c = (flags: number, payload?: Uint8Array): Uint8Array =>
-    ethernet(0x0800, ipv4({ src: '10.1.0.1', dst: '10.1.0.2', proto: 6 }, tcp({ sport, dport: 80, flags }, payload)));
+    ethernet(
+      0x0800,
+      ipv4({ src: '10.1.0.1', dst: '10.1.0.2', proto: 6 }, tcp({ sport, dport: 80, flags }, payload)),
+    );
   const s = (flags: number, payload?: Uint8Array): Uint8Array =>
-    ethernet(0x0800, ipv4({ src: '10.1.0.2', dst: '10.1.0.1', proto: 6 }, tcp({ sport: 80, dport: sport, flags }, payload)));
+    ethernet(
+      0x0800,
+      ipv4({ src: '10.1.0.2', dst: '10.1.0.1', proto: 6 }, tcp({ sport: 80, dport: sport, flags }, payload)),
+    );
   return [
     { frame: c(SYN), ts: t },
     { frame: s(SYN | ACK), ts: t + 1_000_000n },
@@ -31,7 +37,10 @@ const dir = mkdtempSync(join(tmpdir(), 'glia-pcap-'));
 const small = join(dir, 'small.pcap');
 writeFileSync(small, pcapFile(handshake(40000, T0), { linkType: LinkType.ETHERNET }));
 
-function create(config: Record<string, unknown>, ctx = testContext('pcap')): { capture: PcapCapture; ctx: ReturnType<typeof testContext> } {
+function create(
+  config: Record<string, unknown>,
+  ctx = testContext('pcap'),
+): { capture: PcapCapture; ctx: ReturnType<typeof testContext> } {
   const capture = factory.create(ctx, { ...config } as never);
   if (capture === null) throw new Error('pcap plugin declined to create');
   return { capture, ctx };
@@ -52,10 +61,20 @@ describe('pcap capture plugin', () => {
     await capture.start();
     expect(capture.health().state).toBe('ok');
     await capture.finished();
-    expect(seen).toEqual(['conn syn', 'conn synack', 'banner client pcap0 ingress', 'banner server pcap0 ingress']);
+    expect(seen).toEqual([
+      'conn syn',
+      'conn synack',
+      'banner client pcap0 ingress',
+      'banner server pcap0 ingress',
+    ]);
     expect(clock.now()).toBe(T0 + 4_000_000n);
     const stats = capture.stats();
-    expect(stats).toMatchObject({ files: 1, packets: 5, events: { conn: 2, banner: 2, flow: 1, dns: 0, segment: 0 }, undecodable: {} });
+    expect(stats).toMatchObject({
+      files: 1,
+      packets: 5,
+      events: { conn: 2, banner: 2, flow: 1, dns: 0, segment: 0 },
+      undecodable: {},
+    });
     expect(ctx.metrics.value('pcap_packets_total', { plugin: 'pcap' })).toBe(5);
     expect(ctx.metrics.value('pcap_events_total', { plugin: 'pcap', topic: 'conn' })).toBe(2);
     await capture.stop();
@@ -65,8 +84,14 @@ describe('pcap capture plugin', () => {
   it('replays a directory (pcap, pcapng, gzip) in name order, relative to baseDir, with iface and dir overrides', async () => {
     const ctx = testContext('pcap');
     mkdirSync(join(ctx.baseDir, 'caps'));
-    writeFileSync(join(ctx.baseDir, 'caps', 'b.pcapng'), pcapngFile([{ interfaces: [{ linkType: 1, name: 'eth7' }], records: handshake(40002, T0 + 2n) }]));
-    writeFileSync(join(ctx.baseDir, 'caps', 'a.pcap.gz'), gzipSync(pcapFile(handshake(40001, T0 + 1n), { linkType: 1 })));
+    writeFileSync(
+      join(ctx.baseDir, 'caps', 'b.pcapng'),
+      pcapngFile([{ interfaces: [{ linkType: 1, name: 'eth7' }], records: handshake(40002, T0 + 2n) }]),
+    );
+    writeFileSync(
+      join(ctx.baseDir, 'caps', 'a.pcap.gz'),
+      gzipSync(pcapFile(handshake(40001, T0 + 1n), { linkType: 1 })),
+    );
     writeFileSync(join(ctx.baseDir, 'caps', 'notes.txt'), 'not a capture');
     const ports: number[] = [];
     const ifaces: string[] = [];
@@ -85,7 +110,10 @@ describe('pcap capture plugin', () => {
   it('uses the pcapng interface name by default', async () => {
     const ctx = testContext('pcap');
     const path = join(ctx.baseDir, 'x.pcapng');
-    writeFileSync(path, pcapngFile([{ interfaces: [{ linkType: 1, name: 'eth7' }], records: handshake(40002, T0) }]));
+    writeFileSync(
+      path,
+      pcapngFile([{ interfaces: [{ linkType: 1, name: 'eth7' }], records: handshake(40002, T0) }]),
+    );
     const { capture } = create({ file: path }, ctx);
     const names: string[] = [];
     ctx.bus.subscribe('conn', (e) => names.push(e.iface));
@@ -116,7 +144,9 @@ describe('pcap capture plugin', () => {
     await capture.finished();
     expect(conns).toBe(1);
     expect(capture.health().state).toBe('failed');
-    expect(capture.health().reason).toBe(`${path}: pcap record length 2147483647 exceeds the snap length 262144 at byte offset 94`);
+    expect(capture.health().reason).toBe(
+      `${path}: pcap record length 2147483647 exceeds the snap length 262144 at byte offset 94`,
+    );
   });
 
   it('paces by packet time at speed 1 and stops promptly during a replay', async () => {
@@ -143,7 +173,9 @@ describe('pcap capture plugin', () => {
   it('replays a real fixture and yields to the event loop', async () => {
     const fixtures = fixturesDir();
     if (fixtures === null) return;
-    const { capture } = create({ file: join(fixtures, 'pcaps', 'zeek_tunnels_vxlan-encapsulated-http.pcap') });
+    const { capture } = create({
+      file: join(fixtures, 'pcaps', 'zeek_tunnels_vxlan-encapsulated-http.pcap'),
+    });
     await capture.start();
     await capture.finished();
     expect(capture.stats()).toMatchObject({ packets: 12, events: { conn: 2, banner: 2 } });

@@ -133,7 +133,10 @@ export class PcapCapture implements PluginInstance {
         await this.replayFile(file);
         this.files++;
       } catch (error) {
-        const reason = error instanceof CaptureFormatError ? error.withFile(file).message : `${file}: ${errorMessage(error)}`;
+        const reason =
+          error instanceof CaptureFormatError
+            ? error.withFile(file).message
+            : `${file}: ${errorMessage(error)}`;
         this.state.failed(reason);
         this.ctx.logger.error({ file, error: reason }, 'pcap replay failed');
         return;
@@ -169,7 +172,16 @@ export class PcapCapture implements PluginInstance {
         this.packets++;
         this.bytes += record.caplen;
         const iface = interfaceNameOf(record, override);
-        logic.handleFrame(record.data, record.offset, record.caplen, record.linkType, record.sec, record.nsec, iface, dir);
+        logic.handleFrame(
+          record.data,
+          record.offset,
+          record.caplen,
+          record.linkType,
+          record.sec,
+          record.nsec,
+          iface,
+          dir,
+        );
         if (++sinceYield >= YIELD_EVERY) {
           sinceYield = 0;
           await new Promise<void>((r) => setImmediate(r));
@@ -204,9 +216,9 @@ export class PcapCapture implements PluginInstance {
     const plugin = this.ctx.name;
     m.counter('pcap_packets_total', 'Packets read from capture files', { plugin }).inc(s.packets);
     m.counter('pcap_bytes_total', 'Captured frame bytes read from capture files', { plugin }).inc(s.bytes);
-    m.counter('pcap_truncated_records_total', 'Capture files whose last record was cut short', { plugin }).inc(
-      s.truncatedRecords,
-    );
+    m.counter('pcap_truncated_records_total', 'Capture files whose last record was cut short', {
+      plugin,
+    }).inc(s.truncatedRecords);
     m.counter('pcap_flow_evictions_total', 'Flows forgotten by the capture-event logic LRU', { plugin }).inc(
       s.flowEvictions,
     );
@@ -214,7 +226,10 @@ export class PcapCapture implements PluginInstance {
       m.counter('pcap_events_total', 'Capture events published, by topic', { plugin, topic }).inc(n);
     }
     for (const [reason, n] of Object.entries(s.undecodable)) {
-      m.counter('pcap_undecodable_total', 'Frames that could not be decoded, by reason', { plugin, reason }).inc(n ?? 0);
+      m.counter('pcap_undecodable_total', 'Frames that could not be decoded, by reason', {
+        plugin,
+        reason,
+      }).inc(n ?? 0);
     }
   }
 }

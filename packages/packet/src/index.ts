@@ -27,10 +27,22 @@ export { eventToJson, eventToRecord, toHex } from './events/event-json.js';
 
 // Reading pcap / pcapng files.
 export { CaptureParser } from './capture/capture-parser.js';
-export { captureChunks, readCaptureFile, DEFAULT_CHUNK_BYTES, type CaptureReadSummary } from './capture/capture-file.js';
+export {
+  captureChunks,
+  readCaptureFile,
+  DEFAULT_CHUNK_BYTES,
+  type CaptureReadSummary,
+} from './capture/capture-file.js';
 export { CaptureFormatError, emptyRecord, type PacketRecord, type CaptureFormat } from './capture/record.js';
 export { replayCaptureEvents, interfaceNameOf, type ReplaySummary, type ReplayOptions } from './replay.js';
 
 // Building frames and capture files (for tests, here and in other backends).
 export * as frames from './build/frames.js';
-export { pcapFile, pcapngFile, type FrameRecord, type PcapWriteOptions, type PcapngSectionSpec, type PcapngInterfaceSpec } from './build/capture-files.js';
+export {
+  pcapFile,
+  pcapngFile,
+  type FrameRecord,
+  type PcapWriteOptions,
+  type PcapngSectionSpec,
+  type PcapngInterfaceSpec,
+} from './build/capture-files.js';

@@ -1,7 +1,11 @@
 import type { Direction } from '@glia/core';
 import { readCaptureFile, type CaptureReadSummary } from './capture/capture-file.js';
 import type { PacketRecord } from './capture/record.js';
-import { CaptureEventLogic, type CaptureEventSink, type CaptureLogicOptions } from './events/capture-logic.js';
+import {
+  CaptureEventLogic,
+  type CaptureEventSink,
+  type CaptureLogicOptions,
+} from './events/capture-logic.js';
 
 export interface ReplayOptions extends CaptureLogicOptions {
   /** Interface name for every event; default the pcapng if_name, else "pcap<interface id>". */
@@ -32,7 +36,16 @@ export async function replayCaptureEvents(
   const logic = options.logic ?? new CaptureEventLogic(sink, options);
   const dir = options.dir ?? 'ingress';
   const summary = await readCaptureFile(path, (r) => {
-    logic.handleFrame(r.data, r.offset, r.caplen, r.linkType, r.sec, r.nsec, interfaceNameOf(r, options.iface), dir);
+    logic.handleFrame(
+      r.data,
+      r.offset,
+      r.caplen,
+      r.linkType,
+      r.sec,
+      r.nsec,
+      interfaceNameOf(r, options.iface),
+      dir,
+    );
   });
   return { ...summary, logic };
 }

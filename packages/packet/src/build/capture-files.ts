@@ -109,7 +109,8 @@ export function pcapngFile(sections: readonly PcapngSectionSpec[]): Uint8Array {
       hv.setUint32(4, 262144, le);
       blocks.push(block(1, join([head, ...opts]), le));
     }
-    for (let k = 0; k < (s.unknownBlocks ?? 0); k++) blocks.push(block(0x0bad0000 + k, Uint8Array.from([1, 2, 3]), le));
+    for (let k = 0; k < (s.unknownBlocks ?? 0); k++)
+      blocks.push(block(0x0bad0000 + k, Uint8Array.from([1, 2, 3]), le));
     for (const r of s.records) {
       if (s.simple === true) {
         const head = new Uint8Array(4);

@@ -18,7 +18,11 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 const u16 = (v: number): number[] => [(v >> 8) & 255, v & 255];
 const u32 = (v: number): number[] => [(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
 
-export function ethernet(type: number, payload: Uint8Array, vlans: ReadonlyArray<{ tpid: number; vid: number }> = []): Uint8Array {
+export function ethernet(
+  type: number,
+  payload: Uint8Array,
+  vlans: ReadonlyArray<{ tpid: number; vid: number }> = [],
+): Uint8Array {
   const head = [0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0x66, 0x77, 0x88, 0x99, 0xaa];
   for (const v of vlans) head.push(...u16(v.tpid), ...u16(v.vid));
   head.push(...u16(type));
@@ -30,7 +34,10 @@ export function linuxSll(protocol: number, payload: Uint8Array): Uint8Array {
 }
 
 export function linuxSll2(protocol: number, payload: Uint8Array): Uint8Array {
-  return concat(Uint8Array.from([...u16(protocol), 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 0, 1, 2, 3, 4, 5, 0, 0]), payload);
+  return concat(
+    Uint8Array.from([...u16(protocol), 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 0, 1, 2, 3, 4, 5, 0, 0]),
+    payload,
+  );
 }
 
 /** BSD loopback header: the address family in little- or big-endian order. */
@@ -147,11 +154,19 @@ export function udp(sport: number, dport: number, payload: Uint8Array): Uint8Arr
 
 /** A VXLAN header (flags 0x08) and the inner Ethernet frame. */
 export function vxlan(vni: number, innerFrame: Uint8Array): Uint8Array {
-  return concat(Uint8Array.from([0x08, 0, 0, 0, (vni >> 16) & 255, (vni >> 8) & 255, vni & 255, 0]), innerFrame);
+  return concat(
+    Uint8Array.from([0x08, 0, 0, 0, (vni >> 16) & 255, (vni >> 8) & 255, vni & 255, 0]),
+    innerFrame,
+  );
 }
 
 /** A Geneve header with the given protocol type and option bytes (a multiple of 4). */
-export function geneve(vni: number, protocol: number, inner: Uint8Array, options = new Uint8Array(0)): Uint8Array {
+export function geneve(
+  vni: number,
+  protocol: number,
+  inner: Uint8Array,
+  options = new Uint8Array(0),
+): Uint8Array {
   const head = [options.length / 4, 0, ...u16(protocol), (vni >> 16) & 255, (vni >> 8) & 255, vni & 255, 0];
   return concat(Uint8Array.from(head), options, inner);
 }

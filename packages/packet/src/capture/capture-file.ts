@@ -10,7 +10,10 @@ export const DEFAULT_CHUNK_BYTES = 1 << 20;
  * The bytes of a capture file as a stream of chunks, gunzipped when the file starts with the gzip
  * magic (1f 8b). Memory is one chunk at a time, whatever the file's size.
  */
-export async function* captureChunks(path: string, chunkBytes = DEFAULT_CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+export async function* captureChunks(
+  path: string,
+  chunkBytes = DEFAULT_CHUNK_BYTES,
+): AsyncGenerator<Uint8Array> {
   const head = Buffer.alloc(2);
   const handle = await open(path, 'r');
   try {

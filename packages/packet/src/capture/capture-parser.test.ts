@@ -49,15 +49,43 @@ function parse(bytes: Uint8Array, chunk = bytes.length): { got: Got[]; parser: C
 
 const us = (t: bigint): bigint => (t / 1000n) * 1000n;
 
-const variants: Array<{ name: string; bytes: Uint8Array; ts: (t: bigint) => bigint; linkType: number; iface?: string }> = [
+const variants: Array<{
+  name: string;
+  bytes: Uint8Array;
+  ts: (t: bigint) => bigint;
+  linkType: number;
+  iface?: string;
+}> = [
   { name: 'pcap µs little-endian', bytes: pcapFile(records, { linkType: 1 }), ts: us, linkType: 1 },
-  { name: 'pcap µs big-endian', bytes: pcapFile(records, { linkType: 1, bigEndian: true }), ts: us, linkType: 1 },
-  { name: 'pcap ns little-endian', bytes: pcapFile(records, { linkType: 113, nanosecond: true }), ts: (t) => t, linkType: 113 },
-  { name: 'pcap ns big-endian', bytes: pcapFile(records, { linkType: 101, nanosecond: true, bigEndian: true }), ts: (t) => t, linkType: 101 },
-  { name: 'pcapng little-endian, default µs', bytes: pcapngFile([{ interfaces: [{ linkType: 1 }], records }]), ts: us, linkType: 1 },
+  {
+    name: 'pcap µs big-endian',
+    bytes: pcapFile(records, { linkType: 1, bigEndian: true }),
+    ts: us,
+    linkType: 1,
+  },
+  {
+    name: 'pcap ns little-endian',
+    bytes: pcapFile(records, { linkType: 113, nanosecond: true }),
+    ts: (t) => t,
+    linkType: 113,
+  },
+  {
+    name: 'pcap ns big-endian',
+    bytes: pcapFile(records, { linkType: 101, nanosecond: true, bigEndian: true }),
+    ts: (t) => t,
+    linkType: 101,
+  },
+  {
+    name: 'pcapng little-endian, default µs',
+    bytes: pcapngFile([{ interfaces: [{ linkType: 1 }], records }]),
+    ts: us,
+    linkType: 1,
+  },
   {
     name: 'pcapng big-endian, ns resolution, named interface',
-    bytes: pcapngFile([{ bigEndian: true, interfaces: [{ linkType: 1, name: 'eth0', tsresol: 9 }], records }]),
+    bytes: pcapngFile([
+      { bigEndian: true, interfaces: [{ linkType: 1, name: 'eth0', tsresol: 9 }], records },
+    ]),
     ts: (t) => t,
     linkType: 1,
     iface: 'eth0',
@@ -99,7 +127,13 @@ describe('CaptureParser', () => {
 
   it('reads several pcapng sections of either byte order, each with its own interfaces', () => {
     const bytes = pcapngFile([
-      { interfaces: [{ linkType: 1, name: 'a' }, { linkType: 0, name: 'b', tsresol: 9 }], records: [{ ...records[0], interfaceId: 1 }, records[1]] },
+      {
+        interfaces: [
+          { linkType: 1, name: 'a' },
+          { linkType: 0, name: 'b', tsresol: 9 },
+        ],
+        records: [{ ...records[0], interfaceId: 1 }, records[1]],
+      },
       { bigEndian: true, interfaces: [{ linkType: 101, name: 'c' }], records: [records[2]] },
       { interfaces: [{ linkType: 1 }], records: [records[0]], simple: true },
     ]);
@@ -116,7 +150,10 @@ describe('CaptureParser', () => {
   });
 
   it('counts a truncated last record and ends cleanly', () => {
-    for (const bytes of [pcapFile(records, { linkType: 1 }), pcapngFile([{ interfaces: [{ linkType: 1 }], records }])]) {
+    for (const bytes of [
+      pcapFile(records, { linkType: 1 }),
+      pcapngFile([{ interfaces: [{ linkType: 1 }], records }]),
+    ]) {
       const { got, parser } = parse(bytes.subarray(0, bytes.length - 5), 100);
       expect(got.length).toBe(2);
       expect(parser.truncatedRecords).toBe(1);
@@ -125,8 +162,18 @@ describe('CaptureParser', () => {
 
   const malformed: Array<{ name: string; bytes: Uint8Array; message: RegExp; offset: number }> = [
     { name: 'empty file', bytes: new Uint8Array(0), message: /empty file/, offset: 0 },
-    { name: 'not a capture', bytes: new TextEncoder().encode('hello world, not a pcap'), message: /not a pcap or pcapng capture \(magic 0x68656c6c\)/, offset: 0 },
-    { name: 'cut pcap header', bytes: pcapFile([], { linkType: 1 }).subarray(0, 10), message: /ends inside the capture header/, offset: 0 },
+    {
+      name: 'not a capture',
+      bytes: new TextEncoder().encode('hello world, not a pcap'),
+      message: /not a pcap or pcapng capture \(magic 0x68656c6c\)/,
+      offset: 0,
+    },
+    {
+      name: 'cut pcap header',
+      bytes: pcapFile([], { linkType: 1 }).subarray(0, 10),
+      message: /ends inside the capture header/,
+      offset: 0,
+    },
     {
       name: 'pcap record longer than any snap length',
       bytes: (() => {
@@ -203,7 +250,9 @@ describe('readCaptureFile', () => {
   it('names the file and the offset of a malformed capture', async () => {
     const path = join(dir, 'bad.pcap');
     writeFileSync(path, new TextEncoder().encode('GIF89a...'));
-    await expect(readCaptureFile(path, () => undefined)).rejects.toThrow(`${path}: not a pcap or pcapng capture (magic 0x47494638) at byte offset 0`);
+    await expect(readCaptureFile(path, () => undefined)).rejects.toThrow(
+      `${path}: not a pcap or pcapng capture (magic 0x47494638) at byte offset 0`,
+    );
   });
 
   it('reports corrupt gzip data as a capture format error', async () => {
@@ -212,6 +261,8 @@ describe('readCaptureFile', () => {
     gz[20] ^= 0xff;
     gz[30] ^= 0xff;
     writeFileSync(path, gz);
-    await expect(readCaptureFile(path, () => undefined)).rejects.toThrow(/bad\.pcap\.gz: gzip data is corrupt/);
+    await expect(readCaptureFile(path, () => undefined)).rejects.toThrow(
+      /bad\.pcap\.gz: gzip data is corrupt/,
+    );
   });
 });

@@ -155,7 +155,10 @@ export class CaptureParser {
       }
       const length = u32(b, p + 4, le);
       if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) {
-        throw new CaptureFormatError(`pcapng block of type 0x${type.toString(16)} has a bad length ${length}`, this.offset);
+        throw new CaptureFormatError(
+          `pcapng block of type 0x${type.toString(16)} has a bad length ${length}`,
+          this.offset,
+        );
       }
       if (b.length - p < length) return false;
       if (u32(b, p + length - 4, le) !== length) {
@@ -171,7 +174,8 @@ export class CaptureParser {
         this.ngLe = le;
         this.interfaces = [];
       } else if (type === BLOCK_IDB) {
-        if (length < 20) throw new CaptureFormatError('pcapng interface description block too short', this.offset);
+        if (length < 20)
+          throw new CaptureFormatError('pcapng interface description block too short', this.offset);
         this.interfaces.push(readInterface(b, p + 8, end, le));
       } else if (type === BLOCK_EPB || type === BLOCK_PB) {
         got = this.packetBlock(rec, type, b, p, end, le);
@@ -186,13 +190,23 @@ export class CaptureParser {
     }
   }
 
-  private packetBlock(rec: PacketRecord, type: number, b: Uint8Array, p: number, end: number, le: boolean): boolean {
+  private packetBlock(
+    rec: PacketRecord,
+    type: number,
+    b: Uint8Array,
+    p: number,
+    end: number,
+    le: boolean,
+  ): boolean {
     if (end - p < 28) throw new CaptureFormatError('pcapng packet block too short', this.offset);
     const id = type === BLOCK_EPB ? u32(b, p + 8, le) : u16(b, p + 8, le);
     const iface = this.interface(id);
     const caplen = u32(b, p + 20, le);
     if (caplen > end - (p + 28)) {
-      throw new CaptureFormatError(`pcapng packet block captured length ${caplen} exceeds its block`, this.offset);
+      throw new CaptureFormatError(
+        `pcapng packet block captured length ${caplen} exceeds its block`,
+        this.offset,
+      );
     }
     splitTimestamp(u32(b, p + 12, le), u32(b, p + 16, le), iface, this.time);
     this.fill(rec, b, p + 28, caplen, u32(b, p + 24, le), iface, id);
@@ -217,7 +231,10 @@ export class CaptureParser {
   private interface(id: number): PcapngInterface {
     const iface = this.interfaces[id];
     if (iface === undefined) {
-      throw new CaptureFormatError(`pcapng packet names interface ${id}, which this section does not describe`, this.offset);
+      throw new CaptureFormatError(
+        `pcapng packet names interface ${id}, which this section does not describe`,
+        this.offset,
+      );
     }
     return iface;
   }

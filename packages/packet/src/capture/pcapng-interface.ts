@@ -58,7 +58,12 @@ export function u32(b: Uint8Array, o: number, le: boolean): number {
 }
 
 /** Splits a 64-bit timestamp (hi, lo) in the interface's units into seconds and nanoseconds. */
-export function splitTimestamp(hi: number, lo: number, iface: PcapngInterface, out: { sec: number; nsec: number }): void {
+export function splitTimestamp(
+  hi: number,
+  lo: number,
+  iface: PcapngInterface,
+  out: { sec: number; nsec: number },
+): void {
   const ups = iface.unitsPerSecond;
   if (hi < 0x200000) {
     const units = hi * 4294967296 + lo;

@@ -34,7 +34,13 @@ export class PacketDecoder {
    * Decodes bytes[offset, offset+length) of the given link type into `out`. Returns out.status;
    * ok means out describes a TCP or UDP packet.
    */
-  decode(out: DecodedPacket, bytes: Uint8Array, offset: number, length: number, linkType: number): DecodeStatus {
+  decode(
+    out: DecodedPacket,
+    bytes: Uint8Array,
+    offset: number,
+    length: number,
+    linkType: number,
+  ): DecodeStatus {
     const end = Math.min(offset + length, bytes.length);
     out.reset(bytes);
     let at = decodeLink(out, bytes, offset, end, linkType);
@@ -48,29 +54,29 @@ export class PacketDecoder {
       }
       if (next === NEXT_IP_ANY) {
         if (at >= limit) {
-          at = out.fail(R.truncatedIPv4);
+          out.fail(R.truncatedIPv4);
           break;
         }
         const version = bytes[at] >> 4;
         next = version === 6 ? EtherType.IPV6 : version === 4 ? EtherType.IPV4 : -1;
         if (next < 0) {
-          at = out.fail(R.badIpVersion);
+          out.fail(R.badIpVersion);
           break;
         }
       }
       if (next === EtherType.IPV4) at = decodeIPv4(out, bytes, at, limit);
       else if (next === EtherType.IPV6) at = decodeIPv6(out, bytes, at, limit);
       else {
-        at = out.ignore(out.tunnelDepth > 0 ? IGNORED_TUNNEL_OTHER : IGNORED_NON_IP);
+        out.ignore(out.tunnelDepth > 0 ? IGNORED_TUNNEL_OTHER : IGNORED_NON_IP);
         break;
       }
       if (at < 0) break;
       if (out.transport === 6) {
-        at = decodeTcp(out, bytes, at);
+        decodeTcp(out, bytes, at);
         break;
       }
       if (out.transport !== 17) {
-        at = out.ignore(IGNORED_OTHER_TRANSPORT);
+        out.ignore(IGNORED_OTHER_TRANSPORT);
         break;
       }
       at = decodeUdp(out, bytes, at);
@@ -79,7 +85,7 @@ export class PacketDecoder {
       const isVxlan = dport === TunnelPort.VXLAN || dport === TunnelPort.VXLAN_LINUX;
       if (!isVxlan && dport !== TunnelPort.GENEVE) break;
       if (out.tunnelDepth >= this.maxTunnelDepth) {
-        at = out.fail(R.tunnelDepth);
+        out.fail(R.tunnelDepth);
         break;
       }
       out.tunnelDepth++;

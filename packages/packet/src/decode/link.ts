@@ -12,7 +12,13 @@ export const NEXT_IP_ANY = -2;
  * Decodes the link-layer header of a frame of the given link type. Sets p.next to the ethertype of
  * what follows (or NEXT_IP_ANY for raw IP) and returns its offset, or -1 with p's reason set.
  */
-export function decodeLink(p: DecodedPacket, b: Uint8Array, off: number, end: number, linkType: number): number {
+export function decodeLink(
+  p: DecodedPacket,
+  b: Uint8Array,
+  off: number,
+  end: number,
+  linkType: number,
+): number {
   switch (linkType) {
     case LinkType.ETHERNET:
       p.next = EtherType.TEB;
@@ -50,7 +56,8 @@ export function decodeLink(p: DecodedPacket, b: Uint8Array, off: number, end: nu
  */
 function decodeNull(p: DecodedPacket, b: Uint8Array, off: number, end: number): number {
   if (end - off < 4) return p.fail(R.truncatedLink);
-  const family = b[off] === 0 && b[off + 1] === 0 ? (b[off + 2] << 8) | b[off + 3] : b[off] | (b[off + 1] << 8);
+  const family =
+    b[off] === 0 && b[off + 1] === 0 ? (b[off + 2] << 8) | b[off + 3] : b[off] | (b[off + 1] << 8);
   if (family === 2) p.next = EtherType.IPV4;
   else if (family === 10 || family === 24 || family === 28 || family === 30) p.next = EtherType.IPV6;
   else p.next = 0;

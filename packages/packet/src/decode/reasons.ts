@@ -70,7 +70,8 @@ export class DecodeCounters {
 
   ignoredByKind(): Partial<Record<IgnoredKind, number>> {
     const out: Partial<Record<IgnoredKind, number>> = {};
-    for (let i = 0; i < IGNORED_KINDS.length; i++) if (this.ignored[i] > 0) out[IGNORED_KINDS[i]] = this.ignored[i];
+    for (let i = 0; i < IGNORED_KINDS.length; i++)
+      if (this.ignored[i] > 0) out[IGNORED_KINDS[i]] = this.ignored[i];
     return out;
   }
 

@@ -5,7 +5,14 @@ const cases = [
   {
     name: 'linux SYN: MSS, SACK-permitted, timestamps, NOP, window scale',
     bytes: [2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7],
-    want: { mss: 1460, wscale: 7, sackPermitted: true, timestamp: { value: 1, echo: 0 }, kinds: [2, 4, 8, 1, 3], malformed: false },
+    want: {
+      mss: 1460,
+      wscale: 7,
+      sackPermitted: true,
+      timestamp: { value: 1, echo: 0 },
+      kinds: [2, 4, 8, 1, 3],
+      malformed: false,
+    },
   },
   { name: 'no options', bytes: [], want: { sackPermitted: false, kinds: [], malformed: false } },
   { name: 'EOL ends the list', bytes: [1, 0, 2, 4, 5, 0xb4], want: { kinds: [1, 0], malformed: false } },

@@ -16,10 +16,18 @@ interface Sent {
   event: Record<string, unknown>;
 }
 
-function run(frames: Array<{ frame: Uint8Array; sec?: number; link?: number }>, maxFlows?: number): { out: Sent[]; logic: CaptureEventLogic } {
+function run(
+  frames: Array<{ frame: Uint8Array; sec?: number; link?: number }>,
+  maxFlows?: number,
+): { out: Sent[]; logic: CaptureEventLogic } {
   const out: Sent[] = [];
-  const logic = new CaptureEventLogic((topic, event) => out.push({ topic, event: event as unknown as Record<string, unknown> }), { maxFlows });
-  frames.forEach(({ frame, sec, link }, i) => logic.handleFrame(frame, 0, frame.length, link ?? LinkType.RAW, sec ?? 1000, i, 'eth0', 'ingress'));
+  const logic = new CaptureEventLogic(
+    (topic, event) => out.push({ topic, event: event as unknown as Record<string, unknown> }),
+    { maxFlows },
+  );
+  frames.forEach(({ frame, sec, link }, i) =>
+    logic.handleFrame(frame, 0, frame.length, link ?? LinkType.RAW, sec ?? 1000, i, 'eth0', 'ingress'),
+  );
   return { out, logic };
 }
 
@@ -39,11 +47,25 @@ function tlsRecord(length: number): Uint8Array {
 
 describe('CaptureEventLogic', () => {
   it('emits conn for SYN and SYN-ACK with ttl, window, raw options, mss and wscale', () => {
-    const syn = ipv4({ src: C, dst: S, proto: 6, ttl: 64 }, tcp({ sport: 40000, dport: 443, flags: SYN, window: 64240, options: SYN_OPTIONS }));
+    const syn = ipv4(
+      { src: C, dst: S, proto: 6, ttl: 64 },
+      tcp({ sport: 40000, dport: 443, flags: SYN, window: 64240, options: SYN_OPTIONS }),
+    );
     const { out } = run([{ frame: syn }, { frame: s2c(SYN | ACK) }]);
     expect(out.map((o) => o.topic)).toEqual(['conn', 'conn']);
     const [a, b] = out.map((o) => o.event as unknown as ConnEvent);
-    expect(a).toMatchObject({ phase: 'syn', src: C, dst: S, sport: 40000, dport: 443, proto: 'tcp', ttl: 64, window: 64240, mss: 1460, wscale: 7 });
+    expect(a).toMatchObject({
+      phase: 'syn',
+      src: C,
+      dst: S,
+      sport: 40000,
+      dport: 443,
+      proto: 'tcp',
+      ttl: 64,
+      window: 64240,
+      mss: 1460,
+      wscale: 7,
+    });
     expect(Array.from(a.options)).toEqual(Array.from(SYN_OPTIONS));
     expect(a.ts).toBe(1000_000_000_000n);
     expect(a.iface).toBe('eth0');
@@ -74,7 +96,12 @@ describe('CaptureEventLogic', () => {
   it('without a handshake, the lower port is the server; ties go to the lower address', () => {
     const { out } = run([
       { frame: c2s(ACK | PSH, bytesOf('x'), 1, 40000, 443) },
-      { frame: ipv4({ src: '10.0.0.9', dst: '10.0.0.3', proto: 6 }, tcp({ sport: 7000, dport: 7000, flags: ACK }, bytesOf('y'))) },
+      {
+        frame: ipv4(
+          { src: '10.0.0.9', dst: '10.0.0.3', proto: 6 },
+          tcp({ sport: 7000, dport: 7000, flags: ACK }, bytesOf('y')),
+        ),
+      },
     ]);
     const banners = out.filter((o) => o.topic === 'banner').map((o) => o.event as unknown as BannerEvent);
     expect(banners.map((b) => b.sender)).toEqual(['client', 'client']);
@@ -106,7 +133,8 @@ describe('CaptureEventLogic', () => {
       m[2] = 0x81;
       return m;
     };
-    const prefixed = (m: Uint8Array): Uint8Array => concat(Uint8Array.from([m.length >> 8, m.length & 255]), m);
+    const prefixed = (m: Uint8Array): Uint8Array =>
+      concat(Uint8Array.from([m.length >> 8, m.length & 255]), m);
     const stream = concat(prefixed(msg(1, 40)), prefixed(msg(2, 700)), prefixed(msg(3, 30)));
     const dnsTcp = (seq: number, data: Uint8Array): Uint8Array =>
       ipv4({ src: S, dst: C, proto: 6 }, tcp({ sport: 53, dport: 50000, flags: ACK | PSH, seq }, data));
@@ -165,7 +193,10 @@ describe('CaptureEventLogic', () => {
   it('describes the inner packet of a tunnel and records the VNI; flows in different VNIs are apart', () => {
     const inner = ethernet(0x0800, c2s(ACK | PSH, bytesOf('hi')));
     const wrap = (vni: number): Uint8Array =>
-      ethernet(0x0800, ipv4({ src: '192.168.1.1', dst: '192.168.1.2', proto: 17 }, udp(9999, 4789, vxlan(vni, inner))));
+      ethernet(
+        0x0800,
+        ipv4({ src: '192.168.1.1', dst: '192.168.1.2', proto: 17 }, udp(9999, 4789, vxlan(vni, inner))),
+      );
     const { out } = run([
       { frame: wrap(5), link: LinkType.ETHERNET },
       { frame: wrap(6), link: LinkType.ETHERNET },
@@ -179,8 +210,14 @@ describe('CaptureEventLogic', () => {
   });
 
   it('handles IPv6 flows, both directions in one flow', () => {
-    const a = ipv6({ src: 'fd00::1', dst: 'fd00::2', proto: 6 }, tcp({ sport: 40000, dport: 80, flags: ACK | PSH }, bytesOf('GET')));
-    const b = ipv6({ src: 'fd00::2', dst: 'fd00::1', proto: 6 }, tcp({ sport: 80, dport: 40000, flags: ACK | PSH }, bytesOf('200')));
+    const a = ipv6(
+      { src: 'fd00::1', dst: 'fd00::2', proto: 6 },
+      tcp({ sport: 40000, dport: 80, flags: ACK | PSH }, bytesOf('GET')),
+    );
+    const b = ipv6(
+      { src: 'fd00::2', dst: 'fd00::1', proto: 6 },
+      tcp({ sport: 80, dport: 40000, flags: ACK | PSH }, bytesOf('200')),
+    );
     const { out } = run([{ frame: a }, { frame: b }]);
     expect(out.map((o) => [o.topic, o.event.src, o.event.sender])).toEqual([
       ['flow', 'fd00::1', undefined],

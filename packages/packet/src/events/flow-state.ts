@@ -71,7 +71,8 @@ export class FlowState {
   /** Whether the packet belongs to this flow, given which of its endpoints is the canonical "lo". */
   matches(p: DecodedPacket, srcIsLo: boolean): boolean {
     if (p.transport !== this.transport || p.vni !== this.vni || p.ipVersion !== this.ipVersion) return false;
-    if ((srcIsLo ? p.sport : p.dport) !== this.loPort || (srcIsLo ? p.dport : p.sport) !== this.hiPort) return false;
+    if ((srcIsLo ? p.sport : p.dport) !== this.loPort || (srcIsLo ? p.dport : p.sport) !== this.hiPort)
+      return false;
     if (this.lo6 === null || this.hi6 === null) {
       return (srcIsLo ? p.src4 : p.dst4) === this.lo4 && (srcIsLo ? p.dst4 : p.src4) === this.hi4;
     }

@@ -30,7 +30,9 @@ describe('FlowTable', () => {
     });
     flows.forEach((p, i) => expect(table.find(7, p, true)).toBe(states[i]));
     // The same flow seen from the other side: "lo" is the destination.
-    const reply = packet(ipv4({ src: '10.0.0.2', dst: '10.0.0.1', proto: 6 }, tcp({ sport: 80, dport: 1001, flags: 0x10 })));
+    const reply = packet(
+      ipv4({ src: '10.0.0.2', dst: '10.0.0.1', proto: 6 }, tcp({ sport: 80, dport: 1001, flags: 0x10 })),
+    );
     expect(table.find(7, reply, false)).toBe(states[1]);
     expect(table.find(7, reply, true)).toBeUndefined();
     expect(table.find(8, flows[0], true)).toBeUndefined();

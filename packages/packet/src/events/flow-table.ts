@@ -29,7 +29,8 @@ export class FlowTable {
 
   /** The state of the packet's flow; `srcIsLo` says which endpoint of the packet is the canonical "lo". */
   find(hash: number, p: DecodedPacket, srcIsLo: boolean): FlowState | undefined {
-    for (let s = this.young.get(hash); s !== undefined; s = s.next ?? undefined) if (s.matches(p, srcIsLo)) return s;
+    for (let s = this.young.get(hash); s !== undefined; s = s.next ?? undefined)
+      if (s.matches(p, srcIsLo)) return s;
     let prev: FlowState | undefined;
     for (let s = this.old.get(hash); s !== undefined; prev = s, s = s.next ?? undefined) {
       if (!s.matches(p, srcIsLo)) continue;
