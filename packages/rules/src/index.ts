@@ -3,7 +3,15 @@ export { compileExpression, type CompiledExpression } from './lang/compile.js';
 export { parseExpression } from './lang/parser.js';
 export { tokenize } from './lang/lexer.js';
 export type { Token } from './lang/token.js';
-export { FUNCTIONS, type Expr, type FieldNode, type CallNode, type ValueNode, type Literal, type ComparisonOp } from './lang/ast.js';
+export {
+  FUNCTIONS,
+  type Expr,
+  type FieldNode,
+  type CallNode,
+  type ValueNode,
+  type Literal,
+  type ComparisonOp,
+} from './lang/ast.js';
 export { Scheme, typeName, type TypedField } from './lang/scheme.js';
 export { RuleSyntaxError, positionAt, type SourcePosition } from './lang/source-error.js';
 export type { FieldGetter } from './lang/typed-value.js';
@@ -46,4 +54,9 @@ export {
   type RuleTestCaseResult,
   type ActualVerdict,
 } from './testing/run-rule-tests.js';
-export type { ExpectedVerdict, FieldsTestCase, CaptureTestCase, RuleTestFile } from './testing/rule-test-file.js';
+export type {
+  ExpectedVerdict,
+  FieldsTestCase,
+  CaptureTestCase,
+  RuleTestFile,
+} from './testing/rule-test-file.js';

@@ -3,7 +3,8 @@ import type { Token } from './token.js';
 /** A literal as written: interpreted by the compiler once the field's type is known. */
 export type Literal = Extract<Token, { kind: 'word' } | { kind: 'string' }>;
 
-export type ComparisonOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'contains' | 'matches' | 'wildcard' | 'strict wildcard';
+export type ComparisonOp =
+  'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'contains' | 'matches' | 'wildcard' | 'strict wildcard';
 
 export interface FieldNode {
   kind: 'field';
@@ -32,4 +33,12 @@ export type Expr =
 
 /** Functions whose arguments are whole expressions rather than values. */
 export const EXPRESSION_FUNCTIONS: ReadonlySet<string> = new Set(['any', 'all']);
-export const FUNCTIONS: readonly string[] = ['lower', 'upper', 'len', 'starts_with', 'ends_with', 'any', 'all'];
+export const FUNCTIONS: readonly string[] = [
+  'lower',
+  'upper',
+  'len',
+  'starts_with',
+  'ends_with',
+  'any',
+  'all',
+];

@@ -17,18 +17,32 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Why `op` cannot apply to a value of this type, or undefined when it can. */
-export function operatorProblem(type: FieldType, op: ComparisonOp | 'in', subject: string): string | undefined {
-  if (type === 'Bool') return `${subject} is Bool: it cannot be compared; use it on its own (${subject}) or negated (not ${subject})`;
+export function operatorProblem(
+  type: FieldType,
+  op: ComparisonOp | 'in',
+  subject: string,
+): string | undefined {
+  if (type === 'Bool')
+    return `${subject} is Bool: it cannot be compared; use it on its own (${subject}) or negated (not ${subject})`;
   if (typeof type !== 'string') {
-    const hint = type.kind === 'map' ? `pick a value with ${subject}["key"]` : `use ${subject}[0], or ${subject}[*] inside any(...) or all(...)`;
+    const hint =
+      type.kind === 'map'
+        ? `pick a value with ${subject}["key"]`
+        : `use ${subject}[0], or ${subject}[*] inside any(...) or all(...)`;
     return `${subject} is ${typeName(type)}: "${op}" needs a single value; ${hint}`;
   }
   const allowed = ALLOWED[type];
-  if (!allowed.includes(op)) return `"${op}" is not defined for ${subject} (${type}); use one of ${allowed.join(', ')}`;
+  if (!allowed.includes(op))
+    return `"${op}" is not defined for ${subject} (${type}); use one of ${allowed.join(', ')}`;
   return undefined;
 }
 
-export function comparisonPredicate(type: FieldType, op: ComparisonOp, rhs: Literal, read: LiteralReader): ValuePredicate {
+export function comparisonPredicate(
+  type: FieldType,
+  op: ComparisonOp,
+  rhs: Literal,
+  read: LiteralReader,
+): ValuePredicate {
   if (type === 'Int') return ordered(op, read.int(rhs));
   if (type === 'Ip') return ipComparison(op, read.ip(rhs));
   const lit = read.bytes(rhs, op === 'matches' ? 'regex' : 'bytes');
@@ -40,7 +54,10 @@ export function comparisonPredicate(type: FieldType, op: ComparisonOp, rhs: Lite
       try {
         regex = RE2JS.compile(lit);
       } catch (error) {
-        read.fail(rhs, `invalid regular expression (RE2 syntax): ${error instanceof Error ? error.message : String(error)}`);
+        read.fail(
+          rhs,
+          `invalid regular expression (RE2 syntax): ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       return (v) => typeof v === 'string' && regex.test(v);
     }
@@ -84,7 +101,8 @@ function ipComparison(op: ComparisonOp, lit: string): ValuePredicate {
   if (op === 'ne') return (v) => typeof v === 'string' && !same(v);
   if (!ORDERING.has(op)) throw new Error(`operator ${op} reached ipComparison()`);
   const litKey = ipKey(lit) as number[];
-  const accept = (c: number): boolean => (op === 'lt' ? c < 0 : op === 'le' ? c <= 0 : op === 'gt' ? c > 0 : c >= 0);
+  const accept = (c: number): boolean =>
+    op === 'lt' ? c < 0 : op === 'le' ? c <= 0 : op === 'gt' ? c > 0 : c >= 0;
   return (v) => {
     if (typeof v !== 'string') return false;
     const key = ipKey(v);
@@ -104,7 +122,11 @@ function ipKey(text: string): number[] | null {
   return v4 === null ? null : [v4];
 }
 
-export function setPredicate(type: FieldType, items: readonly Literal[], read: LiteralReader): ValuePredicate {
+export function setPredicate(
+  type: FieldType,
+  items: readonly Literal[],
+  read: LiteralReader,
+): ValuePredicate {
   if (type === 'Ip') {
     const set = CidrSet.from(items.map((item) => read.cidr(item)));
     return (v) => typeof v === 'string' && set.has(v);
@@ -133,7 +155,12 @@ export function setPredicate(type: FieldType, items: readonly Literal[], read: L
  * eq/ne/lt/le/gt/ge of a plain field against an Int or Bytes literal as one closure (the field
  * read and the test fused), since these are most comparisons of most rule sets.
  */
-export function fusedFieldComparison(op: ComparisonOp, name: string, slot: number, lit: number | string): ((get: FieldGetter) => boolean) | undefined {
+export function fusedFieldComparison(
+  op: ComparisonOp,
+  name: string,
+  slot: number,
+  lit: number | string,
+): ((get: FieldGetter) => boolean) | undefined {
   const kind = typeof lit;
   switch (op) {
     case 'eq':

@@ -59,7 +59,9 @@ class Generator {
       case 7:
         return `identity.k8s.src_label["${this.pick(['app', 'tier'])}"] ${this.pick(['eq', 'ne'])} "${this.pick(APPS)}"`;
       case 8:
-        return this.chance(0.5) ? 'test.flag' : `${this.pick(['starts_with', 'ends_with'])}(${this.pick(['dns.fqdn', 'lower(dns.fqdn)'])}, "${this.pick(['api', 'com', 'a'])}")`;
+        return this.chance(0.5)
+          ? 'test.flag'
+          : `${this.pick(['starts_with', 'ends_with'])}(${this.pick(['dns.fqdn', 'lower(dns.fqdn)'])}, "${this.pick(['api', 'com', 'a'])}")`;
       case 9:
         return this.chance(0.5)
           ? `lower(dns.fqdn) eq "${this.pick(NAMES).toLowerCase()}"`
@@ -106,7 +108,10 @@ function inCidr(ip: string, cidr: string): boolean {
 }
 
 function globRegex(pattern: string, caseSensitive: boolean): RegExp {
-  const body = pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = pattern
+    .split('*')
+    .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, caseSensitive ? '' : 'i');
 }
 
@@ -119,7 +124,8 @@ function value(node: ValueNode, fields: Fields, element: string | undefined): un
   }
   const arg = node.args[0] as ValueNode;
   const inner = value(arg, fields, element);
-  if (inner === undefined) return node.name === 'starts_with' || node.name === 'ends_with' ? false : undefined;
+  if (inner === undefined)
+    return node.name === 'starts_with' || node.name === 'ends_with' ? false : undefined;
   switch (node.name) {
     case 'lower':
       return (inner as string).toLowerCase();
@@ -212,7 +218,9 @@ describe('compiled closures agree with a plain AST interpreter', () => {
           const expected = interpret(ast, fields);
           const actual = compiled.test((name) => fields[name]);
           if (actual !== expected) {
-            throw new Error(`${source}\nfields: ${JSON.stringify(fields, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v))}\ncompiled ${actual}, interpreter ${expected}`);
+            throw new Error(
+              `${source}\nfields: ${JSON.stringify(fields, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v))}\ncompiled ${actual}, interpreter ${expected}`,
+            );
           }
           total++;
           if (actual) trueCount++;

@@ -11,7 +11,8 @@ function run(expression: string, fields: Fields): boolean {
   return compiled.test((name) => fields[name]);
 }
 
-const labels = (entries: Record<string, string>): ReadonlyMap<string, string> => new Map(Object.entries(entries));
+const labels = (entries: Record<string, string>): ReadonlyMap<string, string> =>
+  new Map(Object.entries(entries));
 
 interface Case {
   name: string;
@@ -29,7 +30,8 @@ const DESIGN_RULES: Array<{ expression: string; cases: Case[] }> = [
     ],
   },
   {
-    expression: 'identity.k8s.dst_workload eq "kube-apiserver" and edge.declared == 0 and ids.src_home_net == 1',
+    expression:
+      'identity.k8s.dst_workload eq "kube-apiserver" and edge.declared == 0 and ids.src_home_net == 1',
     cases: [
       {
         name: 'undeclared edge to the apiserver from home',
@@ -43,20 +45,44 @@ const DESIGN_RULES: Array<{ expression: string; cases: Case[] }> = [
       },
       {
         name: 'other workload',
-        fields: { 'identity.k8s.dst_workload': 'kube-apiserver-proxy', 'edge.declared': 0, 'ids.src_home_net': 1 },
+        fields: {
+          'identity.k8s.dst_workload': 'kube-apiserver-proxy',
+          'edge.declared': 0,
+          'ids.src_home_net': 1,
+        },
         expected: false,
       },
       { name: 'identity absent', fields: { 'edge.declared': 0, 'ids.src_home_net': 1 }, expected: false },
-      { name: 'edge.declared absent', fields: { 'identity.k8s.dst_workload': 'kube-apiserver', 'ids.src_home_net': 1 }, expected: false },
+      {
+        name: 'edge.declared absent',
+        fields: { 'identity.k8s.dst_workload': 'kube-apiserver', 'ids.src_home_net': 1 },
+        expected: false,
+      },
     ],
   },
   {
     expression: 'ids.src_home_net == 1 and ids.dst_home_net == 1 and flow.unique_dst_ports ge 25',
     cases: [
-      { name: 'scan of 25 ports', fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1, 'flow.unique_dst_ports': 25 }, expected: true },
-      { name: '24 ports', fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1, 'flow.unique_dst_ports': 24 }, expected: false },
-      { name: 'external destination', fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 0, 'flow.unique_dst_ports': 99 }, expected: false },
-      { name: 'flow fields absent', fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1 }, expected: false },
+      {
+        name: 'scan of 25 ports',
+        fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1, 'flow.unique_dst_ports': 25 },
+        expected: true,
+      },
+      {
+        name: '24 ports',
+        fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1, 'flow.unique_dst_ports': 24 },
+        expected: false,
+      },
+      {
+        name: 'external destination',
+        fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 0, 'flow.unique_dst_ports': 99 },
+        expected: false,
+      },
+      {
+        name: 'flow fields absent',
+        fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1 },
+        expected: false,
+      },
     ],
   },
   {
@@ -65,33 +91,80 @@ const DESIGN_RULES: Array<{ expression: string; cases: Case[] }> = [
     cases: [
       {
         name: 'many flows, low entropy',
-        fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1, 'flow.flows_per_min': 30, 'flow.dst_port_entropy': 100 },
+        fields: {
+          'ids.src_home_net': 1,
+          'ids.dst_home_net': 1,
+          'flow.flows_per_min': 30,
+          'flow.dst_port_entropy': 100,
+        },
         expected: true,
       },
       {
         name: 'high entropy',
-        fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1, 'flow.flows_per_min': 30, 'flow.dst_port_entropy': 101 },
+        fields: {
+          'ids.src_home_net': 1,
+          'ids.dst_home_net': 1,
+          'flow.flows_per_min': 30,
+          'flow.dst_port_entropy': 101,
+        },
         expected: false,
       },
       {
         name: 'few flows',
-        fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1, 'flow.flows_per_min': 29, 'flow.dst_port_entropy': 0 },
+        fields: {
+          'ids.src_home_net': 1,
+          'ids.dst_home_net': 1,
+          'flow.flows_per_min': 29,
+          'flow.dst_port_entropy': 0,
+        },
         expected: false,
       },
-      { name: 'entropy absent', fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1, 'flow.flows_per_min': 50 }, expected: false },
+      {
+        name: 'entropy absent',
+        fields: { 'ids.src_home_net': 1, 'ids.dst_home_net': 1, 'flow.flows_per_min': 50 },
+        expected: false,
+      },
     ],
   },
   {
     expression: 'identity.k8s.src_label["app"] eq "frontend" and dns.fqdn matches "(^|\\.)evil\\.com$"',
     cases: [
-      { name: 'frontend to evil.com', fields: { 'identity.k8s.src_label': labels({ app: 'frontend' }), 'dns.fqdn': 'evil.com' }, expected: true },
-      { name: 'frontend to a subdomain', fields: { 'identity.k8s.src_label': labels({ app: 'frontend' }), 'dns.fqdn': 'cdn.evil.com' }, expected: true },
-      { name: 'notevil.com is not a subdomain', fields: { 'identity.k8s.src_label': labels({ app: 'frontend' }), 'dns.fqdn': 'notevil.com' }, expected: false },
-      { name: 'evil.com.example.org', fields: { 'identity.k8s.src_label': labels({ app: 'frontend' }), 'dns.fqdn': 'evil.com.example.org' }, expected: false },
-      { name: 'backend', fields: { 'identity.k8s.src_label': labels({ app: 'backend' }), 'dns.fqdn': 'evil.com' }, expected: false },
-      { name: 'no app label', fields: { 'identity.k8s.src_label': labels({ tier: 'web' }), 'dns.fqdn': 'evil.com' }, expected: false },
+      {
+        name: 'frontend to evil.com',
+        fields: { 'identity.k8s.src_label': labels({ app: 'frontend' }), 'dns.fqdn': 'evil.com' },
+        expected: true,
+      },
+      {
+        name: 'frontend to a subdomain',
+        fields: { 'identity.k8s.src_label': labels({ app: 'frontend' }), 'dns.fqdn': 'cdn.evil.com' },
+        expected: true,
+      },
+      {
+        name: 'notevil.com is not a subdomain',
+        fields: { 'identity.k8s.src_label': labels({ app: 'frontend' }), 'dns.fqdn': 'notevil.com' },
+        expected: false,
+      },
+      {
+        name: 'evil.com.example.org',
+        fields: { 'identity.k8s.src_label': labels({ app: 'frontend' }), 'dns.fqdn': 'evil.com.example.org' },
+        expected: false,
+      },
+      {
+        name: 'backend',
+        fields: { 'identity.k8s.src_label': labels({ app: 'backend' }), 'dns.fqdn': 'evil.com' },
+        expected: false,
+      },
+      {
+        name: 'no app label',
+        fields: { 'identity.k8s.src_label': labels({ tier: 'web' }), 'dns.fqdn': 'evil.com' },
+        expected: false,
+      },
       { name: 'labels absent', fields: { 'dns.fqdn': 'evil.com' }, expected: false },
-      { name: 'fqdn absent', fields: { 'identity.k8s.src_label': labels({ app: 'frontend' }) }, expected: false },
+      {
+        name: 'fqdn absent',
+        fields: { 'identity.k8s.src_label': labels({ app: 'frontend' }) },
+        expected: false,
+      },
     ],
   },
   {
@@ -103,7 +176,11 @@ const DESIGN_RULES: Array<{ expression: string; cases: Case[] }> = [
       { name: 'port after range', fields: { 'ip.dst': '10.1.2.3', 'tcp.dstport': 9000 }, expected: false },
       { name: 'outside the CIDRs', fields: { 'ip.dst': '11.0.0.1', 'tcp.dstport': 22 }, expected: false },
       { name: 'v6 outside', fields: { 'ip.dst': '2001:db9::1', 'tcp.dstport': 22 }, expected: false },
-      { name: 'udp edge: tcp.dstport absent', fields: { 'ip.dst': '10.1.2.3', 'udp.dstport': 22 }, expected: false },
+      {
+        name: 'udp edge: tcp.dstport absent',
+        fields: { 'ip.dst': '10.1.2.3', 'udp.dstport': 22 },
+        expected: false,
+      },
     ],
   },
 ];
@@ -124,7 +201,12 @@ const SEMANTICS: Array<[name: string, expression: string, fields: Fields, expect
   ['ne with absent is false too', 'dns.fqdn ne "a"', {}, false],
   ['not of absent comparison is true', 'not dns.fqdn eq "a"', {}, true],
   ['in with absent is false', 'tcp.dstport in {1..65535}', {}, false],
-  ['absent map key is false', 'identity.k8s.src_label["app"] eq "x"', { 'identity.k8s.src_label': labels({}) }, false],
+  [
+    'absent map key is false',
+    'identity.k8s.src_label["app"] eq "x"',
+    { 'identity.k8s.src_label': labels({}) },
+    false,
+  ],
   ['absent bool is false', 'test.flag', {}, false],
   ['len of absent is absent', 'len(dns.fqdn) ge 0', {}, false],
   ['starts_with absent is false', 'starts_with(dns.fqdn, "a")', {}, false],
@@ -155,12 +237,22 @@ const SEMANTICS: Array<[name: string, expression: string, fields: Fields, expect
   ['string set miss', 'conn.phase in {"syn" "synack"}', { 'conn.phase': 'flow' }, false],
   // wildcard
   ['wildcard is case-insensitive', 'dns.fqdn wildcard "*.EVIL.com"', { 'dns.fqdn': 'a.evil.com' }, true],
-  ['wildcard anchors the whole value', 'dns.fqdn wildcard "*.evil.com"', { 'dns.fqdn': 'a.evil.com.org' }, false],
+  [
+    'wildcard anchors the whole value',
+    'dns.fqdn wildcard "*.evil.com"',
+    { 'dns.fqdn': 'a.evil.com.org' },
+    false,
+  ],
   ['wildcard star matches empty', 'dns.fqdn wildcard "evil*.com"', { 'dns.fqdn': 'evil.com' }, true],
   ['wildcard middle stars', 'dns.fqdn wildcard "a*b*c"', { 'dns.fqdn': 'axxbyyc' }, true],
   ['wildcard overlapping segments', 'dns.fqdn wildcard "*ab*ab"', { 'dns.fqdn': 'abab' }, true],
   ['wildcard needs all segments', 'dns.fqdn wildcard "a*b*c"', { 'dns.fqdn': 'acb' }, false],
-  ['strict wildcard is case-sensitive', 'dns.fqdn strict wildcard "*.EVIL.com"', { 'dns.fqdn': 'a.evil.com' }, false],
+  [
+    'strict wildcard is case-sensitive',
+    'dns.fqdn strict wildcard "*.EVIL.com"',
+    { 'dns.fqdn': 'a.evil.com' },
+    false,
+  ],
   ['strict wildcard exact case', 'dns.fqdn strict wildcard "*.evil.com"', { 'dns.fqdn': 'a.evil.com' }, true],
   ['escaped star is literal', 'dns.fqdn strict wildcard "a\\\\*"', { 'dns.fqdn': 'a*' }, true],
   ['escaped star does not glob', 'dns.fqdn strict wildcard "a\\\\*"', { 'dns.fqdn': 'ab' }, false],
@@ -176,22 +268,62 @@ const SEMANTICS: Array<[name: string, expression: string, fields: Fields, expect
   ['! is not', '!tcp.dstport eq 22', { 'tcp.dstport': 23 }, true],
   ['&& is and', 'tcp.dstport eq 22 && ip.proto eq "tcp"', { 'tcp.dstport': 22, 'ip.proto': 'tcp' }, true],
   ['|| is or', 'tcp.dstport eq 22 || tcp.dstport eq 23', { 'tcp.dstport': 23 }, true],
-  ['xor both true is false', 'tcp.dstport eq 22 xor ip.proto eq "tcp"', { 'tcp.dstport': 22, 'ip.proto': 'tcp' }, false],
+  [
+    'xor both true is false',
+    'tcp.dstport eq 22 xor ip.proto eq "tcp"',
+    { 'tcp.dstport': 22, 'ip.proto': 'tcp' },
+    false,
+  ],
   ['^^ one true', 'tcp.dstport eq 22 ^^ ip.proto eq "tcp"', { 'tcp.dstport': 22, 'ip.proto': 'udp' }, true],
-  ['and binds tighter than or', 'tcp.dstport eq 1 or tcp.dstport eq 2 and ip.proto eq "udp"', { 'tcp.dstport': 1, 'ip.proto': 'tcp' }, true],
-  ['parentheses override', '(tcp.dstport eq 1 or tcp.dstport eq 2) and ip.proto eq "udp"', { 'tcp.dstport': 1, 'ip.proto': 'tcp' }, false],
-  ['and binds tighter than xor', 'tcp.dstport eq 1 xor tcp.dstport eq 1 and ip.proto eq "udp"', { 'tcp.dstport': 1, 'ip.proto': 'tcp' }, true],
-  ['xor binds tighter than or', 'tcp.dstport eq 1 or tcp.dstport eq 1 xor tcp.dstport eq 1', { 'tcp.dstport': 1 }, true],
-  ['not binds to one comparison', 'not tcp.dstport eq 1 and ip.proto eq "udp"', { 'tcp.dstport': 2, 'ip.proto': 'tcp' }, false],
+  [
+    'and binds tighter than or',
+    'tcp.dstport eq 1 or tcp.dstport eq 2 and ip.proto eq "udp"',
+    { 'tcp.dstport': 1, 'ip.proto': 'tcp' },
+    true,
+  ],
+  [
+    'parentheses override',
+    '(tcp.dstport eq 1 or tcp.dstport eq 2) and ip.proto eq "udp"',
+    { 'tcp.dstport': 1, 'ip.proto': 'tcp' },
+    false,
+  ],
+  [
+    'and binds tighter than xor',
+    'tcp.dstport eq 1 xor tcp.dstport eq 1 and ip.proto eq "udp"',
+    { 'tcp.dstport': 1, 'ip.proto': 'tcp' },
+    true,
+  ],
+  [
+    'xor binds tighter than or',
+    'tcp.dstport eq 1 or tcp.dstport eq 1 xor tcp.dstport eq 1',
+    { 'tcp.dstport': 1 },
+    true,
+  ],
+  [
+    'not binds to one comparison',
+    'not tcp.dstport eq 1 and ip.proto eq "udp"',
+    { 'tcp.dstport': 2, 'ip.proto': 'tcp' },
+    false,
+  ],
   ['double not', 'not not tcp.dstport eq 1', { 'tcp.dstport': 1 }, true],
   ['bare bool field', 'test.flag and not (tcp.dstport eq 1)', { 'test.flag': true, 'tcp.dstport': 2 }, true],
-  ['multi-line expression', 'tcp.dstport eq 22\n  and ip.proto eq "tcp"', { 'tcp.dstport': 22, 'ip.proto': 'tcp' }, true],
+  [
+    'multi-line expression',
+    'tcp.dstport eq 22\n  and ip.proto eq "tcp"',
+    { 'tcp.dstport': 22, 'ip.proto': 'tcp' },
+    true,
+  ],
   // functions
   ['lower', 'lower(service.product) eq "openssh"', { 'service.product': 'OpenSSH' }, true],
   ['upper', 'upper(service.product) eq "OPENSSH"', { 'service.product': 'OpenSSH' }, true],
   ['len of bytes counts UTF-8 bytes', 'len(dns.fqdn) eq 3', { 'dns.fqdn': 'é.' }, true],
   ['len gt', 'len(dns.fqdn) gt 3', { 'dns.fqdn': 'abcd' }, true],
-  ['len of a map', 'len(identity.k8s.src_label) eq 2', { 'identity.k8s.src_label': labels({ a: '1', b: '2' }) }, true],
+  [
+    'len of a map',
+    'len(identity.k8s.src_label) eq 2',
+    { 'identity.k8s.src_label': labels({ a: '1', b: '2' }) },
+    true,
+  ],
   ['len of an array', 'len(dns.fqdns) eq 2', { 'dns.fqdns': ['a', 'b'] }, true],
   ['starts_with', 'starts_with(dns.fqdn, "api.")', { 'dns.fqdn': 'api.example.com' }, true],
   ['ends_with', 'ends_with(dns.fqdn, ".com")', { 'dns.fqdn': 'api.example.org' }, false],
@@ -199,15 +331,30 @@ const SEMANTICS: Array<[name: string, expression: string, fields: Fields, expect
   ['not starts_with', 'not starts_with(dns.fqdn, "api.")', { 'dns.fqdn': 'www.example.com' }, true],
   ['any over an array', 'any(dns.fqdns[*] eq "b")', { 'dns.fqdns': ['a', 'b'] }, true],
   ['any none match', 'any(dns.fqdns[*] eq "c")', { 'dns.fqdns': ['a', 'b'] }, false],
-  ['any with lower and contains', 'any(lower(dns.fqdns[*]) contains "evil")', { 'dns.fqdns': ['ok.com', 'EVIL.org'] }, true],
+  [
+    'any with lower and contains',
+    'any(lower(dns.fqdns[*]) contains "evil")',
+    { 'dns.fqdns': ['ok.com', 'EVIL.org'] },
+    true,
+  ],
   ['all over an array', 'all(dns.fqdns[*] wildcard "*.com")', { 'dns.fqdns': ['a.com', 'b.com'] }, true],
   ['all one fails', 'all(dns.fqdns[*] wildcard "*.com")', { 'dns.fqdns': ['a.com', 'b.org'] }, false],
   ['all of empty array is true', 'all(dns.fqdns[*] eq "x")', { 'dns.fqdns': [] }, true],
   ['all of absent array is false', 'all(dns.fqdns[*] eq "x")', {}, false],
   ['any of absent array is false', 'any(dns.fqdns[*] eq "x")', {}, false],
   ['any with not inside', 'any(not dns.fqdns[*] eq "a")', { 'dns.fqdns': ['a', 'b'] }, true],
-  ['any over int array with set', 'any(test.ports[*] in {22 2222})', { 'test.ports': [80, 2222] as unknown as string[] /* core's FieldValue has no number[] yet */ }, true],
-  ['any over map values', 'any(identity.k8s.dst_label[*] eq "db")', { 'identity.k8s.dst_label': labels({ tier: 'db' }) }, true],
+  [
+    'any over int array with set',
+    'any(test.ports[*] in {22 2222})',
+    { 'test.ports': [80, 2222] as unknown as string[] /* core's FieldValue has no number[] yet */ },
+    true,
+  ],
+  [
+    'any over map values',
+    'any(identity.k8s.dst_label[*] eq "db")',
+    { 'identity.k8s.dst_label': labels({ tier: 'db' }) },
+    true,
+  ],
   ['any with starts_with', 'any(starts_with(dns.fqdns[*], "api"))', { 'dns.fqdns': ['www', 'api.x'] }, true],
   ['array index', 'dns.fqdns[1] eq "b"', { 'dns.fqdns': ['a', 'b'] }, true],
   ['array index out of range is absent', 'dns.fqdns[5] eq "b"', { 'dns.fqdns': ['a', 'b'] }, false],
@@ -222,7 +369,10 @@ describe('semantics', () => {
 
 describe('compiled expressions', () => {
   it('list the fields they read, once each, in order of first use', () => {
-    const compiled = compileExpression('tcp.dstport eq 1 or (ip.dst in {10.0.0.0/8} and tcp.dstport eq 2) or lower(dns.fqdn) eq "a"', scheme);
+    const compiled = compileExpression(
+      'tcp.dstport eq 1 or (ip.dst in {10.0.0.0/8} and tcp.dstport eq 2) or lower(dns.fqdn) eq "a"',
+      scheme,
+    );
     expect(compiled.fields).toEqual(['tcp.dstport', 'ip.dst', 'dns.fqdn']);
   });
 

@@ -1,5 +1,11 @@
 import type { CallNode, Expr, FieldNode, Literal, ValueNode } from './ast.js';
-import { comparisonPredicate, fusedFieldComparison, operatorProblem, setPredicate, type ValuePredicate } from './comparison.js';
+import {
+  comparisonPredicate,
+  fusedFieldComparison,
+  operatorProblem,
+  setPredicate,
+  type ValuePredicate,
+} from './comparison.js';
 import { applyFunction, type Argument } from './functions.js';
 import { LiteralReader } from './literal-value.js';
 import { parseExpression } from './parser.js';
@@ -23,7 +29,8 @@ export function compileExpression(source: string, scheme: Scheme): CompiledExpre
   const ast = parseExpression(source);
   const compiler = new Compiler(source, scheme);
   const root = compiler.expr(ast);
-  if (root.lifted) compiler.fail(liftedOffset(ast), 'a [*] expression must be wrapped in any(...) or all(...)');
+  if (root.lifted)
+    compiler.fail(liftedOffset(ast), 'a [*] expression must be wrapped in any(...) or all(...)');
   const test = root.get as (get: FieldGetter) => boolean;
   return { source, fields: [...compiler.fields], test };
 }
@@ -63,7 +70,9 @@ class Compiler {
         const read = new LiteralReader(this.source, subject);
         if (lhs.field !== undefined && (lhs.type === 'Int' || lhs.type === 'Bytes')) {
           const lit = lhs.type === 'Int' ? () => read.int(expr.rhs) : () => read.bytes(expr.rhs);
-          const fused = ORDERED.has(expr.op) ? fusedFieldComparison(expr.op, lhs.field, this.scheme.slot(lhs.field), lit()) : undefined;
+          const fused = ORDERED.has(expr.op)
+            ? fusedFieldComparison(expr.op, lhs.field, this.scheme.slot(lhs.field), lit())
+            : undefined;
           if (fused !== undefined) return { type: 'Bool', lifted: false, get: fused };
         }
         return this.predicate(lhs, comparisonPredicate(lhs.type, expr.op, expr.rhs, read));
@@ -73,7 +82,10 @@ class Compiler {
         const subject = describe(expr.lhs);
         const problem = operatorProblem(lhs.type, 'in', subject);
         if (problem !== undefined) this.fail(expr.opOffset, problem);
-        return this.predicate(lhs, setPredicate(lhs.type, expr.items, new LiteralReader(this.source, subject)));
+        return this.predicate(
+          lhs,
+          setPredicate(lhs.type, expr.items, new LiteralReader(this.source, subject)),
+        );
       }
       case 'bare': {
         const value = this.value(expr.value);
@@ -97,7 +109,11 @@ class Compiler {
         const operand = this.expr(expr.operand);
         const read = operand.get;
         if (operand.lifted) {
-          return { type: 'Bool', lifted: true, get: (g) => (read(g) as boolean[] | undefined)?.map((b) => !b) };
+          return {
+            type: 'Bool',
+            lifted: true,
+            get: (g) => (read(g) as boolean[] | undefined)?.map((b) => !b),
+          };
         }
         return { type: 'Bool', lifted: false, get: (g) => !read(g) };
       }
@@ -105,7 +121,10 @@ class Compiler {
         const left = this.expr(expr.left);
         const right = this.expr(expr.right);
         if (left.lifted || right.lifted) {
-          this.fail(expr.offset, `"${expr.op}" cannot combine [*] expressions; wrap each side in any(...) or all(...)`);
+          this.fail(
+            expr.offset,
+            `"${expr.op}" cannot combine [*] expressions; wrap each side in any(...) or all(...)`,
+          );
         }
         const l = left.get as (g: FieldGetter) => boolean;
         const r = right.get as (g: FieldGetter) => boolean;
@@ -146,7 +165,8 @@ class Compiler {
     const slot = this.scheme.slot(name);
     if (node.index === undefined) return { type, lifted: false, get: (g) => g(name, slot), field: name };
     const { key, offset } = node.index;
-    if (typeof type === 'string') this.fail(offset, `${name} is ${type}: only Map and Array fields can be indexed`);
+    if (typeof type === 'string')
+      this.fail(offset, `${name} is ${type}: only Map and Array fields can be indexed`);
     if (key === '*') {
       const get =
         type.kind === 'map'
@@ -161,7 +181,8 @@ class Compiler {
       return { type: type.value, lifted: true, get };
     }
     if (type.kind === 'map') {
-      if (key.kind !== 'string') this.fail(offset, `${name} is ${typeName(type)}: expected a key in quotes, found "${key.text}"`);
+      if (key.kind !== 'string')
+        this.fail(offset, `${name} is ${typeName(type)}: expected a key in quotes, found "${key.text}"`);
       const k = decodeString(this.source, key, 'bytes');
       return {
         type: type.value,
@@ -188,10 +209,14 @@ class Compiler {
 
   private call(node: CallNode): TypedValue {
     if (node.name === 'any' || node.name === 'all') {
-      if (node.args.length !== 1) this.fail(node.offset, `${node.name}() takes 1 argument, found ${node.args.length}`);
+      if (node.args.length !== 1)
+        this.fail(node.offset, `${node.name}() takes 1 argument, found ${node.args.length}`);
       const inner = this.expr(node.args[0] as Expr);
       if (!inner.lifted) {
-        this.fail(node.offset, `${node.name}() needs an expression over [*] elements, e.g. ${node.name}(dns.fqdns[*] eq "x")`);
+        this.fail(
+          node.offset,
+          `${node.name}() needs an expression over [*] elements, e.g. ${node.name}(dns.fqdns[*] eq "x")`,
+        );
       }
       const read = inner.get as (g: FieldGetter) => boolean[] | undefined;
       const get =
@@ -204,8 +229,11 @@ class Compiler {
       return { type: 'Bool', lifted: false, get };
     }
     const args: Argument[] = node.args.map((a) => (isValueNode(a) ? this.value(a) : (a as Literal)));
-    return applyFunction(node, args, (literal) => new LiteralReader(this.source, `${node.name}()`).bytes(literal), (offset, detail) =>
-      this.fail(offset, detail),
+    return applyFunction(
+      node,
+      args,
+      (literal) => new LiteralReader(this.source, `${node.name}()`).bytes(literal),
+      (offset, detail) => this.fail(offset, detail),
     );
   }
 }

@@ -13,28 +13,51 @@ function isLiteral(arg: Argument): arg is Literal {
  * Types and builds lower, upper, len, starts_with and ends_with (any and all are in the compiler,
  * since their argument is an expression). `decode` turns a string literal into its value.
  */
-export function applyFunction(node: CallNode, args: Argument[], decode: (literal: Literal) => string, fail: Fail): TypedValue {
+export function applyFunction(
+  node: CallNode,
+  args: Argument[],
+  decode: (literal: Literal) => string,
+  fail: Fail,
+): TypedValue {
   const arity = node.name === 'starts_with' || node.name === 'ends_with' ? 2 : 1;
   if (args.length !== arity) {
-    fail(node.offset, `${node.name}() takes ${arity} argument${arity === 1 ? '' : 's'}, found ${args.length}`);
+    fail(
+      node.offset,
+      `${node.name}() takes ${arity} argument${arity === 1 ? '' : 's'}, found ${args.length}`,
+    );
   }
   const subject = args[0];
-  if (isLiteral(subject)) fail(subject.offset, `the first argument of ${node.name}() must be a field or a function, not a literal`);
+  if (isLiteral(subject))
+    fail(subject.offset, `the first argument of ${node.name}() must be a field or a function, not a literal`);
   const offsetOf = (a: Argument, fallback: number): number => (isLiteral(a) ? a.offset : fallback);
   switch (node.name) {
     case 'lower':
     case 'upper': {
       expect(subject, 'Bytes', node, fail);
       const upper = node.name === 'upper';
-      return { type: 'Bytes', lifted: subject.lifted, get: mapValue(subject, (s) => (upper ? (s as string).toUpperCase() : (s as string).toLowerCase())) };
+      return {
+        type: 'Bytes',
+        lifted: subject.lifted,
+        get: mapValue(subject, (s) => (upper ? (s as string).toUpperCase() : (s as string).toLowerCase())),
+      };
     }
     case 'len': {
       const t = subject.type;
       if (t === 'Bytes') {
-        return { type: 'Int', lifted: subject.lifted, get: mapValue(subject, (s) => (typeof s === 'string' ? Buffer.byteLength(s) : undefined)) };
+        return {
+          type: 'Int',
+          lifted: subject.lifted,
+          get: mapValue(subject, (s) => (typeof s === 'string' ? Buffer.byteLength(s) : undefined)),
+        };
       }
       if (typeof t !== 'string' && !subject.lifted) {
-        return { type: 'Int', lifted: false, get: mapValue(subject, (c) => (c instanceof Map ? c.size : Array.isArray(c) ? c.length : undefined)) };
+        return {
+          type: 'Int',
+          lifted: false,
+          get: mapValue(subject, (c) =>
+            c instanceof Map ? c.size : Array.isArray(c) ? c.length : undefined,
+          ),
+        };
       }
       return fail(node.offset, `len() takes Bytes, a Map or an Array, found ${typeName(t)}`);
     }
@@ -47,13 +70,17 @@ export function applyFunction(node: CallNode, args: Argument[], decode: (literal
       }
       const text = decode(affix);
       const starts = node.name === 'starts_with';
-      const test = (s: unknown): boolean => typeof s === 'string' && (starts ? s.startsWith(text) : s.endsWith(text));
+      const test = (s: unknown): boolean =>
+        typeof s === 'string' && (starts ? s.startsWith(text) : s.endsWith(text));
       if (subject.lifted) return { type: 'Bool', lifted: true, get: mapValue(subject, test) };
       const read = subject.get;
       return { type: 'Bool', lifted: false, get: (g: FieldGetter) => test(read(g)) };
     }
     default:
-      return fail(node.offset, `unknown function ${node.name}(); the functions are lower, upper, len, starts_with, ends_with, any, all`);
+      return fail(
+        node.offset,
+        `unknown function ${node.name}(); the functions are lower, upper, len, starts_with, ends_with, any, all`,
+      );
   }
 }
 

@@ -76,7 +76,14 @@ function quoted(source: string, start: number, tokens: Token[]): number {
       continue;
     }
     if (c === '"') {
-      tokens.push({ kind: 'string', raw: false, body: source.slice(start + 1, i), bodyOffset: start + 1, offset: start, end: i + 1 });
+      tokens.push({
+        kind: 'string',
+        raw: false,
+        body: source.slice(start + 1, i),
+        bodyOffset: start + 1,
+        offset: start,
+        end: i + 1,
+      });
       return i + 1;
     }
     i++;
@@ -99,6 +106,13 @@ function rawString(source: string, start: number, tokens: Token[]): number {
   const bodyStart = i + 1;
   const close = source.indexOf(closing, bodyStart);
   if (close < 0) throw new RuleSyntaxError(source, start, `unterminated raw string: expected ${closing}`);
-  tokens.push({ kind: 'string', raw: true, body: source.slice(bodyStart, close), bodyOffset: bodyStart, offset: start, end: close + closing.length });
+  tokens.push({
+    kind: 'string',
+    raw: true,
+    body: source.slice(bodyStart, close),
+    bodyOffset: bodyStart,
+    offset: start,
+    end: close + closing.length,
+  });
   return close + closing.length;
 }

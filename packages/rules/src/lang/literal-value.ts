@@ -14,13 +14,17 @@ export class LiteralReader {
 
   int(literal: Literal): number {
     if (literal.kind === 'string') {
-      this.fail(literal, `${this.subject} is Int: expected an integer without quotes, found a string "${literal.body}"`);
+      this.fail(
+        literal,
+        `${this.subject} is Int: expected an integer without quotes, found a string "${literal.body}"`,
+      );
     }
     return this.intText(literal, literal.text);
   }
 
   intText(literal: Literal, text: string, offset = literal.offset): number {
-    if (!INT.test(text)) this.fail(literal, `expected an integer for ${this.subject} (Int), found "${text}"`, offset);
+    if (!INT.test(text))
+      this.fail(literal, `expected an integer for ${this.subject} (Int), found "${text}"`, offset);
     const negative = text.startsWith('-');
     const digits = negative ? text.slice(1) : text;
     const value = (negative ? -1 : 1) * Number(digits);
@@ -50,22 +54,33 @@ export class LiteralReader {
   /** A single address for eq/ne/lt/...: its canonical text. */
   ip(literal: Literal): string {
     if (literal.kind === 'string') {
-      this.fail(literal, `${this.subject} is Ip: expected an IP address without quotes, found a string "${literal.body}"`);
+      this.fail(
+        literal,
+        `${this.subject} is Ip: expected an IP address without quotes, found a string "${literal.body}"`,
+      );
     }
     if (literal.text.includes('/')) {
-      this.fail(literal, `a CIDR (${literal.text}) can only be used in a set: write ${this.subject} in {${literal.text}}`);
+      this.fail(
+        literal,
+        `a CIDR (${literal.text}) can only be used in a set: write ${this.subject} in {${literal.text}}`,
+      );
     }
     const ip = normalizeIp(literal.text);
-    if (ip === null) this.fail(literal, `expected an IP address for ${this.subject}, found "${literal.text}"`);
+    if (ip === null)
+      this.fail(literal, `expected an IP address for ${this.subject}, found "${literal.text}"`);
     return ip;
   }
 
   cidr(literal: Literal): Cidr {
     if (literal.kind === 'string') {
-      this.fail(literal, `${this.subject} is Ip: expected an IP address or CIDR without quotes, found a string "${literal.body}"`);
+      this.fail(
+        literal,
+        `${this.subject} is Ip: expected an IP address or CIDR without quotes, found a string "${literal.body}"`,
+      );
     }
     const cidr = parseCidr(literal.text);
-    if (cidr === null) this.fail(literal, `expected an IP address or CIDR for ${this.subject}, found "${literal.text}"`);
+    if (cidr === null)
+      this.fail(literal, `expected an IP address or CIDR for ${this.subject}, found "${literal.text}"`);
     return cidr;
   }
 

@@ -1,15 +1,49 @@
-import { EXPRESSION_FUNCTIONS, type ComparisonOp, type Expr, type FieldNode, type Literal, type ValueNode } from './ast.js';
+import {
+  EXPRESSION_FUNCTIONS,
+  type ComparisonOp,
+  type Expr,
+  type FieldNode,
+  type Literal,
+  type ValueNode,
+} from './ast.js';
 import { tokenize } from './lexer.js';
 import { RuleSyntaxError } from './source-error.js';
 import { describeToken, type Token } from './token.js';
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const KEYWORDS: ReadonlySet<string> = new Set([
-  'and', 'or', 'xor', 'not', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains', 'matches', 'wildcard', 'strict', 'in',
+  'and',
+  'or',
+  'xor',
+  'not',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'contains',
+  'matches',
+  'wildcard',
+  'strict',
+  'in',
 ]);
 const OPERATORS: Readonly<Record<string, ComparisonOp>> = {
-  eq: 'eq', '==': 'eq', ne: 'ne', '!=': 'ne', lt: 'lt', '<': 'lt', le: 'le', '<=': 'le',
-  gt: 'gt', '>': 'gt', ge: 'ge', '>=': 'ge', contains: 'contains', matches: 'matches', '~': 'matches',
+  eq: 'eq',
+  '==': 'eq',
+  ne: 'ne',
+  '!=': 'ne',
+  lt: 'lt',
+  '<': 'lt',
+  le: 'le',
+  '<=': 'le',
+  gt: 'gt',
+  '>': 'gt',
+  ge: 'ge',
+  '>=': 'ge',
+  contains: 'contains',
+  matches: 'matches',
+  '~': 'matches',
   wildcard: 'wildcard',
 };
 const LOGICAL: ReadonlyArray<{ op: 'or' | 'xor' | 'and'; spellings: readonly string[] }> = [
@@ -40,7 +74,9 @@ class Parser {
     const expr = this.logical(0);
     const next = this.peek();
     if (next.kind !== 'eof') {
-      const what = this.isOperatorToken(next) ? 'a field or function before the operator' : '"and", "or", "xor" or end of input';
+      const what = this.isOperatorToken(next)
+        ? 'a field or function before the operator'
+        : '"and", "or", "xor" or end of input';
       this.fail(next, `expected ${what}`);
     }
     return expr;
@@ -116,7 +152,8 @@ class Parser {
 
   private set(lhs: ValueNode, opOffset: number): Expr {
     const open = this.peek();
-    if (!(open.kind === 'punct' && open.text === '{')) this.fail(open, 'expected "{" to start a set of values');
+    if (!(open.kind === 'punct' && open.text === '{'))
+      this.fail(open, 'expected "{" to start a set of values');
     this.next();
     const items: Literal[] = [];
     while (true) {
@@ -131,8 +168,12 @@ class Parser {
         this.next();
         continue;
       }
-      if (token.kind === 'punct' && token.text === ',') this.fail(token, 'expected a value or "}" (set values are separated by spaces, not commas)');
-      this.fail(token, `expected a value or "}" to close the set opened at ${this.describeOffset(open.offset)}`);
+      if (token.kind === 'punct' && token.text === ',')
+        this.fail(token, 'expected a value or "}" (set values are separated by spaces, not commas)');
+      this.fail(
+        token,
+        `expected a value or "}" to close the set opened at ${this.describeOffset(open.offset)}`,
+      );
     }
   }
 
@@ -187,7 +228,10 @@ class Parser {
   }
 
   private isOperatorToken(token: Token): boolean {
-    return (token.kind === 'word' || token.kind === 'punct') && (OPERATORS[token.text] !== undefined || token.text === 'in');
+    return (
+      (token.kind === 'word' || token.kind === 'punct') &&
+      (OPERATORS[token.text] !== undefined || token.text === 'in')
+    );
   }
 
   private isText(token: Token, texts: readonly string[]): boolean {
@@ -210,7 +254,12 @@ class Parser {
 
   private fail(token: Token, expected: string): never {
     const previous = this.pos > 0 ? this.tokens[this.pos - 1] : undefined;
-    const after = previous !== undefined && previous.kind !== 'string' ? ` after ${describeToken(previous)}` : '';
-    throw new RuleSyntaxError(this.source, token.offset, `${expected}${after}, found ${describeToken(token)}`);
+    const after =
+      previous !== undefined && previous.kind !== 'string' ? ` after ${describeToken(previous)}` : '';
+    throw new RuleSyntaxError(
+      this.source,
+      token.offset,
+      `${expected}${after}, found ${describeToken(token)}`,
+    );
   }
 }

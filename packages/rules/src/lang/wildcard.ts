@@ -24,7 +24,10 @@ export function parseWildcard(pattern: string): string[] | string {
   return segments;
 }
 
-export function wildcardMatcher(segments: readonly string[], caseSensitive: boolean): (value: string) => boolean {
+export function wildcardMatcher(
+  segments: readonly string[],
+  caseSensitive: boolean,
+): (value: string) => boolean {
   const parts = caseSensitive ? [...segments] : segments.map((s) => s.toLowerCase());
   if (parts.length === 1) {
     const exact = parts[0];

@@ -50,7 +50,8 @@ export class ObservationFieldCache {
     if (this.stamps[slot] === this.generation) return this.values[slot];
     const observation = this.observation as Observation;
     const known = observation.fields;
-    const value = known.size !== 0 && known.has(name) ? known.get(name) : this.definitions[slot].resolve(observation);
+    const value =
+      known.size !== 0 && known.has(name) ? known.get(name) : this.definitions[slot].resolve(observation);
     this.values[slot] = value;
     this.stamps[slot] = this.generation;
     return value;

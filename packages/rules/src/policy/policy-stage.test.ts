@@ -1,4 +1,13 @@
-import { Bus, CORE_FIELDS, InputError, MetricsRegistry, type FieldDefinition, type Observation, type RuleEntry, type Verdict } from '@glia/core';
+import {
+  Bus,
+  CORE_FIELDS,
+  InputError,
+  MetricsRegistry,
+  type FieldDefinition,
+  type Observation,
+  type RuleEntry,
+  type Verdict,
+} from '@glia/core';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +60,16 @@ function observation(ts: bigint, client: string, server: string, serverPort: num
     clientPort: 40000,
     serverPort,
     proto: 'tcp',
-    event: { ts, iface: 'eth0', dir: 'ingress', src: client, dst: server, sport: 40000, dport: serverPort, proto: 'tcp' },
+    event: {
+      ts,
+      iface: 'eth0',
+      dir: 'ingress',
+      src: client,
+      dst: server,
+      sport: 40000,
+      dport: serverPort,
+      proto: 'tcp',
+    },
     fields: new Map(),
   };
 }
@@ -63,7 +81,10 @@ function setup(rules: RuleEntry[], overrides: Partial<PolicyStageOptions> = {}) 
   const resolved: string[] = [];
   const stage = new PolicyStage({
     bus,
-    fields: () => [...CORE_FIELDS, ...enricherFields({ '10.0.0.9': 'db.internal', '1.2.3.4': 'evil.com' }, resolved)],
+    fields: () => [
+      ...CORE_FIELDS,
+      ...enricherFields({ '10.0.0.9': 'db.internal', '1.2.3.4': 'evil.com' }, resolved),
+    ],
     rules,
     enforce: true,
     ...overrides,
@@ -73,7 +94,12 @@ function setup(rules: RuleEntry[], overrides: Partial<PolicyStageOptions> = {}) 
   return { bus, stage, verdicts, send, resolved };
 }
 
-const R = (id: string, expression: string, action: RuleEntry['action'], extra: Partial<RuleEntry> = {}): RuleEntry => ({
+const R = (
+  id: string,
+  expression: string,
+  action: RuleEntry['action'],
+  extra: Partial<RuleEntry> = {},
+): RuleEntry => ({
   id,
   expression,
   action,
@@ -89,7 +115,14 @@ describe('precedence: allow > drop > log', () => {
   ];
   it.each([
     ['only log matches', '10.0.0.2', '10.0.0.8', 22, 'log', ['log-ssh']],
-    ['drop beats log; every matching drop rule is named', '10.0.0.2', '10.0.0.9', 22, 'drop', ['drop-ssh-db', 'drop-db']],
+    [
+      'drop beats log; every matching drop rule is named',
+      '10.0.0.2',
+      '10.0.0.9',
+      22,
+      'drop',
+      ['drop-ssh-db', 'drop-db'],
+    ],
     ['allow beats drop and log', '10.0.0.1', '10.0.0.9', 22, 'allow', ['allow-admin']],
     ['nothing matches: no verdict', '10.0.0.2', '10.0.0.8', 80, null, []],
   ] as const)('%s', (_name, client, server, port, action, ruleIds) => {
@@ -116,9 +149,24 @@ describe('enforce', () => {
   it.each([
     ['global true, rule default', true, [drop], true],
     ['global false: would-drop', false, [drop], false],
-    ['rule enforce false: would-drop', true, [R('d', 'tcp.dstport eq 22', 'drop', { enforce: false })], false],
-    ['one enforced rule among would-drops enforces', true, [R('a', 'tcp.dstport eq 22', 'drop', { enforce: false }), R('b', 'tcp.dstport ge 1', 'drop')], true],
-    ['global false beats an enforced rule', false, [R('b', 'tcp.dstport ge 1', 'drop', { enforce: true })], false],
+    [
+      'rule enforce false: would-drop',
+      true,
+      [R('d', 'tcp.dstport eq 22', 'drop', { enforce: false })],
+      false,
+    ],
+    [
+      'one enforced rule among would-drops enforces',
+      true,
+      [R('a', 'tcp.dstport eq 22', 'drop', { enforce: false }), R('b', 'tcp.dstport ge 1', 'drop')],
+      true,
+    ],
+    [
+      'global false beats an enforced rule',
+      false,
+      [R('b', 'tcp.dstport ge 1', 'drop', { enforce: true })],
+      false,
+    ],
   ] as const)('%s', (_name, enforce, rules, expected) => {
     const { verdicts, send } = setup([...rules], { enforce });
     send(observation(1n, '10.0.0.2', '10.0.0.8', 22));
@@ -145,15 +193,26 @@ describe('dedup in packet time', () => {
       [61n, '10.0.0.3', 'drop'],
       [62n, '10.0.0.2', 'log'],
     ]);
-    expect(stage.counters()).toMatchObject({ evaluated: 6, suppressed: 2, verdicts: 4, matched: { drop: 5, log: 1, allow: 0 } });
+    expect(stage.counters()).toMatchObject({
+      evaluated: 6,
+      suppressed: 2,
+      verdicts: 4,
+      matched: { drop: 5, log: 1, allow: 0 },
+    });
   });
 
   it('a different set of matched rules on the same edge is a new verdict', () => {
-    const { verdicts, send } = setup([R('ssh', 'tcp.dstport eq 22', 'drop'), R('db', 'ip.dst eq 10.0.0.9 and ip.src eq 10.0.0.5', 'drop')]);
+    const { verdicts, send } = setup([
+      R('ssh', 'tcp.dstport eq 22', 'drop'),
+      R('db', 'ip.dst eq 10.0.0.9 and ip.src eq 10.0.0.5', 'drop'),
+    ]);
     send(observation(0n, '10.0.0.2', '10.0.0.9', 22));
     send(observation(1n, '10.0.0.2', '10.0.0.9', 22));
     expect(verdicts).toHaveLength(1);
-    const { verdicts: other, send: send2 } = setup([R('ssh', 'tcp.dstport eq 22', 'drop'), R('db', 'ip.dst eq 10.0.0.9', 'drop')]);
+    const { verdicts: other, send: send2 } = setup([
+      R('ssh', 'tcp.dstport eq 22', 'drop'),
+      R('db', 'ip.dst eq 10.0.0.9', 'drop'),
+    ]);
     send2(observation(0n, '10.0.0.2', '10.0.0.9', 22));
     expect(other[0].ruleIds).toEqual(['ssh', 'db']);
   });
@@ -176,7 +235,12 @@ describe('dedup in packet time', () => {
     send(observation(4n, '10.0.0.3', '10.0.0.8', 22)); // evicts .1
     send(observation(5n, '10.0.0.2', '10.0.0.8', 22)); // still remembered: suppressed
     send(observation(6n, '10.0.0.1', '10.0.0.8', 22)); // forgotten: a verdict again (evicts .2)
-    expect(verdicts.map((v) => v.observation.client)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.1']);
+    expect(verdicts.map((v) => v.observation.client)).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+      '10.0.0.3',
+      '10.0.0.1',
+    ]);
     expect(stage.counters()).toMatchObject({ dedupEvictions: 2, suppressed: 3 });
   });
 
@@ -191,7 +255,9 @@ describe('dedup in packet time', () => {
 
 describe('fields', () => {
   it('resolves only the fields rules need, plus the sink-wanted fields of published verdicts', () => {
-    const { send, verdicts, resolved } = setup([R('ssh', 'tcp.dstport eq 22', 'drop')], { wantedFields: () => ['dns.fqdn'] });
+    const { send, verdicts, resolved } = setup([R('ssh', 'tcp.dstport eq 22', 'drop')], {
+      wantedFields: () => ['dns.fqdn'],
+    });
     send(observation(0n, '10.0.0.2', '10.0.0.9', 80)); // no match: nothing resolved beyond the rule's field
     expect(resolved).toEqual([]);
     send(observation(0n, '10.0.0.2', '10.0.0.9', 22));
@@ -201,7 +267,10 @@ describe('fields', () => {
   });
 
   it('a throwing enricher field is counted as an error, and the stage keeps going', () => {
-    const { send, verdicts, stage } = setup([R('sni', 'tls.sni eq "x"', 'drop'), R('ssh', 'tcp.dstport eq 22', 'log')]);
+    const { send, verdicts, stage } = setup([
+      R('sni', 'tls.sni eq "x"', 'drop'),
+      R('ssh', 'tcp.dstport eq 22', 'log'),
+    ]);
     send(observation(0n, '10.0.0.2', '10.0.0.9', 22));
     expect(stage.counters().errors).toBe(1);
     expect(verdicts).toEqual([]);
@@ -234,10 +303,15 @@ describe('start and reload', () => {
 
   it('a bad new rule set is refused and the old one stays in force; a good one swaps in between observations', () => {
     const { stage, send, verdicts } = setup([R('ssh', 'tcp.dstport eq 22', 'drop')]);
-    const refused = stage.reload([R('x', 'tcp.dstport eq "22"', 'drop'), R('y', 'tcp.dstport eq 80', 'drop')]);
+    const refused = stage.reload([
+      R('x', 'tcp.dstport eq "22"', 'drop'),
+      R('y', 'tcp.dstport eq 80', 'drop'),
+    ]);
     expect(refused.ok).toBe(false);
     expect(refused.rules).toBe(1);
-    expect(refused.problems.map((p) => p.message)).toEqual(['expression 1:16: tcp.dstport is Int: expected an integer without quotes, found a string "22"']);
+    expect(refused.problems.map((p) => p.message)).toEqual([
+      'expression 1:16: tcp.dstport is Int: expected an integer without quotes, found a string "22"',
+    ]);
     send(observation(0n, '10.0.0.2', '10.0.0.9', 22));
     expect(verdicts.map((v) => v.ruleIds)).toEqual([['ssh']]);
     const accepted = stage.reload([R('http', 'tcp.dstport eq 80', 'log')]);
@@ -250,14 +324,20 @@ describe('start and reload', () => {
 
   it('reload during dispatch takes effect from the next observation, none is lost', () => {
     const bus = new Bus();
-    const stage = new PolicyStage({ bus, fields: [...CORE_FIELDS], rules: [R('a', 'tcp.dstport eq 22', 'log')], enforce: true });
+    const stage = new PolicyStage({
+      bus,
+      fields: [...CORE_FIELDS],
+      rules: [R('a', 'tcp.dstport eq 22', 'log')],
+      enforce: true,
+    });
     stage.start();
     const seen: string[][] = [];
     bus.subscribe('verdict', (v) => {
       seen.push(v.ruleIds);
       if (seen.length === 1) stage.reload([R('b', 'tcp.dstport eq 22', 'log')]);
     });
-    for (let i = 0; i < 3; i++) bus.publish('observation', observation(BigInt(i), `10.0.0.${i + 1}`, '10.0.0.9', 22));
+    for (let i = 0; i < 3; i++)
+      bus.publish('observation', observation(BigInt(i), `10.0.0.${i + 1}`, '10.0.0.9', 22));
     expect(seen).toEqual([['a'], ['b'], ['b']]);
     expect(stage.counters().evaluated).toBe(3);
   });
@@ -289,7 +369,9 @@ describe('RulesFileWatcher', () => {
     const bad = await watcher.reload();
     expect(bad.ok).toBe(false);
     expect(bad.rules).toBe(1);
-    expect(bad.message).toContain(`${path}:2:42: rule "ssh": expected a value after "eq", found end of input`);
+    expect(bad.message).toContain(
+      `${path}:2:42: rule "ssh": expected a value after "eq", found end of input`,
+    );
     expect(bad.message).toContain('kept the rules in force');
     writeFileSync(path, 'rules: [\n');
     expect((await watcher.reload()).ok).toBe(false);

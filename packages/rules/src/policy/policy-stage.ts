@@ -67,12 +67,22 @@ export class PolicyStage implements Stage {
   private pending: RuleSource;
   private readonly dedup: VerdictDedup;
   private unsubscribe: (() => void) | null = null;
-  private readonly stats = { evaluated: 0, verdicts: 0, suppressed: 0, errors: 0, reloads: 0, reloadFailures: 0 };
+  private readonly stats = {
+    evaluated: 0,
+    verdicts: 0,
+    suppressed: 0,
+    errors: 0,
+    reloads: 0,
+    reloadFailures: 0,
+  };
   private readonly matched: Record<RuleAction, number> = { allow: 0, drop: 0, log: 0 };
 
   constructor(private readonly options: PolicyStageOptions) {
     this.pending = options.rules;
-    this.dedup = new VerdictDedup(options.windowNs ?? VERDICT_WINDOW_NS, options.dedupCapacity ?? DEFAULT_DEDUP_CAPACITY);
+    this.dedup = new VerdictDedup(
+      options.windowNs ?? VERDICT_WINDOW_NS,
+      options.dedupCapacity ?? DEFAULT_DEDUP_CAPACITY,
+    );
   }
 
   /** Compiles the rules against the fields now known; a bad rule set fails the start with every problem. */
@@ -86,7 +96,10 @@ export class PolicyStage implements Stage {
     const compiled = this.compile(this.pending);
     if (compiled.ruleSet === null) {
       const lines = compiled.problems.map(formatProblem);
-      throw new InputError(`the rules have ${lines.length} problem${lines.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`, lines);
+      throw new InputError(
+        `the rules have ${lines.length} problem${lines.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`,
+        lines,
+      );
     }
     this.ruleSet = compiled.ruleSet;
     this.registerMetrics();
@@ -130,7 +143,10 @@ export class PolicyStage implements Stage {
     return { ...this.stats, matched: { ...this.matched }, dedupEvictions: this.dedup.evictions };
   }
 
-  private compile(rules: RuleSource, rulesFile = this.options.rulesFile): { ruleSet: RuleSet | null; problems: RuleProblem[] } {
+  private compile(
+    rules: RuleSource,
+    rulesFile = this.options.rulesFile,
+  ): { ruleSet: RuleSet | null; problems: RuleProblem[] } {
     if (rules instanceof RuleSet) return { ruleSet: rules, problems: [] };
     return compileRules(rules, this.schemeOf as Scheme, rulesFile);
   }
@@ -173,14 +189,46 @@ export class PolicyStage implements Stage {
     const metrics = this.options.metrics;
     if (metrics === undefined) return;
     const one = (value: () => number) => () => [{ labels: {}, value: value() }];
-    metrics.collect('policy_evaluated_total', 'Observations the policy stage evaluated', 'counter', one(() => this.stats.evaluated));
-    metrics.collect('policy_matched_total', 'Observations some rule matched, by winning action', 'counter', () =>
-      (['allow', 'drop', 'log'] as const).map((action) => ({ labels: { action }, value: this.matched[action] })),
+    metrics.collect(
+      'policy_evaluated_total',
+      'Observations the policy stage evaluated',
+      'counter',
+      one(() => this.stats.evaluated),
     );
-    metrics.collect('policy_verdicts_total', 'Verdicts published', 'counter', one(() => this.stats.verdicts));
-    metrics.collect('policy_suppressed_total', 'Verdicts suppressed as repeats within the verdict window', 'counter', one(() => this.stats.suppressed));
-    metrics.collect('policy_errors_total', 'Observations whose evaluation threw', 'counter', one(() => this.stats.errors));
-    metrics.collect('policy_dedup_evictions_total', 'Verdict keys evicted from the bounded dedup memory', 'counter', one(() => this.dedup.evictions));
+    metrics.collect(
+      'policy_matched_total',
+      'Observations some rule matched, by winning action',
+      'counter',
+      () =>
+        (['allow', 'drop', 'log'] as const).map((action) => ({
+          labels: { action },
+          value: this.matched[action],
+        })),
+    );
+    metrics.collect(
+      'policy_verdicts_total',
+      'Verdicts published',
+      'counter',
+      one(() => this.stats.verdicts),
+    );
+    metrics.collect(
+      'policy_suppressed_total',
+      'Verdicts suppressed as repeats within the verdict window',
+      'counter',
+      one(() => this.stats.suppressed),
+    );
+    metrics.collect(
+      'policy_errors_total',
+      'Observations whose evaluation threw',
+      'counter',
+      one(() => this.stats.errors),
+    );
+    metrics.collect(
+      'policy_dedup_evictions_total',
+      'Verdict keys evicted from the bounded dedup memory',
+      'counter',
+      one(() => this.dedup.evictions),
+    );
     metrics.collect('policy_reloads_total', 'Rule set reloads, by result', 'counter', () => [
       { labels: { result: 'ok' }, value: this.stats.reloads },
       { labels: { result: 'refused' }, value: this.stats.reloadFailures },

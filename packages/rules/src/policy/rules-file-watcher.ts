@@ -74,7 +74,10 @@ export class RulesFileWatcher {
     } else {
       result = target.reload(parsed.rules, path);
     }
-    const outcome: ReloadOutcome = { ...result, message: describe(path, result.problems, result.ok, parsed.rules.length) };
+    const outcome: ReloadOutcome = {
+      ...result,
+      message: describe(path, result.problems, result.ok, parsed.rules.length),
+    };
     onReload?.(outcome);
     return outcome;
   }

@@ -13,13 +13,25 @@ export interface LocatedRule {
 }
 
 const ACTIONS: ReadonlySet<string> = new Set(['drop', 'block', 'log', 'allow']);
-const KEYS: ReadonlySet<string> = new Set(['id', 'expression', 'action', 'source', 'description', 'ttl', 'enforce']);
+const KEYS: ReadonlySet<string> = new Set([
+  'id',
+  'expression',
+  'action',
+  'source',
+  'description',
+  'ttl',
+  'enforce',
+]);
 
 /**
  * Reads the rule entries of a sequence node. Every problem is collected (a bad rule does not hide
  * the next one); rules with a problem in their shape are left out of the result.
  */
-export function readRuleEntries(source: YamlSource, node: Node, file: string | undefined): { rules: LocatedRule[]; problems: RuleProblem[] } {
+export function readRuleEntries(
+  source: YamlSource,
+  node: Node,
+  file: string | undefined,
+): { rules: LocatedRule[]; problems: RuleProblem[] } {
   const problems: RuleProblem[] = [];
   const rules: LocatedRule[] = [];
   const at = (n: Node | null | undefined, message: string, ruleId?: string): void => {
@@ -36,9 +48,11 @@ export function readRuleEntries(source: YamlSource, node: Node, file: string | u
       return;
     }
     const pairs = itemNode.items as Pair[];
-    const value = (key: string): Node | undefined => pairs.find((p) => keyOf(p) === key)?.value as Node | undefined;
+    const value = (key: string): Node | undefined =>
+      pairs.find((p) => keyOf(p) === key)?.value as Node | undefined;
     const idNode = value('id');
-    const id = isScalar(idNode) && typeof idNode.value === 'string' && idNode.value !== '' ? idNode.value : undefined;
+    const id =
+      isScalar(idNode) && typeof idNode.value === 'string' && idNode.value !== '' ? idNode.value : undefined;
     const before = problems.length;
     if (id === undefined) at(idNode ?? itemNode, `rules[${index}]: "id" must be a non-empty string`);
     for (const pair of pairs) {
@@ -61,7 +75,8 @@ export function readRuleEntries(source: YamlSource, node: Node, file: string | u
     };
     const expression = str('expression', true);
     const action = str('action', true);
-    if (action !== undefined && !ACTIONS.has(action)) at(value('action'), `action ${JSON.stringify(action)} is not one of drop, block, log, allow`, id);
+    if (action !== undefined && !ACTIONS.has(action))
+      at(value('action'), `action ${JSON.stringify(action)} is not one of drop, block, log, allow`, id);
     const ruleSource = str('source', false);
     const description = str('description', false);
     const ttlNode = value('ttl');
@@ -71,8 +86,10 @@ export function readRuleEntries(source: YamlSource, node: Node, file: string | u
     }
     const enforceNode = value('enforce');
     const enforce = isScalar(enforceNode) ? enforceNode.value : undefined;
-    if (enforceNode !== undefined && typeof enforce !== 'boolean') at(enforceNode, '"enforce" must be true or false', id);
-    if (problems.length > before || id === undefined || expression === undefined || action === undefined) return;
+    if (enforceNode !== undefined && typeof enforce !== 'boolean')
+      at(enforceNode, '"enforce" must be true or false', id);
+    if (problems.length > before || id === undefined || expression === undefined || action === undefined)
+      return;
     const entry: RuleEntry = { id, expression, action: action as RuleEntry['action'] };
     if (ruleSource !== undefined) entry.source = ruleSource;
     if (description !== undefined) entry.description = description;

@@ -14,10 +14,22 @@ const full = new Scheme(DESIGN_FIELDS);
 
 describe('rule files', () => {
   it.each([
-    ['a YAML list', '- {id: a, expression: "tcp.dstport eq 22", action: drop}\n- {id: b, expression: "tcp.dstport eq 23", action: log}\n'],
-    ['a YAML rules: mapping', 'rules:\n  - id: a\n    expression: tcp.dstport eq 22\n    action: drop\n  - id: b\n    expression: tcp.dstport eq 23\n    action: log\n'],
-    ['a JSON list', '[{"id": "a", "expression": "tcp.dstport eq 22", "action": "drop"}, {"id": "b", "expression": "tcp.dstport eq 23", "action": "log"}]'],
-    ['a JSON rules object', '{"rules": [{"id": "a", "expression": "tcp.dstport eq 22", "action": "drop"}, {"id": "b", "expression": "tcp.dstport eq 23", "action": "log"}]}'],
+    [
+      'a YAML list',
+      '- {id: a, expression: "tcp.dstport eq 22", action: drop}\n- {id: b, expression: "tcp.dstport eq 23", action: log}\n',
+    ],
+    [
+      'a YAML rules: mapping',
+      'rules:\n  - id: a\n    expression: tcp.dstport eq 22\n    action: drop\n  - id: b\n    expression: tcp.dstport eq 23\n    action: log\n',
+    ],
+    [
+      'a JSON list',
+      '[{"id": "a", "expression": "tcp.dstport eq 22", "action": "drop"}, {"id": "b", "expression": "tcp.dstport eq 23", "action": "log"}]',
+    ],
+    [
+      'a JSON rules object',
+      '{"rules": [{"id": "a", "expression": "tcp.dstport eq 22", "action": "drop"}, {"id": "b", "expression": "tcp.dstport eq 23", "action": "log"}]}',
+    ],
   ])('reads %s', (_name, text) => {
     const parsed = parseRuleFile(text, 'rules');
     expect(parsed.problems).toEqual([]);
@@ -28,13 +40,26 @@ describe('rule files', () => {
   });
 
   it('keeps every optional key and maps block to drop', () => {
-    const text = 'rules:\n  - {id: a, expression: "tcp.dstport eq 22", action: block, source: microseg, description: no ssh, ttl: 30, enforce: false}\n';
+    const text =
+      'rules:\n  - {id: a, expression: "tcp.dstport eq 22", action: block, source: microseg, description: no ssh, ttl: 30, enforce: false}\n';
     const parsed = parseRuleFile(text);
     expect(parsed.rules[0].entry).toEqual({
-      id: 'a', expression: 'tcp.dstport eq 22', action: 'block', source: 'microseg', description: 'no ssh', ttl: 30, enforce: false,
+      id: 'a',
+      expression: 'tcp.dstport eq 22',
+      action: 'block',
+      source: 'microseg',
+      description: 'no ssh',
+      ttl: 30,
+      enforce: false,
     });
     const { ruleSet } = compileRules(parsed.rules, full);
-    expect(ruleSet?.rules[0]).toMatchObject({ id: 'a', action: 'drop', source: 'microseg', ttl: 30, enforce: false });
+    expect(ruleSet?.rules[0]).toMatchObject({
+      id: 'a',
+      action: 'drop',
+      source: 'microseg',
+      ttl: 30,
+      enforce: false,
+    });
   });
 });
 
@@ -47,8 +72,10 @@ const PROBLEMS: Array<[string, string, string[]]> = [
   ],
   [
     'expression error mapped into a single-quoted scalar',
-    "rules:\n  - id: evil\n    expression: 'dns.fqdn matches \"(\"'\n    action: drop\n",
-    ['r.yaml:3:35: rule "evil": invalid regular expression (RE2 syntax): error parsing regexp: missing closing ): `(`'],
+    'rules:\n  - id: evil\n    expression: \'dns.fqdn matches "("\'\n    action: drop\n',
+    [
+      'r.yaml:3:35: rule "evil": invalid regular expression (RE2 syntax): error parsing regexp: missing closing ): `(`',
+    ],
   ],
   [
     'expression error mapped into a double-quoted scalar with escapes',
@@ -58,12 +85,16 @@ const PROBLEMS: Array<[string, string, string[]]> = [
   [
     'expression error mapped into a block literal',
     'rules:\n  - id: multi\n    expression: |\n      tcp.dstport eq 22\n        and ip.src contains "x"\n    action: drop\n',
-    ['r.yaml:5:20: rule "multi": "contains" is not defined for ip.src (Ip); use one of eq, ne, lt, le, gt, ge, in'],
+    [
+      'r.yaml:5:20: rule "multi": "contains" is not defined for ip.src (Ip); use one of eq, ne, lt, le, gt, ge, in',
+    ],
   ],
   [
     'a folded block falls back to the rule position and the expression position',
     'rules:\n  - id: folded\n    expression: >\n      tcp.dstport eq\n      "x"\n    action: drop\n',
-    ['r.yaml:2:5: rule "folded": expression 1:16: tcp.dstport is Int: expected an integer without quotes, found a string "x"'],
+    [
+      'r.yaml:2:5: rule "folded": expression 1:16: tcp.dstport is Int: expected an integer without quotes, found a string "x"',
+    ],
   ],
   [
     'every problem of every rule is reported',
@@ -102,10 +133,21 @@ const PROBLEMS: Array<[string, string, string[]]> = [
     '- {id: a, expression: "tcp.dstport eq 1", action: log}\n- {id: b, expression: "tcp.dstport eq 2", action: log}\n- {id: a, expression: "tcp.dstport eq 3", action: drop}\n',
     ['r.yaml:3:3: rule "a": duplicate rule id (first defined at line 1); ids must be unique'],
   ],
-  ['YAML syntax errors', 'rules:\n  - {id: a, expression: "x eq 1"\n', ['r.yaml:3:1: Flow map in block collection must be sufficiently indented and end with a }']],
+  [
+    'YAML syntax errors',
+    'rules:\n  - {id: a, expression: "x eq 1"\n',
+    ['r.yaml:3:1: Flow map in block collection must be sufficiently indented and end with a }'],
+  ],
   ['an empty file', '', ['r.yaml:1:1: the file is empty; expected a list of rules']],
   ['not a list', 'rules: 5\n', ['r.yaml:1:8: expected a list of rules']],
-  ['unknown top-level key', 'rulez: []\n', ['r.yaml:1:1: unknown key "rulez"; expected "rules"', 'r.yaml:1:1: expected a list of rules or a mapping with "rules"']],
+  [
+    'unknown top-level key',
+    'rulez: []\n',
+    [
+      'r.yaml:1:1: unknown key "rulez"; expected "rules"',
+      'r.yaml:1:1: expected a list of rules or a mapping with "rules"',
+    ],
+  ],
 ];
 
 describe('rule file problems: all of them, with file:line:column and the rule id', () => {
@@ -127,14 +169,20 @@ describe('fields of enrichers that are not enabled', () => {
     ['flow.flows_per_min ge 1', 'flow'],
     ['ids.src_home_net eq 1', 'flow'],
   ])('%s needs the %s enricher', (expression, enricher) => {
-    const problems = checkRulesText(`- {id: r, expression: '${expression}', action: log}\n`, 'r.yaml', coreOnly);
+    const problems = checkRulesText(
+      `- {id: r, expression: '${expression}', action: log}\n`,
+      'r.yaml',
+      coreOnly,
+    );
     expect(problems).toHaveLength(1);
-    expect(problems[0].message).toContain(`provided by the ${enricher} enricher, which is not enabled; add "- plugin: ${enricher}" under enrichers`);
+    expect(problems[0].message).toContain(
+      `provided by the ${enricher} enricher, which is not enabled; add "- plugin: ${enricher}" under enrichers`,
+    );
     expect(problems[0]).toMatchObject({ line: 1, column: 24, ruleId: 'r' });
   });
 
   it('a typo in a field of an enabled enricher is an unknown field', () => {
-    const problems = checkRulesText("- {id: r, expression: 'dns.fqnd eq \"x\"', action: log}\n", 'r.yaml');
+    const problems = checkRulesText('- {id: r, expression: \'dns.fqnd eq "x"\', action: log}\n', 'r.yaml');
     expect(problems[0].message).toBe('unknown field dns.fqnd; did you mean dns.fqdn?');
   });
 });
@@ -143,8 +191,13 @@ describe('checkRulesFile', () => {
   it('reads the file and reports its problems with its path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'glia-rules-'));
     const path = join(dir, 'rules.yaml');
-    writeFileSync(path, 'rules:\n  - {id: ok, expression: "tcp.dstport eq 22", action: drop}\n  - {id: bad, expression: "tcp.dstport eq", action: drop}\n');
-    expect((await checkRulesFile(path)).map(formatProblem)).toEqual([`${path}:3:42: rule "bad": expected a value after "eq", found end of input`]);
+    writeFileSync(
+      path,
+      'rules:\n  - {id: ok, expression: "tcp.dstport eq 22", action: drop}\n  - {id: bad, expression: "tcp.dstport eq", action: drop}\n',
+    );
+    expect((await checkRulesFile(path)).map(formatProblem)).toEqual([
+      `${path}:3:42: rule "bad": expected a value after "eq", found end of input`,
+    ]);
   });
 
   it('reports a missing file', async () => {

@@ -22,17 +22,30 @@ export function parseRuleFile(text: string, file?: string): ParsedRuleFile {
   }));
   if (problems.length > 0) return { rules: [], problems };
   const root = source.doc.contents as Node | null;
-  if (root === null) return { rules: [], problems: [{ file, line: 1, column: 1, message: 'the file is empty; expected a list of rules' }] };
+  if (root === null)
+    return {
+      rules: [],
+      problems: [{ file, line: 1, column: 1, message: 'the file is empty; expected a list of rules' }],
+    };
   let list: Node | undefined = root;
   if (isMap(root)) {
     list = undefined;
     for (const pair of root.items as Pair[]) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key === 'rules') list = pair.value as Node;
-      else problems.push({ file, ...source.nodePosition(pair.key as Node), message: `unknown key ${JSON.stringify(key)}; expected "rules"` });
+      else
+        problems.push({
+          file,
+          ...source.nodePosition(pair.key as Node),
+          message: `unknown key ${JSON.stringify(key)}; expected "rules"`,
+        });
     }
     if (list === undefined) {
-      problems.push({ file, ...source.nodePosition(root), message: 'expected a list of rules or a mapping with "rules"' });
+      problems.push({
+        file,
+        ...source.nodePosition(root),
+        message: 'expected a list of rules or a mapping with "rules"',
+      });
       return { rules: [], problems };
     }
   }
@@ -45,7 +58,10 @@ export async function loadRuleFile(path: string): Promise<ParsedRuleFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    return { rules: [], problems: [{ file: path, message: `cannot read the rule file: ${(error as Error).message}` }] };
+    return {
+      rules: [],
+      problems: [{ file: path, message: `cannot read the rule file: ${(error as Error).message}` }],
+    };
   }
   return parseRuleFile(text, path);
 }

@@ -14,14 +14,24 @@ function compile(rules: RuleEntry[]): RuleSet {
 
 /** n filler rules that never match, then the rules under test: exercises both evaluation paths. */
 function padded(n: number, rules: RuleEntry[]): RuleEntry[] {
-  const filler = Array.from({ length: n }, (_, i): RuleEntry => ({ id: `f${i}`, expression: `tcp.dstport eq ${60000 + i}`, action: 'drop' }));
+  const filler = Array.from({ length: n }, (_, i): RuleEntry => ({
+    id: `f${i}`,
+    expression: `tcp.dstport eq ${60000 + i}`,
+    action: 'drop',
+  }));
   return [...filler, ...rules];
 }
 
 const RULES: RuleEntry[] = [
   { id: 'log-ssh', expression: 'tcp.dstport eq 22', action: 'log' },
   { id: 'drop-db', expression: 'ip.dst in {10.0.0.0/24}', action: 'drop', ttl: 60, source: 'microseg' },
-  { id: 'drop-db-ssh', expression: 'ip.dst in {10.0.0.0/24} and tcp.dstport eq 22', action: 'block', ttl: 120, enforce: false },
+  {
+    id: 'drop-db-ssh',
+    expression: 'ip.dst in {10.0.0.0/24} and tcp.dstport eq 22',
+    action: 'block',
+    ttl: 120,
+    enforce: false,
+  },
   { id: 'allow-ops', expression: 'ip.src eq 10.9.9.9', action: 'allow' },
 ];
 
@@ -33,11 +43,37 @@ describe.each([
   const fields = (f: Record<string, string | number>) => (name: string) => f[name];
   it.each([
     ['no match', { 'ip.src': '10.1.1.1', 'ip.dst': '10.1.0.1', 'tcp.dstport': 80 }, true, null],
-    ['log only', { 'ip.src': '10.1.1.1', 'ip.dst': '10.1.0.1', 'tcp.dstport': 22 }, true, { action: 'log', ruleIds: ['log-ssh'], enforce: true }],
-    ['drop over log, longest ttl, first source, one enforced rule enforces', { 'ip.src': '10.1.1.1', 'ip.dst': '10.0.0.5', 'tcp.dstport': 22 }, true,
-      { action: 'drop', ruleIds: ['drop-db', 'drop-db-ssh'], enforce: true, ttl: 120, source: 'microseg', key: 'drop|drop-db,drop-db-ssh' }],
-    ['only the would-drop rule', { 'ip.src': '10.1.1.1', 'ip.dst': '10.0.0.5', 'tcp.dstport': 22, }, false, { action: 'drop', enforce: false }],
-    ['allow over all', { 'ip.src': '10.9.9.9', 'ip.dst': '10.0.0.5', 'tcp.dstport': 22 }, true, { action: 'allow', ruleIds: ['allow-ops'] }],
+    [
+      'log only',
+      { 'ip.src': '10.1.1.1', 'ip.dst': '10.1.0.1', 'tcp.dstport': 22 },
+      true,
+      { action: 'log', ruleIds: ['log-ssh'], enforce: true },
+    ],
+    [
+      'drop over log, longest ttl, first source, one enforced rule enforces',
+      { 'ip.src': '10.1.1.1', 'ip.dst': '10.0.0.5', 'tcp.dstport': 22 },
+      true,
+      {
+        action: 'drop',
+        ruleIds: ['drop-db', 'drop-db-ssh'],
+        enforce: true,
+        ttl: 120,
+        source: 'microseg',
+        key: 'drop|drop-db,drop-db-ssh',
+      },
+    ],
+    [
+      'only the would-drop rule',
+      { 'ip.src': '10.1.1.1', 'ip.dst': '10.0.0.5', 'tcp.dstport': 22 },
+      false,
+      { action: 'drop', enforce: false },
+    ],
+    [
+      'allow over all',
+      { 'ip.src': '10.9.9.9', 'ip.dst': '10.0.0.5', 'tcp.dstport': 22 },
+      true,
+      { action: 'allow', ruleIds: ['allow-ops'] },
+    ],
   ] as const)('%s', (_case, f, enforce, expected) => {
     const decision = set.decide(fields(f), enforce);
     if (expected === null) expect(decision).toBeNull();

@@ -69,7 +69,10 @@ export class RuleSet {
     const cache = this.cached[enforce ? 1 : 0];
     let decision = cache.get(winners);
     if (decision === undefined) {
-      decision = this.decision(this.rules.filter((_, i) => (winners & (1 << i)) !== 0), enforce);
+      decision = this.decision(
+        this.rules.filter((_, i) => (winners & (1 << i)) !== 0),
+        enforce,
+      );
       if (cache.size < MAX_CACHED_DECISIONS) cache.set(winners, decision);
     }
     return decision;

@@ -40,7 +40,8 @@ export class YamlSource {
     const [start, end] = node.range;
     const raw = this.text.slice(start, end);
     let decoded: { text: string; map: number[] } | null = null;
-    if (node.type === 'PLAIN' && !raw.includes('\n')) decoded = { text: raw, map: raw.split('').map((_, i) => start + i) };
+    if (node.type === 'PLAIN' && !raw.includes('\n'))
+      decoded = { text: raw, map: raw.split('').map((_, i) => start + i) };
     else if (node.type === 'QUOTE_SINGLE' && !raw.includes('\n')) decoded = singleQuoted(raw, start);
     else if (node.type === 'QUOTE_DOUBLE' && !raw.includes('\n')) decoded = doubleQuoted(raw, start);
     else if (node.type === 'BLOCK_LITERAL') decoded = blockLiteral(raw, start);
@@ -61,7 +62,17 @@ function singleQuoted(raw: string, start: number): { text: string; map: number[]
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f', e: '\x1b', ' ': ' ',
+  '\\': '\\',
+  '"': '"',
+  '/': '/',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '0': '\0',
+  b: '\b',
+  f: '\f',
+  e: '\x1b',
+  ' ': ' ',
 };
 
 function doubleQuoted(raw: string, start: number): { text: string; map: number[] } | null {

@@ -8,9 +8,11 @@ export function toFieldValue(type: FieldType, value: unknown): Converted {
   const problem = (what: string): Converted => ({
     problem: `expected ${what} for a ${typeName(type)} field, found ${JSON.stringify(value)}`,
   });
-  if (type === 'Ip') return typeof value === 'string' && normalizeIp(value) !== null ? { value } : problem('an IP address');
+  if (type === 'Ip')
+    return typeof value === 'string' && normalizeIp(value) !== null ? { value } : problem('an IP address');
   if (type === 'Bytes') return typeof value === 'string' ? { value } : problem('a string');
-  if (type === 'Int') return typeof value === 'number' && Number.isSafeInteger(value) ? { value } : problem('an integer');
+  if (type === 'Int')
+    return typeof value === 'number' && Number.isSafeInteger(value) ? { value } : problem('an integer');
   if (type === 'Bool') return typeof value === 'boolean' ? { value } : problem('true or false');
   if (type.kind === 'map') {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return problem('a mapping');
@@ -23,6 +25,7 @@ export function toFieldValue(type: FieldType, value: unknown): Converted {
     return { value: map };
   }
   if (!Array.isArray(value)) return problem('a list');
-  for (const v of value) if ('problem' in toFieldValue(type.value, v)) return problem(`a list of ${type.value}`);
+  for (const v of value)
+    if ('problem' in toFieldValue(type.value, v)) return problem(`a list of ${type.value}`);
   return { value: value as string[] };
 }

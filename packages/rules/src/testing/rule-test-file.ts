@@ -43,7 +43,11 @@ const TOP_KEYS: ReadonlySet<string> = new Set(['rules', 'enforce', 'tests']);
 const CASE_KEYS: ReadonlySet<string> = new Set(['name', 'fields', 'expect', 'capture', 'identity', 'edges']);
 
 /** Reads a test file's document; field values are checked against the scheme's types. */
-export function readRuleTestFile(source: YamlSource, scheme: Scheme, file: string | undefined): { test: RuleTestFile | null; problems: RuleProblem[] } {
+export function readRuleTestFile(
+  source: YamlSource,
+  scheme: Scheme,
+  file: string | undefined,
+): { test: RuleTestFile | null; problems: RuleProblem[] } {
   const problems: RuleProblem[] = [];
   const fail = (node: Node | null | undefined, message: string): void => {
     problems.push({ file, ...source.nodePosition(node), message });
@@ -54,10 +58,12 @@ export function readRuleTestFile(source: YamlSource, scheme: Scheme, file: strin
     return { test: null, problems };
   }
   const get = (map: Node, key: string): Node | undefined =>
-    ((map as { items: Pair[] }).items.find((p) => isScalar(p.key) && p.key.value === key)?.value as Node | undefined) ?? undefined;
+    ((map as { items: Pair[] }).items.find((p) => isScalar(p.key) && p.key.value === key)?.value as
+      Node | undefined) ?? undefined;
   for (const pair of root.items as Pair[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!TOP_KEYS.has(key)) fail(pair.key as Node, `unknown key ${JSON.stringify(key)}; a test file has rules, enforce, tests`);
+    if (!TOP_KEYS.has(key))
+      fail(pair.key as Node, `unknown key ${JSON.stringify(key)}; a test file has rules, enforce, tests`);
   }
   let rules: LocatedRule[] | string = [];
   const rulesNode = get(root, 'rules');
@@ -80,10 +86,15 @@ export function readRuleTestFile(source: YamlSource, scheme: Scheme, file: strin
       if (!isMap(node)) return fail(node, `tests[${index}]: expected a case with name, fields and expect`);
       for (const pair of node.items as Pair[]) {
         const key = isScalar(pair.key) ? String(pair.key.value) : '';
-        if (!CASE_KEYS.has(key)) fail(pair.key as Node, `unknown key ${JSON.stringify(key)}; a case has ${[...CASE_KEYS].join(', ')}`);
+        if (!CASE_KEYS.has(key))
+          fail(
+            pair.key as Node,
+            `unknown key ${JSON.stringify(key)}; a case has ${[...CASE_KEYS].join(', ')}`,
+          );
       }
       const nameNode = get(node, 'name');
-      const name = isScalar(nameNode) && typeof nameNode.value === 'string' ? nameNode.value : `tests[${index}]`;
+      const name =
+        isScalar(nameNode) && typeof nameNode.value === 'string' ? nameNode.value : `tests[${index}]`;
       const position = source.nodePosition(node);
       const expectNode = get(node, 'expect');
       const captureNode = get(node, 'capture');
@@ -93,8 +104,13 @@ export function readRuleTestFile(source: YamlSource, scheme: Scheme, file: strin
           return isScalar(n) && typeof n.value === 'string' ? n.value : undefined;
         };
         const expected = isSeq(expectNode) ? expectNode.items.map((e) => readExpect(e as Node, fail)) : [];
-        if (!isSeq(expectNode)) fail(expectNode ?? node, `case ${JSON.stringify(name)}: a capture case expects a list of verdicts`);
-        const testCase: CaptureTestCase = { name, capture: str('capture') ?? '', expect: expected.filter((e): e is ExpectedVerdict => e !== null) };
+        if (!isSeq(expectNode))
+          fail(expectNode ?? node, `case ${JSON.stringify(name)}: a capture case expects a list of verdicts`);
+        const testCase: CaptureTestCase = {
+          name,
+          capture: str('capture') ?? '',
+          expect: expected.filter((e): e is ExpectedVerdict => e !== null),
+        };
         if (position !== undefined) testCase.position = position;
         const identity = str('identity');
         const edges = str('edges');
@@ -105,7 +121,11 @@ export function readRuleTestFile(source: YamlSource, scheme: Scheme, file: strin
       }
       const fields = new Map<string, FieldValue>();
       const fieldsNode = get(node, 'fields');
-      if (!isMap(fieldsNode)) fail(fieldsNode ?? node, `case ${JSON.stringify(name)}: "fields" must be a mapping of field name to value`);
+      if (!isMap(fieldsNode))
+        fail(
+          fieldsNode ?? node,
+          `case ${JSON.stringify(name)}: "fields" must be a mapping of field name to value`,
+        );
       else {
         for (const pair of fieldsNode.items as Pair[]) {
           const field = isScalar(pair.key) ? String(pair.key.value) : '';
@@ -115,7 +135,8 @@ export function readRuleTestFile(source: YamlSource, scheme: Scheme, file: strin
             continue;
           }
           const converted = toFieldValue(type, (pair.value as Node | null)?.toJSON());
-          if ('problem' in converted) fail(pair.value as Node, `case ${JSON.stringify(name)}: ${field}: ${converted.problem}`);
+          if ('problem' in converted)
+            fail(pair.value as Node, `case ${JSON.stringify(name)}: ${field}: ${converted.problem}`);
           else fields.set(field, converted.value);
         }
       }
@@ -131,7 +152,10 @@ export function readRuleTestFile(source: YamlSource, scheme: Scheme, file: strin
 }
 
 /** `drop`, `none`, or `{action: drop, rules: [a, b], enforce: false}`. */
-function readExpect(node: Node, fail: (node: Node | null | undefined, message: string) => void): ExpectedVerdict | null {
+function readExpect(
+  node: Node,
+  fail: (node: Node | null | undefined, message: string) => void,
+): ExpectedVerdict | null {
   const json = node.toJSON() as unknown;
   const spec = typeof json === 'string' ? { action: json } : json;
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
@@ -140,14 +164,18 @@ function readExpect(node: Node, fail: (node: Node | null | undefined, message: s
   }
   const { action, rules, enforce, ...rest } = spec as Record<string, unknown>;
   const bad = Object.keys(rest);
-  if (bad.length > 0) fail(node, `unknown key ${JSON.stringify(bad[0])} in expect; it has action, rules, enforce`);
+  if (bad.length > 0)
+    fail(node, `unknown key ${JSON.stringify(bad[0])} in expect; it has action, rules, enforce`);
   if (typeof action !== 'string' || !ACTIONS.has(action)) {
     fail(node, `expected action drop, block, log, allow or none, found ${JSON.stringify(action)}`);
     return null;
   }
-  const expected: ExpectedVerdict = { action: action === 'block' ? 'drop' : (action as ExpectedVerdict['action']) };
+  const expected: ExpectedVerdict = {
+    action: action === 'block' ? 'drop' : (action as ExpectedVerdict['action']),
+  };
   if (rules !== undefined) {
-    if (!Array.isArray(rules) || !rules.every((r) => typeof r === 'string')) fail(node, '"rules" must be a list of rule ids');
+    if (!Array.isArray(rules) || !rules.every((r) => typeof r === 'string'))
+      fail(node, '"rules" must be a list of rule ids');
     else expected.rules = rules as string[];
   }
   if (enforce !== undefined) {

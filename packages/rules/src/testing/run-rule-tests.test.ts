@@ -47,9 +47,13 @@ tests:
       ['wrong expectation', false],
       ['expects a verdict that does not come', false],
     ]);
-    expect(report.cases[3].diff).toBe('- expected: drop by [no-ssh-to-db]\n+ actual:   log by [audit-evil] (enforce: false)');
+    expect(report.cases[3].diff).toBe(
+      '- expected: drop by [no-ssh-to-db]\n+ actual:   log by [audit-evil] (enforce: false)',
+    );
     expect(report.cases[4].diff).toBe('- expected: log\n+ actual:   none');
-    expect(formatRuleTestReport(report)).toContain('FAIL wrong expectation (/tmp/t.yaml:23)\n     - expected: drop');
+    expect(formatRuleTestReport(report)).toContain(
+      'FAIL wrong expectation (/tmp/t.yaml:23)\n     - expected: drop',
+    );
     expect(formatRuleTestReport(report)).toMatch(/3 passed, 2 failed$/);
   });
 
@@ -97,8 +101,13 @@ tests:
   });
 
   it('reports rule problems of the rules under test', async () => {
-    const report = await runRuleTestsText('rules:\n  - {id: a, expression: "tcp.dstport eq", action: drop}\ntests: []\n', 't.yaml');
-    expect(report.problems.map(formatProblem)).toEqual(['t.yaml:2:40: rule "a": expected a value after "eq", found end of input']);
+    const report = await runRuleTestsText(
+      'rules:\n  - {id: a, expression: "tcp.dstport eq", action: drop}\ntests: []\n',
+      't.yaml',
+    );
+    expect(report.problems.map(formatProblem)).toEqual([
+      't.yaml:2:40: rule "a": expected a value after "eq", found end of input',
+    ]);
   });
 
   it('capture cases run through the runner the CLI provides, and fail without one', async () => {
@@ -111,7 +120,10 @@ tests:
       - {action: drop, rules: [no-ssh-to-db]}
 `;
     const without = await runRuleTestsText(text, 't.yaml');
-    expect(without.cases[0]).toMatchObject({ passed: false, diff: 'capture cases need a capture runner (run them with glia test)' });
+    expect(without.cases[0]).toMatchObject({
+      passed: false,
+      diff: 'capture cases need a capture runner (run them with glia test)',
+    });
     const seen: string[] = [];
     const withRunner = await runRuleTestsText(text, 't.yaml', {
       runCapture: async (c, rules) => {

@@ -47,13 +47,21 @@ export async function runRuleTests(path: string, options: RuleTestOptions = {}):
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    return report(path, [], [{ file: path, message: `cannot read the test file: ${(error as Error).message}` }]);
+    return report(
+      path,
+      [],
+      [{ file: path, message: `cannot read the test file: ${(error as Error).message}` }],
+    );
   }
   return runRuleTestsText(text, path, options);
 }
 
 /** The same for test-file text; a rule file it names is read relative to `file`. */
-export async function runRuleTestsText(text: string, file: string, options: RuleTestOptions = {}): Promise<RuleTestReport> {
+export async function runRuleTestsText(
+  text: string,
+  file: string,
+  options: RuleTestOptions = {},
+): Promise<RuleTestReport> {
   const scheme = new Scheme(options.fields ?? DESIGN_FIELDS);
   const source = new YamlSource(text);
   const syntax = source.doc.errors.map((e) => ({
@@ -82,7 +90,13 @@ export async function runRuleTestsText(text: string, file: string, options: Rule
     if ('capture' in testCase) {
       expected = testCase.expect;
       if (options.runCapture === undefined) {
-        results.push(result(testCase.name, testCase.position, 'capture cases need a capture runner (run them with glia test)'));
+        results.push(
+          result(
+            testCase.name,
+            testCase.position,
+            'capture cases need a capture runner (run them with glia test)',
+          ),
+        );
         continue;
       }
       actual = await options.runCapture(testCase, ruleSet, test.enforce);
@@ -90,14 +104,21 @@ export async function runRuleTestsText(text: string, file: string, options: Rule
       expected = [testCase.expect];
       const fields = testCase.fields;
       const decision = ruleSet.decide((name) => fields.get(name), test.enforce);
-      actual = decision === null ? [] : [{ action: decision.action, rules: [...decision.ruleIds], enforce: decision.enforce }];
+      actual =
+        decision === null
+          ? []
+          : [{ action: decision.action, rules: [...decision.ruleIds], enforce: decision.enforce }];
     }
     results.push(result(testCase.name, testCase.position, compare(expected, actual)));
   }
   return report(file, results, []);
 }
 
-function result(name: string, position: FilePosition | undefined, diff: string | undefined): RuleTestCaseResult {
+function result(
+  name: string,
+  position: FilePosition | undefined,
+  diff: string | undefined,
+): RuleTestCaseResult {
   const out: RuleTestCaseResult = { name, passed: diff === undefined };
   if (position !== undefined) out.position = position;
   if (diff !== undefined) out.diff = diff;
@@ -125,9 +146,14 @@ function compare(expected: readonly ExpectedVerdict[], actual: readonly ActualVe
   if (ok) return undefined;
   const show = (lines: string[]): string => (lines.length === 0 ? 'none' : lines.join('; '));
   const expectedText = show(
-    wanted.map((e) => `${e.action}${e.rules === undefined ? '' : ` by [${e.rules.join(', ')}]`}${e.enforce === undefined ? '' : enforceText(e.action, e.enforce)}`),
+    wanted.map(
+      (e) =>
+        `${e.action}${e.rules === undefined ? '' : ` by [${e.rules.join(', ')}]`}${e.enforce === undefined ? '' : enforceText(e.action, e.enforce)}`,
+    ),
   );
-  const actualText = show(actual.map((a) => `${a.action} by [${a.rules.join(', ')}]${enforceText(a.action, a.enforce)}`));
+  const actualText = show(
+    actual.map((a) => `${a.action} by [${a.rules.join(', ')}]${enforceText(a.action, a.enforce)}`),
+  );
   return `- expected: ${expectedText}\n+ actual:   ${actualText}`;
 }
 
