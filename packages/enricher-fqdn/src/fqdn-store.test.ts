@@ -139,4 +139,19 @@ describe('FqdnStore', () => {
     expect(s.counters.evictedEntries.value).toBe(49_000);
     expect(s.latest('10.0.195.79')).toBe('h49999.example');
   });
+
+  it('evicts in constant time at a large max_entries (no walk over deleted Map slots)', () => {
+    const { s } = store({ maxEntries: 50_000 });
+    const addresses = Array.from(
+      { length: 250_000 },
+      (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    );
+    const started = performance.now();
+    for (const a of addresses) s.add(a, 'flood.example', 300);
+    expect(performance.now() - started).toBeLessThan(4000); // ~0.2 s; a Map-order LRU took ~50 s
+    expect(s.size).toBe(50_000);
+    expect(s.counters.evictedEntries.value).toBe(200_000);
+    expect(s.latest(addresses[199_999])).toBeUndefined();
+    expect(s.latest(addresses[200_000])).toBe('flood.example');
+  });
 });
