@@ -156,11 +156,11 @@ export function setPredicate(
  * read and the test fused), since these are most comparisons of most rule sets.
  */
 export function fusedFieldComparison(
-  op: ComparisonOp,
+  op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge',
   name: string,
   slot: number,
   lit: number | string,
-): ((get: FieldGetter) => boolean) | undefined {
+): (get: FieldGetter) => boolean {
   const kind = typeof lit;
   switch (op) {
     case 'eq':
@@ -190,7 +190,5 @@ export function fusedFieldComparison(
         const v = g(name, slot);
         return typeof v === kind && (v as typeof lit) >= lit;
       };
-    default:
-      return undefined;
   }
 }

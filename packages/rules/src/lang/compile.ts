@@ -12,9 +12,12 @@ import { parseExpression } from './parser.js';
 import { Scheme, typeName } from './scheme.js';
 import { RuleSyntaxError } from './source-error.js';
 import { decodeString } from './string-literal.js';
+import type { Plan } from './plan.js';
 import type { FieldGetter, TypedValue } from './typed-value.js';
 
-const ORDERED: ReadonlySet<string> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+type OrderedOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+const ORDERED: ReadonlySet<string> = new Set<OrderedOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+const isOrdered = (op: string): op is OrderedOp => ORDERED.has(op);
 
 /** An expression compiled once into closures; evaluating it walks no syntax tree. */
 export interface CompiledExpression {
@@ -22,6 +25,8 @@ export interface CompiledExpression {
   /** Every field the expression reads, in order of first use. */
   readonly fields: readonly string[];
   test(get: FieldGetter): boolean;
+  /** The expression's boolean skeleton, from which rule sets generate their evaluation function. */
+  readonly plan: Plan;
 }
 
 /** Parses, type-checks against the scheme and compiles; throws RuleSyntaxError with line:column. */
@@ -32,7 +37,11 @@ export function compileExpression(source: string, scheme: Scheme): CompiledExpre
   if (root.lifted)
     compiler.fail(liftedOffset(ast), 'a [*] expression must be wrapped in any(...) or all(...)');
   const test = root.get as (get: FieldGetter) => boolean;
-  return { source, fields: [...compiler.fields], test };
+  return { source, fields: [...compiler.fields], test, plan: planOf(root) };
+}
+
+function planOf(value: TypedValue): Plan {
+  return value.plan ?? { kind: 'leaf', test: value.get as (get: FieldGetter) => boolean };
 }
 
 function liftedOffset(expr: Expr): number {
@@ -70,10 +79,12 @@ class Compiler {
         const read = new LiteralReader(this.source, subject);
         if (lhs.field !== undefined && (lhs.type === 'Int' || lhs.type === 'Bytes')) {
           const lit = lhs.type === 'Int' ? () => read.int(expr.rhs) : () => read.bytes(expr.rhs);
-          const fused = ORDERED.has(expr.op)
-            ? fusedFieldComparison(expr.op, lhs.field, this.scheme.slot(lhs.field), lit())
-            : undefined;
-          if (fused !== undefined) return { type: 'Bool', lifted: false, get: fused };
+          const op = expr.op;
+          if (isOrdered(op)) {
+            const [name, slot, value] = [lhs.field, this.scheme.slot(lhs.field), lit()];
+            const get = fusedFieldComparison(op, name, slot, value);
+            return { type: 'Bool', lifted: false, get, plan: { kind: 'fused', op, name, slot, lit: value } };
+          }
         }
         return this.predicate(lhs, comparisonPredicate(lhs.type, expr.op, expr.rhs, read));
       }
@@ -115,7 +126,12 @@ class Compiler {
             get: (g) => (read(g) as boolean[] | undefined)?.map((b) => !b),
           };
         }
-        return { type: 'Bool', lifted: false, get: (g) => !read(g) };
+        return {
+          type: 'Bool',
+          lifted: false,
+          get: (g) => !read(g),
+          plan: { kind: 'not', operand: planOf(operand) },
+        };
       }
       case 'logical': {
         const left = this.expr(expr.left);
@@ -134,7 +150,8 @@ class Compiler {
             : expr.op === 'or'
               ? (g: FieldGetter) => l(g) || r(g)
               : (g: FieldGetter) => l(g) !== r(g);
-        return { type: 'Bool', lifted: false, get };
+        const plan: Plan = { kind: 'logical', op: expr.op, left: planOf(left), right: planOf(right) };
+        return { type: 'Bool', lifted: false, get, plan };
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { FieldType, FieldValue } from '@glia/core';
+import type { Plan } from './plan.js';
 
 /**
  * How compiled expressions read fields: undefined means absent. `slot` is the field's position in
@@ -18,6 +19,8 @@ export interface TypedValue {
   get: (get: FieldGetter) => unknown;
   /** Set when the value is a plain field read, so comparisons can read it directly. */
   field?: string;
+  /** For non-lifted Bools whose structure is worth generating code for (logic, fused comparisons). */
+  plan?: Plan;
 }
 
 /** Applies f to a value, or to each element of a lifted one; absent stays absent. */

@@ -2,7 +2,7 @@ import type { RuleEntry } from '@glia/core';
 import { describe, expect, it } from 'vitest';
 import { DESIGN_FIELDS } from '../fields/design-fields.js';
 import { Scheme } from '../lang/scheme.js';
-import { compileRules, type RuleSet } from './rule-set.js';
+import { compileRules, RuleSet } from './rule-set.js';
 
 const scheme = new Scheme(DESIGN_FIELDS);
 
@@ -36,10 +36,11 @@ const RULES: RuleEntry[] = [
 ];
 
 describe.each([
-  ['a small set (bit mask path)', 0],
-  ['a set of more than 31 rules (wide path)', 40],
-])('RuleSet.decide on %s', (_name, filler) => {
-  const set = compile(padded(filler, RULES));
+  ['a small set (generated function, bit mask)', 0, true],
+  ['a small set (closures, bit mask)', 0, false],
+  ['a set of more than 31 rules (closures, wide path)', 40, true],
+])('RuleSet.decide on %s', (_name, filler, generate) => {
+  const set = new RuleSet(compile(padded(filler, RULES)).rules, { generate });
   const fields = (f: Record<string, string | number>) => (name: string) => f[name];
   it.each([
     ['no match', { 'ip.src': '10.1.1.1', 'ip.dst': '10.1.0.1', 'tcp.dstport': 80 }, true, null],
@@ -84,5 +85,18 @@ describe.each([
 
   it('lists the fields its rules read', () => {
     expect(set.fields).toEqual(['tcp.dstport', 'ip.dst', 'ip.src']);
+  });
+});
+
+describe('generated rule-set functions', () => {
+  it.each([
+    ['a quote and code', `'); throw new Error('injected'); ('`],
+    ['a backtick template', '${process.exit(1)}`'],
+    ['a newline and a comment', 'a\n// b */ c'],
+  ])('never turn literals into code: %s', (_name, literal) => {
+    const expression = `dns.fqdn eq r#"${literal}"# or dns.fqdn in {r#"${literal}"#} or dns.fqdn ne "x"`;
+    const set = compile([{ id: 'lit', expression, action: 'log' }]);
+    expect(set.decide((name) => (name === 'dns.fqdn' ? literal : undefined), true)?.ruleIds).toEqual(['lit']);
+    expect(set.decide((name) => (name === 'dns.fqdn' ? 'x' : undefined), true)).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import { compileExpression, type CompiledExpression } from '../lang/compile.js';
 import type { Scheme } from '../lang/scheme.js';
 import { RuleSyntaxError } from '../lang/source-error.js';
 import type { FieldGetter } from '../lang/typed-value.js';
+import { ruleSetFunction } from '../lang/rule-set-function.js';
 import type { RuleProblem } from './problem.js';
 import type { LocatedRule } from './rule-entries.js';
 
@@ -43,15 +44,27 @@ const MAX_CACHED_DECISIONS = 4096;
  */
 export class RuleSet {
   private readonly tests: Array<(get: FieldGetter) => boolean>;
+  /** Bit mask of the matching rules, for up to 31 rules. */
+  private readonly matchMask: ((get: FieldGetter) => number) | null;
   private readonly masks: Record<RuleAction, number> = { allow: 0, drop: 0, log: 0 };
   private readonly cached = [new Map<number, RuleDecision>(), new Map<number, RuleDecision>()];
   /** Every field some rule reads. */
   readonly fields: readonly string[];
 
-  constructor(readonly rules: readonly CompiledRule[]) {
+  /** `generate: false` evaluates the closures directly instead of a generated function (for tests). */
+  constructor(
+    readonly rules: readonly CompiledRule[],
+    options: { generate?: boolean } = {},
+  ) {
     this.tests = rules.map((r) => r.expression.test);
     this.fields = [...new Set(rules.flatMap((r) => r.expression.fields))];
     if (rules.length <= MASK_RULES) rules.forEach((r, i) => (this.masks[r.action] |= 1 << i));
+    this.matchMask =
+      rules.length <= MASK_RULES
+        ? options.generate === false
+          ? null
+          : ruleSetFunction(rules.map((r) => r.expression.plan))
+        : null;
   }
 
   static empty(): RuleSet {
@@ -63,7 +76,8 @@ export class RuleSet {
     const tests = this.tests;
     if (tests.length > MASK_RULES) return this.decideWide(get, enforce);
     let mask = 0;
-    for (let i = 0; i < tests.length; i++) if (tests[i](get)) mask |= 1 << i;
+    if (this.matchMask !== null) mask = this.matchMask(get);
+    else for (let i = 0; i < tests.length; i++) if (tests[i](get)) mask |= 1 << i;
     if (mask === 0) return null;
     const winners = mask & this.masks.allow || mask & this.masks.drop || mask & this.masks.log;
     const cache = this.cached[enforce ? 1 : 0];
