@@ -1,8 +1,8 @@
-import { RecencyList } from './recency-list.js';
+import { RecencyList, type RecencyNode } from './recency-list.js';
 
-interface Sighting {
-  /** Last time the key was seen, ns of packet time. */
-  ts: bigint;
+interface Sighting<K> extends RecencyNode<K> {
+  /** Last time the key was seen (the owner's time unit). */
+  ts: number;
   /** A number the owner attaches to the key (a connection's port); handed back when it is forgotten. */
   tag: number;
 }
@@ -12,7 +12,7 @@ interface Sighting {
  * front; a full set forgets its least recently seen key to make room (counted in `evictions`).
  */
 export class RecencyMap<K> {
-  private readonly list = new RecencyList<K, Sighting>();
+  private readonly list = new RecencyList<K, Sighting<K>>();
   evictions = 0;
 
   constructor(
@@ -25,15 +25,15 @@ export class RecencyMap<K> {
   }
 
   /** Records a sighting; true when the key is new to the window. Repeating a sighting is a no-op. */
-  touch(key: K, ts: bigint, tag = 0): boolean {
+  touch(key: K, ts: number, tag = 0): boolean {
     const node = this.list.get(key);
     if (node === undefined) {
       if (this.list.size >= this.cap) this.forgetFront(true);
-      this.list.append(key, { ts, tag });
+      this.list.append({ key, ts, tag, prev: null, next: null });
       return true;
     }
-    if (ts > node.value.ts) {
-      node.value.ts = ts;
+    if (ts > node.ts) {
+      node.ts = ts;
       this.list.moveToBack(node);
     }
     return false;
@@ -43,12 +43,8 @@ export class RecencyMap<K> {
    * Forgets every key last seen at or before the cutoff. Packets slightly out of order can leave an
    * older key behind a newer one; it then goes as soon as the keys in front of it do.
    */
-  expire(cutoff: bigint): void {
-    for (
-      let front = this.list.front();
-      front !== null && front.value.ts <= cutoff;
-      front = this.list.front()
-    ) {
+  expire(cutoff: number): void {
+    for (let front = this.list.front(); front !== null && front.ts <= cutoff; front = this.list.front()) {
       this.forgetFront(false);
     }
   }
@@ -58,6 +54,6 @@ export class RecencyMap<K> {
     if (front === null) return;
     this.list.remove(front);
     if (evicted) this.evictions++;
-    this.onForget?.(front.value.tag);
+    this.onForget?.(front.tag);
   }
 }

@@ -8,8 +8,8 @@ export interface ConnectionSighting {
   /** Destination port and protocol as one number: port for TCP, 65536 + port for UDP. */
   port: number;
   server: string;
-  /** Packet time, ns. */
-  ts: bigint;
+  /** Packet time in ns since the owner's epoch (see FlowWindows): a double, exact for 104 days. */
+  ts: number;
 }
 
 /**
@@ -25,10 +25,10 @@ export class SourceWindow {
   private readonly connectionsPerPort = new Map<number, number>();
   private readonly entropy = new PortEntropy();
   /** Newest packet time recorded for this source: the window ends here. */
-  newest = -1n;
+  newest = -Infinity;
 
   constructor(
-    private readonly windowNs: bigint,
+    private readonly windowNs: number,
     cap: number,
   ) {
     this.connections = new RecencyMap(cap, (port) => this.countPort(port, -1));
@@ -78,7 +78,7 @@ export class SourceWindow {
   }
 
   /** Whether nothing recorded is younger than the cutoff: the whole window is stale. */
-  idleSince(cutoff: bigint): boolean {
+  idleSince(cutoff: number): boolean {
     return this.newest <= cutoff;
   }
 
