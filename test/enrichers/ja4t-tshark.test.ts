@@ -161,9 +161,15 @@ describe.skipIf(!run)('JA4T/JA4TS against tshark', () => {
   });
 
   // The spec gives no fingerprint to a SYN with ECN bits (0xC2) or a SYN-ACK with ECE (0x52);
-  // zeek_ssh_server-pre-banner-data.pcap has both. ConnEvent does not carry the TCP flags, so the
-  // enricher cannot tell them apart from pure ones: needs a `flags` field on ConnEvent in @glia/core.
-  it.todo(
-    'zeek_ssh_server-pre-banner-data.pcap: ECN SYN and SYN-ACK get no JA4T/JA4TS (needs flags on ConnEvent)',
-  );
+  // zeek_ssh_server-pre-banner-data.pcap has both.
+  it('gives no fingerprint where the spec gives none (ECN SYN and SYN-ACK)', () => {
+    const { glia, tshark } = results.get('zeek_ssh_server-pre-banner-data.pcap') ?? { glia: [], tshark: [] };
+    const impure = glia.filter((_, i) => tshark[i].value === null);
+    expect(impure.map((h) => h.phase).sort()).toEqual(['syn', 'synack']);
+    expect(impure.map((h) => h.value)).toEqual([null, null]);
+    for (const [file, r] of results) {
+      const unexpected = r.glia.filter((h, i) => r.tshark[i].value === null && h.value !== null);
+      expect(unexpected, file).toEqual([]);
+    }
+  });
 });

@@ -108,6 +108,7 @@ async function fromGlia(
       dir: 'ingress',
       proto: 'tcp',
       phase: 'syn',
+      flags: 0x02,
       ttl: 64,
       window: 0,
       options: new Uint8Array(),

@@ -25,6 +25,8 @@ export interface CaptureEventBase {
 export interface ConnEvent extends CaptureEventBase {
   proto: 'tcp';
   phase: 'syn' | 'synack';
+  /** The TCP flags byte (CWR 0x80, ECE 0x40, URG, ACK 0x10, PSH, RST, SYN 0x02, FIN): JA4T skips ECN SYNs. */
+  flags: number;
   ttl: number;
   window: number;
   /** Raw TCP options bytes, exactly as on the wire. */

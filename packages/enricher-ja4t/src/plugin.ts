@@ -142,10 +142,8 @@ function isConn(event: Observation['event']): event is ConnEvent {
   return 'phase' in event && 'options' in event;
 }
 
-/** TCP flags, when the capture backend put them on the event (ConnEvent does not promise them). */
-function tcpFlagsOf(event: ConnEvent): number | undefined {
-  const flags = (event as ConnEvent & { flags?: unknown }).flags;
-  return typeof flags === 'number' ? flags : undefined;
+function tcpFlagsOf(event: ConnEvent): number {
+  return event.flags;
 }
 
 /** One TCP connection as seen from a SYN-ACK: server → client. */

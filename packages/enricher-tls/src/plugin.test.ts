@@ -50,6 +50,7 @@ function syn(cport: number, ts: bigint): ConnEvent {
     sport: cport,
     dport: 443,
     phase: 'syn',
+    flags: 0x02,
     ttl: 64,
     window: 1,
     options: new Uint8Array(),

@@ -97,6 +97,7 @@ describe('Agent', () => {
       dport: 443,
       proto: 'tcp',
       phase: 'syn',
+      flags: 0x02,
       ttl: 64,
       window: 64240,
       options: new Uint8Array(),

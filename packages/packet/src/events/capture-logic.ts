@@ -181,6 +181,7 @@ export class CaptureEventLogic {
     state.handshakeSeen = true;
     const e = this.base('tcp') as ConnEvent;
     e.phase = isSyn ? 'syn' : 'synack';
+    e.flags = p.tcpFlags;
     e.ttl = p.ttl;
     e.window = p.window;
     e.options = p.bytes.slice(p.tcpOptionsOffset, p.tcpOptionsOffset + p.tcpOptionsLength);
