@@ -1,5 +1,6 @@
 import {
   createAgent,
+  createLogger,
   loadConfigFile,
   loadConfigText,
   PacketClock,
@@ -30,3 +31,5 @@ export function buildAgent(loaded: LoadedConfig, logger?: Logger): Agent {
   const clock = isReplayOnly(loaded) ? new PacketClock() : new WallClock();
   return createAgent(loaded, logger === undefined ? { clock } : { clock, logger });
 }
+
+export { createLogger };

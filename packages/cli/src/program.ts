@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '@glia/core';
 import { configCheckCommand } from './commands/config-check.js';
 import { pluginsCommand } from './commands/plugins.js';
-import { replayCommand } from './commands/replay.js';
+import { replayCommand, type ReplayOptions } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 
@@ -60,8 +60,13 @@ export function buildProgram(result: { code: number }): Command {
     )
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json']).default('jsonl'))
     .option('--speed <factor>', '0 = as fast as possible, 1 = recorded pace, 2 = twice as fast', '0')
+    .addOption(
+      new Option('--log-level <level>', 'log level on stderr')
+        .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
+        .default('warn'),
+    )
     .addHelpText('after', EXIT_CODES)
-    .action(async (files: string[], o: { config?: string; print: string; format: string; speed?: string }) =>
+    .action(async (files: string[], o: ReplayOptions) =>
       set(await replayCommand(files, o)),
     );
 

@@ -1,7 +1,17 @@
-import { ExitCode, InputError, addPluginEntry, type Agent, type Observation, type Topic } from '@glia/core';
-import { buildAgent, loadConfig } from '../agent-setup.js';
+import {
+  ExitCode,
+  InputError,
+  addPluginEntry,
+  type Agent,
+  type LogLevel,
+  type Observation,
+  type Topic,
+} from '@glia/core';
+import { buildAgent, createLogger, loadConfig } from '../agent-setup.js';
 import { reportError } from '../exit.js';
+import { eventToJson } from '@glia/packet';
 import { LineWriter, toJson } from '../json-lines.js';
+import { ReplayProgress } from '../progress.js';
 
 export type PrintKind = 'events' | 'observations' | 'verdicts' | 'graph';
 const PRINTABLE: readonly PrintKind[] = ['events', 'observations', 'verdicts'];
@@ -12,6 +22,7 @@ export interface ReplayOptions {
   print: string;
   format: string;
   speed?: string;
+  logLevel: string;
 }
 
 /**
@@ -36,7 +47,8 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
     const speed = options.speed === undefined ? 0 : Number(options.speed);
     if (!(speed >= 0)) throw new InputError(`--speed ${options.speed}: must be a number ≥ 0`);
     await addPluginEntry(loaded, 'capture', { plugin: 'pcap', file: files, speed });
-    agent = buildAgent(loaded);
+    // An offline tool: its output is the data; logs say only what went wrong unless asked.
+    agent = buildAgent(loaded, createLogger({ level: options.logLevel as LogLevel }));
   } catch (error) {
     return reportError(error);
   }
@@ -51,12 +63,15 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   } catch (error) {
     return reportError(error);
   }
+  const progress = new ReplayProgress(agent, files);
+  progress.start();
   const interrupted = new Promise<void>((done) => process.once('SIGINT', () => done()));
   await Promise.race([agent.capturesFinished(), interrupted]);
+  progress.stop();
+  const capture = agent.status().find((s) => s.kind === 'capture');
   await agent.stop();
   if (options.format === 'json') out.write(`[${records.join(',\n')}]`);
   await out.close();
-  const capture = agent.status().find((s) => s.kind === 'capture');
   if (capture?.health.state === 'failed') {
     process.stderr.write(`glia replay: ${capture.health.reason ?? 'capture failed'}\n`);
     return ExitCode.badInput;
@@ -67,7 +82,7 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
 function subscribePrinter(agent: Agent, print: PrintKind, emit: (line: string) => void): void {
   if (print === 'events') {
     for (const topic of CAPTURE_TOPICS) {
-      agent.bus.subscribe(topic, (event) => emit(toJson({ topic, ...event })));
+      agent.bus.subscribe(topic, (event) => emit(eventToJson(event, topic)));
     }
   } else if (print === 'observations') {
     // Subscribed before start, so field definitions are read when the first observation arrives.

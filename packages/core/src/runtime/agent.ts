@@ -82,6 +82,11 @@ export class Agent {
     return fields;
   }
 
+  /** The running plugin instances with their config entries (failed ones left out). */
+  plugins(): ReturnType<Runtime['instances']> {
+    return this.runtime?.instances() ?? [];
+  }
+
   /** Fields the running sinks record (resolved on every verdict). */
   wantedFields(): string[] {
     const wanted = new Set<string>();

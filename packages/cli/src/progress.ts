@@ -1,0 +1,84 @@
+import { statSync } from 'node:fs';
+import type { Agent } from '@glia/core';
+
+interface ReplayStats {
+  packets: number;
+  bytes: number;
+}
+
+const RECORD_HEADER_BYTES = 16;
+
+/**
+ * A one-line progress bar on stderr for long replays, shown only on a terminal. The fraction is
+ * estimated from frame bytes plus record headers over the files' sizes (exact for pcap, close for
+ * pcapng); for gzip files only the counts are shown.
+ */
+export class ReplayProgress {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly started = Date.now();
+  private readonly totalBytes: number | null;
+
+  constructor(
+    private readonly agent: Agent,
+    files: readonly string[],
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {
+    let total = 0;
+    let measurable = true;
+    for (const f of files) {
+      try {
+        const st = statSync(f);
+        if (!st.isFile() || /\.gz$/i.test(f)) measurable = false;
+        else total += st.size;
+      } catch {
+        measurable = false;
+      }
+    }
+    this.totalBytes = measurable && total > 0 ? total : null;
+  }
+
+  start(): void {
+    if (!this.out.isTTY) return;
+    this.timer = setInterval(() => this.render(), 250);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer === null) return;
+    clearInterval(this.timer);
+    this.timer = null;
+    this.render();
+    this.out.write('\n');
+  }
+
+  private stats(): ReplayStats | null {
+    for (const { instance } of this.agent.plugins()) {
+      const stats = (instance as { stats?: () => unknown }).stats?.();
+      if (typeof stats === 'object' && stats !== null && 'packets' in stats && 'bytes' in stats) {
+        return stats as ReplayStats;
+      }
+    }
+    return null;
+  }
+
+  private render(): void {
+    const s = this.stats();
+    if (s === null) return;
+    const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
+    const rate = `${formatCount(s.packets / seconds)} pkt/s`;
+    let bar = '';
+    if (this.totalBytes !== null) {
+      const fraction = Math.min(1, (s.bytes + s.packets * RECORD_HEADER_BYTES) / this.totalBytes);
+      const width = 30;
+      const filled = Math.round(fraction * width);
+      bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
+    }
+    this.out.write(`\r${bar}${formatCount(s.packets)} packets  ${rate}  `);
+  }
+}
+
+function formatCount(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return n.toFixed(0);
+}
