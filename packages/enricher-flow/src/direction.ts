@@ -1,4 +1,11 @@
-import { CidrSet, type FieldDefinition, type NetworkSettings, type Observation } from '@glia/core';
+import {
+  CidrSet,
+  parseIPv4,
+  parseIPv6,
+  type FieldDefinition,
+  type NetworkSettings,
+  type Observation,
+} from '@glia/core';
 
 const SRC_HOME = 1;
 const DST_HOME = 2;
@@ -23,16 +30,22 @@ export class DirectionClassifier {
 
   flags(o: Observation): number {
     if (o === this.last) return this.lastFlags;
-    let flags = 0;
-    if (this.homeNet.has(o.client)) flags |= SRC_HOME;
-    if (this.homeNet.has(o.server)) flags |= DST_HOME;
-    if (this.podNets.size > 0) {
-      if (this.podNets.has(o.client)) flags |= SRC_POD;
-      if (this.podNets.has(o.server)) flags |= DST_POD;
-    }
+    const flags = this.membership(o.client, SRC_HOME, SRC_POD) | this.membership(o.server, DST_HOME, DST_POD);
     this.last = o;
     this.lastFlags = flags;
     return flags;
+  }
+
+  /** Parses the address once for both sets; a string that is not an address is in neither. */
+  private membership(ip: string, homeBit: number, podBit: number): number {
+    if (ip.includes(':')) {
+      const bytes = parseIPv6(ip);
+      if (bytes === null) return 0;
+      return (this.homeNet.hasV6(bytes) ? homeBit : 0) | (this.podNets.hasV6(bytes) ? podBit : 0);
+    }
+    const v4 = parseIPv4(ip);
+    if (v4 === null) return 0;
+    return (this.homeNet.hasV4(v4) ? homeBit : 0) | (this.podNets.hasV4(v4) ? podBit : 0);
   }
 
   fields(): FieldDefinition[] {
