@@ -334,10 +334,21 @@ function run(durationMs) {
   while (now < deadline) {
     const shift = round * 65_536_000_000n; // packet time moves on each pass, so dedup windows roll over
     for (let i = 0; i < N; i++) {
-      const o = observations[i];
-      o.fields = new Map(); // as the enrichment stage makes a fresh observation
-      o.ts = BigInt(i) * 1_000_000n + shift;
-      bus.publish('observation', o);
+      // A fresh observation per event, as the enrichment stage makes them (observationOf).
+      const e = observations[i];
+      bus.publish('observation', {
+        ts: BigInt(i) * 1_000_000n + shift,
+        iface: e.iface,
+        dir: e.dir,
+        phase: e.phase,
+        client: e.client,
+        server: e.server,
+        clientPort: e.clientPort,
+        serverPort: e.serverPort,
+        proto: e.proto,
+        event: e.event,
+        fields: new Map(),
+      });
     }
     n += N;
     round++;

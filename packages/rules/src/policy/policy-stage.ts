@@ -16,6 +16,8 @@ import { compileRules, RuleSet } from '../ruleset/rule-set.js';
 import { ObservationFieldCache } from './field-cache.js';
 import { DEFAULT_DEDUP_CAPACITY, VERDICT_WINDOW_NS, VerdictDedup } from './verdict-dedup.js';
 
+const MAX_OUTCOME_IDS = 65_536;
+
 export type RuleSource = ReadonlyArray<RuleEntry | LocatedRule> | RuleSet;
 
 export interface PolicyStageOptions {
@@ -76,6 +78,11 @@ export class PolicyStage implements Stage {
     reloadFailures: 0,
   };
   private readonly matched: Record<RuleAction, number> = { allow: 0, drop: 0, log: 0 };
+  /**
+   * A short number per distinct (action, rule ids), stable across reloads, so dedup keys stay
+   * short (they are hashed on every match). Bounded by the distinct outcomes rule sets produce.
+   */
+  private readonly outcomeIds = new Map<string, number>();
 
   constructor(private readonly options: PolicyStageOptions) {
     this.pending = options.rules;
@@ -159,7 +166,17 @@ export class PolicyStage implements Stage {
       const decision = this.ruleSet.decide(cache.get, this.options.enforce);
       if (decision === null) return;
       this.matched[decision.action]++;
-      const key = `${observation.client}>${observation.server}:${observation.serverPort}/${observation.proto}|${decision.key}`;
+      let outcome = this.outcomeIds.get(decision.key);
+      if (outcome === undefined) {
+        if (this.outcomeIds.size >= MAX_OUTCOME_IDS) {
+          // Numbers are about to be reused: forget the keys that used them, or a new outcome
+          // could be suppressed as a repeat of an old one.
+          this.outcomeIds.clear();
+          this.dedup.clear();
+        }
+        this.outcomeIds.set(decision.key, (outcome = this.outcomeIds.size));
+      }
+      const key = `${observation.client}>${observation.server}:${observation.serverPort}/${observation.proto}#${outcome}`;
       if (!this.dedup.admit(key, observation.ts)) {
         this.stats.suppressed++;
         return;
