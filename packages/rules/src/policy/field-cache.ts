@@ -10,7 +10,10 @@ import type { FieldGetter } from '../lang/typed-value.js';
  */
 export class ObservationFieldCache {
   private readonly slots = new Map<string, number>();
-  private readonly definitions: FieldDefinition[] = [];
+  // Names and resolvers in flat arrays: definitions come in many object shapes, and reading
+  // .name/.resolve off them was a megamorphic property load on every field read.
+  private readonly names: string[] = [];
+  private readonly resolvers: Array<FieldDefinition['resolve']> = [];
   private readonly values: Array<FieldValue | undefined>;
   private readonly stamps: Uint32Array;
   private generation = 1;
@@ -19,11 +22,12 @@ export class ObservationFieldCache {
   constructor(definitions: readonly FieldDefinition[]) {
     for (const d of definitions) {
       if (this.slots.has(d.name)) throw new Error(`field ${d.name} is provided twice`);
-      this.slots.set(d.name, this.definitions.length);
-      this.definitions.push(d);
+      this.slots.set(d.name, this.names.length);
+      this.names.push(d.name);
+      this.resolvers.push(d.resolve.bind(d));
     }
-    this.values = new Array<FieldValue | undefined>(this.definitions.length).fill(undefined);
-    this.stamps = new Uint32Array(this.definitions.length);
+    this.values = new Array<FieldValue | undefined>(this.names.length).fill(undefined);
+    this.stamps = new Uint32Array(this.names.length);
   }
 
   /** Starts evaluating another observation: every slot becomes stale at once. */
@@ -42,7 +46,7 @@ export class ObservationFieldCache {
   /** Rules compiled against a scheme of the same definitions pass the right slot; others are looked up. */
   readonly get: FieldGetter = (name, hint) => {
     let slot = hint;
-    if (slot < 0 || slot >= this.definitions.length || this.definitions[slot].name !== name) {
+    if (slot < 0 || slot >= this.names.length || this.names[slot] !== name) {
       const found = this.slots.get(name);
       if (found === undefined) return undefined;
       slot = found;
@@ -50,8 +54,7 @@ export class ObservationFieldCache {
     if (this.stamps[slot] === this.generation) return this.values[slot];
     const observation = this.observation as Observation;
     const known = observation.fields;
-    const value =
-      known.size !== 0 && known.has(name) ? known.get(name) : this.definitions[slot].resolve(observation);
+    const value = known.size !== 0 && known.has(name) ? known.get(name) : this.resolvers[slot](observation);
     this.values[slot] = value;
     this.stamps[slot] = this.generation;
     return value;
@@ -60,9 +63,9 @@ export class ObservationFieldCache {
   /** Writes every field resolved for the current observation into observation.fields. */
   commit(): void {
     const observation = this.observation as Observation;
-    for (let slot = 0; slot < this.definitions.length; slot++) {
+    for (let slot = 0; slot < this.names.length; slot++) {
       if (this.stamps[slot] !== this.generation) continue;
-      const name = this.definitions[slot].name;
+      const name = this.names[slot];
       if (!observation.fields.has(name)) observation.fields.set(name, this.values[slot]);
     }
   }
