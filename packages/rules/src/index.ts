@@ -19,6 +19,7 @@ export type { FieldGetter } from './lang/typed-value.js';
 // Fields
 export { DESIGN_FIELDS, type FieldSpec } from './fields/design-fields.js';
 export { providerOf } from './fields/field-providers.js';
+export { fieldsForEnrichers } from './fields/enabled-fields.js';
 
 // Rules and rule files
 export { RuleSet, compileRules, type CompiledRule, type RuleDecision } from './ruleset/rule-set.js';
@@ -27,6 +28,7 @@ export type { LocatedRule } from './ruleset/rule-entries.js';
 export type { FilePosition } from './ruleset/yaml-source.js';
 export { formatProblem, type RuleProblem } from './ruleset/problem.js';
 export { checkRulesFile, checkRulesText } from './ruleset/check.js';
+export { loadConfiguredRules } from './ruleset/configured-rules.js';
 
 // The policy stage
 export {
