@@ -7,7 +7,7 @@ import {
   type ValueNode,
 } from './ast.js';
 import { tokenize } from './lexer.js';
-import { RuleSyntaxError } from './source-error.js';
+import { positionAt, RuleSyntaxError } from './source-error.js';
 import { describeToken, type Token } from './token.js';
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -249,7 +249,8 @@ class Parser {
   }
 
   private describeOffset(offset: number): string {
-    return new RuleSyntaxError(this.source, offset, '').message.slice(0, -2);
+    const { line, column } = positionAt(this.source, offset);
+    return `${line}:${column}`;
   }
 
   private fail(token: Token, expected: string): never {

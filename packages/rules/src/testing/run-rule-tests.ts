@@ -67,7 +67,7 @@ export async function runRuleTestsText(
   const syntax = source.doc.errors.map((e) => ({
     file,
     ...source.positionOf(e.pos[0]),
-    message: e.message.split('\n')[0],
+    message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
   }));
   if (syntax.length > 0) return report(file, [], syntax);
   const { test, problems } = readRuleTestFile(source, scheme, file);
