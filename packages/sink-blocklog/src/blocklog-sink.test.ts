@@ -170,6 +170,17 @@ describe('blocklog sink', () => {
     expect(recordNumbers([join(ctx.baseDir, 'c.jsonl')])).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 
+  it('a stop that overtakes a start still ends stopped, unsubscribed, with the file closed', async () => {
+    const ctx = testContext('blocklog');
+    const sink = blocklog.create(ctx, { file: 'race.jsonl' });
+    if (sink === null) throw new Error('blocklog create returned null');
+    const starting = sink.start();
+    await sink.stop();
+    await starting;
+    expect(sink.health().state).toBe('stopped');
+    expect(ctx.bus.subscriberCount('verdict')).toBe(0);
+  });
+
   it('stop is bounded when the output never completes a write', async () => {
     const ctx = testContext('blocklog');
     const stuck = new Writable({ write: () => undefined }); // never calls back

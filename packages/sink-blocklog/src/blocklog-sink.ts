@@ -83,6 +83,11 @@ export class BlocklogSink implements SinkInstance {
       this.writeError = `cannot open ${this.output.target}: ${errorMessage(error)}`;
       this.ctx.logger.error({ target: this.output.target }, this.writeError);
     }
+    if (this.stopping !== null) {
+      // stop() ran while the file was opening: do not subscribe behind its back.
+      await this.output.close();
+      return;
+    }
     this.unsubscribe = this.ctx.bus.subscribe('verdict', (verdict) => this.accept(verdict));
     this.running = true;
   }
