@@ -18,6 +18,8 @@ export class ObservationFieldCache {
   private readonly stamps: Uint32Array;
   private generation = 1;
   private observation: Observation | null = null;
+  /** Resolvers that threw (their field was taken as absent). */
+  errors = 0;
 
   constructor(definitions: readonly FieldDefinition[]) {
     for (const d of definitions) {
@@ -54,7 +56,17 @@ export class ObservationFieldCache {
     if (this.stamps[slot] === this.generation) return this.values[slot];
     const observation = this.observation as Observation;
     const known = observation.fields;
-    const value = known.size !== 0 && known.has(name) ? known.get(name) : this.resolvers[slot](observation);
+    let value: FieldValue | undefined;
+    if (known.size !== 0 && known.has(name)) value = known.get(name);
+    else {
+      try {
+        value = this.resolvers[slot](observation);
+      } catch {
+        // A failing enricher degrades its own fields to absent, never the rules of other fields.
+        this.errors++;
+        value = undefined;
+      }
+    }
     this.values[slot] = value;
     this.stamps[slot] = this.generation;
     return value;

@@ -147,7 +147,16 @@ export class PolicyStage implements Stage {
   }
 
   counters(): PolicyCounters {
-    return { ...this.stats, matched: { ...this.matched }, dedupEvictions: this.dedup.evictions };
+    return {
+      ...this.stats,
+      errors: this.errors(),
+      matched: { ...this.matched },
+      dedupEvictions: this.dedup.evictions,
+    };
+  }
+
+  private errors(): number {
+    return this.stats.errors + (this.cache?.errors ?? 0);
   }
 
   private compile(
@@ -238,7 +247,7 @@ export class PolicyStage implements Stage {
       'policy_errors_total',
       'Observations whose evaluation threw',
       'counter',
-      one(() => this.stats.errors),
+      one(() => this.errors()),
     );
     metrics.collect(
       'policy_dedup_evictions_total',
