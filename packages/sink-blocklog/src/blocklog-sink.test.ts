@@ -196,6 +196,22 @@ describe('blocklog sink', () => {
     expect(sink.health().state).toBe('stopped');
   });
 
+  it('reports a broken stdout pipe as failed, without an unhandled error event', async () => {
+    const ctx = testContext('blocklog');
+    const broken = new Writable({
+      write(_chunk, _enc, done) {
+        done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const sink = new BlocklogSink(ctx, new StreamOutput('stdout', broken), { queueCapacity: 10 });
+    await sink.start();
+    publish(ctx, 0, 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sink.health()).toEqual({ state: 'failed', reason: 'write to stdout failed: write EPIPE' });
+    await sink.stop();
+    expect(broken.listenerCount('error')).toBe(0);
+  });
+
   it('writes to a stream output and asks for the identity and fqdn fields', async () => {
     const ctx = testContext('blocklog');
     const chunks: string[] = [];

@@ -8,14 +8,23 @@ export interface LineOutput {
   close(): Promise<void>;
 }
 
-/** stdout or stderr. Never closed: the process owns them. */
+/** stdout or stderr. Never ended: the process owns them. */
 export class StreamOutput implements LineOutput {
+  private listening = false;
+
   constructor(
     readonly target: 'stdout' | 'stderr',
     private readonly stream: NodeJS.WritableStream = target === 'stdout' ? process.stdout : process.stderr,
   ) {}
 
-  async open(): Promise<void> {}
+  async open(): Promise<void> {
+    // A closed pipe (EPIPE) is also emitted as an 'error' event, which would kill the process if
+    // nobody listened. The write callback already reports it, so the listener only has to exist.
+    if (!this.listening) {
+      this.stream.on('error', ignore);
+      this.listening = true;
+    }
+  }
 
   write(lines: readonly string[]): Promise<void> {
     // Waiting for the callback is what applies back-pressure to the queue when the reader is slow.
@@ -24,5 +33,12 @@ export class StreamOutput implements LineOutput {
     });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    if (this.listening) {
+      this.stream.removeListener('error', ignore);
+      this.listening = false;
+    }
+  }
 }
+
+function ignore(): void {}
