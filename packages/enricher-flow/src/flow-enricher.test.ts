@@ -133,6 +133,15 @@ describe('flow enricher', () => {
     expect(byName.get('flow.unique_dst_ports')?.resolve(obs(3, '10.1.1.1', '10.1.1.3', 5))).toBe(100);
   });
 
+  it('honours window_seconds', () => {
+    const enricher = create(testContext('flow'), { window_seconds: 5 });
+    const flows = enricher.fields().find((f) => f.name === 'flow.flows_per_min');
+    expect(flows?.resolve(obs(0, '10.5.0.1', '10.5.0.2', 1))).toBe(1);
+    expect(flows?.resolve(obs(4.9, '10.5.0.1', '10.5.0.2', 2))).toBe(2);
+    expect(flows?.resolve(obs(5, '10.5.0.1', '10.5.0.2', 3))).toBe(2); // the one at 0 s is out
+    expect(flows?.resolve(obs(20, '10.5.0.1', '10.5.0.2', 4))).toBe(1);
+  });
+
   it('forgets the least recently seen source beyond max_sources, and says so in metrics', () => {
     const ctx = testContext('flow');
     const enricher = create(ctx, { max_sources: 3 });

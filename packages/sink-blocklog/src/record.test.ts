@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { FieldValue, Observation, Verdict } from '@glia/core';
 import { describe, expect, it } from 'vitest';
 import { auditRecord, RECORDED_FIELDS, rfc3339Nanos } from './record.js';
@@ -103,6 +104,18 @@ describe('auditRecord (golden lines)', () => {
   it('writes a dst label map alone as dst.labels', () => {
     const v = verdict({}, { 'identity.k8s.dst_label': new Map([['team', 'payments']]) });
     expect(auditRecord(v, 'n').dst).toEqual({ labels: { team: 'payments' } });
+  });
+
+  it('produces exactly the example documented in the README (keys and key order)', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const example = /```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    if (example === undefined) throw new Error('README has no json example');
+    const v = verdict(
+      { ttl: 600, source: 'microseg', ruleIds: ['no-db-from-frontend'] },
+      { ...IDENTITIES, 'dns.fqdn': 'postgres.db.svc.cluster.local' },
+      { vni: 42 },
+    );
+    expect(JSON.stringify(auditRecord(v, 'node-1'))).toBe(JSON.stringify(JSON.parse(example)));
   });
 
   it('asks for exactly the fields it records', () => {
