@@ -13,9 +13,26 @@ describe('hello plugin', () => {
     ctx.bus.subscribe('hello.new_server', (e) => greeted.push(e));
     plugin?.start();
     const obs = (server: string, ts: bigint) => ({
-      ts, iface: 'eth0', dir: 'ingress' as const, phase: 'syn' as const, client: '10.0.0.9', server,
-      clientPort: 40000, serverPort: 80, proto: 'tcp' as const, fields: new Map(),
-      event: { ts, iface: 'eth0', dir: 'ingress' as const, src: '10.0.0.9', dst: server, sport: 40000, dport: 80, proto: 'tcp' as const },
+      ts,
+      iface: 'eth0',
+      dir: 'ingress' as const,
+      phase: 'syn' as const,
+      client: '10.0.0.9',
+      server,
+      clientPort: 40000,
+      serverPort: 80,
+      proto: 'tcp' as const,
+      fields: new Map(),
+      event: {
+        ts,
+        iface: 'eth0',
+        dir: 'ingress' as const,
+        src: '10.0.0.9',
+        dst: server,
+        sport: 40000,
+        dport: 80,
+        proto: 'tcp' as const,
+      },
     });
     ctx.bus.publish('observation', obs('10.0.0.1', 1n));
     ctx.bus.publish('observation', obs('10.0.0.1', 2n));

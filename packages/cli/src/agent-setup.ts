@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import {
+  addPluginEntry,
   createAgent,
   createLogger,
   loadConfigFile,
@@ -33,3 +35,14 @@ export function buildAgent(loaded: LoadedConfig, logger?: Logger): Agent {
 }
 
 export { createLogger };
+
+/**
+ * Puts replays of the given files (relative to the working directory, as on a command line) in
+ * place of every configured capture; live observation is off.
+ */
+export async function replayInstead(loaded: LoadedConfig, files: readonly string[], speed = 0): Promise<void> {
+  loaded.plugins = loaded.plugins.filter((p) => p.section !== 'capture');
+  loaded.config.capture = [];
+  delete loaded.config.observe;
+  await addPluginEntry(loaded, 'capture', { plugin: 'pcap', file: files.map((f) => resolve(f)), speed });
+}

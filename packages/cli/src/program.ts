@@ -3,6 +3,7 @@ import { ExitCode } from '@glia/core';
 import { configCheckCommand } from './commands/config-check.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { replayCommand, type ReplayOptions } from './commands/replay.js';
+import { rulesCheckCommand, ruleTestCommand } from './commands/rules.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 
@@ -37,6 +38,21 @@ export function buildProgram(result: { code: number }): Command {
     .description('validate a config file: every problem with its path and line')
     .addHelpText('after', EXIT_CODES)
     .action(async (file: string) => set(await configCheckCommand(file)));
+
+  const rules = program.command('rules').description('work with rule files');
+  rules
+    .command('check <file>')
+    .description('check a rules file: every error with its line:column; exit 2 on any')
+    .option('-c, --config <file>', 'check against the fields of the enrichers this config enables')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (file: string, o: { config?: string }) => set(await rulesCheckCommand(file, o)));
+
+  program
+    .command('test <file>')
+    .description('run the cases of a rule test file (fields or captures with expected verdicts)')
+    .option('-c, --config <file>', "config whose enrichers replay capture cases (default: flow, fqdn, ja4t, tls)")
+    .addHelpText('after', EXIT_CODES)
+    .action(async (file: string, o: { config?: string }) => set(await ruleTestCommand(file, o)));
 
   program
     .command('plugins')

@@ -1,16 +1,16 @@
 import {
   ExitCode,
   InputError,
-  addPluginEntry,
   type Agent,
   type LogLevel,
   type Observation,
   type Topic,
 } from '@glia/core';
-import { buildAgent, createLogger, loadConfig } from '../agent-setup.js';
+import { buildAgent, createLogger, loadConfig, replayInstead } from '../agent-setup.js';
 import { reportError } from '../exit.js';
 import { eventToJson } from '@glia/packet';
 import { LineWriter, toJson } from '../json-lines.js';
+import { attachPolicy } from '../policy.js';
 import { ReplayProgress } from '../progress.js';
 
 export type PrintKind = 'events' | 'observations' | 'verdicts' | 'graph';
@@ -40,15 +40,12 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
       throw new InputError(`--format ${options.format}: must be jsonl or json`);
     }
     const loaded = await loadConfig(options.config);
-    // The files given replace every configured capture; live observation is off in a replay.
-    loaded.plugins = loaded.plugins.filter((p) => p.section !== 'capture');
-    loaded.config.capture = [];
-    delete loaded.config.observe;
     const speed = options.speed === undefined ? 0 : Number(options.speed);
     if (!(speed >= 0)) throw new InputError(`--speed ${options.speed}: must be a number ≥ 0`);
-    await addPluginEntry(loaded, 'capture', { plugin: 'pcap', file: files, speed });
+    await replayInstead(loaded, files, speed);
     // An offline tool: its output is the data; logs say only what went wrong unless asked.
     agent = buildAgent(loaded, createLogger({ level: options.logLevel as LogLevel }));
+    await attachPolicy(agent, loaded);
   } catch (error) {
     return reportError(error);
   }

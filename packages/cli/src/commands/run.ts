@@ -1,15 +1,19 @@
-import { ExitCode } from '@glia/core';
+import { ExitCode, errorMessage, loadConfigFile, type Agent } from '@glia/core';
 import { buildAgent, loadConfig } from '../agent-setup.js';
 import { reportError } from '../exit.js';
+import { attachPolicy, type AttachedPolicy } from '../policy.js';
 
 /**
  * `glia run`: starts every configured plugin and runs until SIGINT/SIGTERM, or until every capture
  * has ended when all captures are replays; then stops every plugin cleanly.
  */
 export async function runCommand(options: { config?: string }): Promise<number> {
-  let agent;
+  let agent: Agent;
+  let policy: AttachedPolicy;
   try {
-    agent = buildAgent(await loadConfig(options.config));
+    const loaded = await loadConfig(options.config);
+    agent = buildAgent(loaded);
+    policy = await attachPolicy(agent, loaded);
   } catch (error) {
     return reportError(error);
   }
@@ -27,8 +31,13 @@ export async function runCommand(options: { config?: string }): Promise<number> 
   } catch (error) {
     return reportError(error);
   }
+  policy.watcher?.start();
+  const onHangup = (): void => void reloadRules(agent, policy, options.config);
+  process.on('SIGHUP', onHangup);
   agent.logger.info({ plugins: agent.status().length }, 'glia running');
   await Promise.race([stopSignal, agent.capturesFinished()]);
+  process.off('SIGHUP', onHangup);
+  policy.watcher?.close();
   agent.logger.info(
     { signal: signalled ?? undefined },
     signalled ? 'stopping on signal' : 'all captures ended; stopping',
@@ -38,4 +47,31 @@ export async function runCommand(options: { config?: string }): Promise<number> 
   if (failed.length > 0)
     agent.logger.warn({ failed: failed.map((f) => f.name) }, 'stopped with failed plugins');
   return ExitCode.ok;
+}
+
+/**
+ * SIGHUP: reload the rules. A rules file is re-read by its watcher; inline rules are re-read from
+ * the config file. A bad new set keeps the old one running and says why.
+ */
+async function reloadRules(agent: Agent, policy: AttachedPolicy, configFile: string | undefined): Promise<void> {
+  if (policy.watcher !== null) {
+    await policy.watcher.reload();
+    return;
+  }
+  if (configFile === undefined) {
+    agent.logger.info('SIGHUP: the embedded default config has no rules file to reload');
+    return;
+  }
+  try {
+    const fresh = await loadConfigFile(configFile);
+    if (typeof fresh.config.rules === 'string') {
+      agent.logger.warn('SIGHUP: the config now names a rules file; restart glia to switch to it');
+      return;
+    }
+    const result = policy.stage.reload(fresh.config.rules);
+    if (result.ok) agent.logger.info({ rules: result.rules }, 'SIGHUP: rules reloaded');
+    else agent.logger.error({ problems: result.problems }, 'SIGHUP: new rules rejected; the old ones stay in force');
+  } catch (error) {
+    agent.logger.error({ err: errorMessage(error) }, 'SIGHUP: config not reloaded; the old rules stay in force');
+  }
 }

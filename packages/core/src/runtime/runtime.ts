@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Bus } from '../bus/bus.js';
 import type { Clock } from '../clock.js';
 import type { LoadedConfig, LoadedPlugin } from '../config/load.js';
-import { errorMessage, PluginError } from '../errors.js';
+import { errorMessage, InputError, PluginError } from '../errors.js';
 import { missingFeatures } from '../host.js';
 import type { Logger } from '../log.js';
 import type { MetricsRegistry } from '../metrics.js';
@@ -76,6 +76,8 @@ export class Runtime {
         try {
           await stage.start();
         } catch (error) {
+          // Bad input (rules that do not compile) stays bad input: the CLI exits 2 for it.
+          if (error instanceof InputError) throw error;
           throw new Error(`${stage.name}: start failed: ${errorMessage(error)}`, { cause: error });
         }
         this.startedStages.push(stage);
