@@ -1,13 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasTool } from '@glia/core/testing';
+import { hasTool, tsharkFields } from '@glia/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGlia } from '../support/glia.js';
 import { canCreateNamespaces, startTcpdump, stopTcpdump, VethPair } from '../support/netns.js';
 
 const PORTS = 200;
-const ready = canCreateNamespaces() && hasTool('nmap') && hasTool('tcpdump');
+const ready = canCreateNamespaces() && hasTool('nmap') && hasTool('tcpdump') && hasTool('tshark');
 
 /**
  * A real TCP connect scan between two network namespaces, captured by tcpdump, replayed through
@@ -28,8 +28,15 @@ describe.skipIf(!ready)('port scan, captured and replayed', () => {
     const tcpdump = await startTcpdump(pair, pair.right, pair.rightDev, capture);
     await new Promise((r) => setTimeout(r, 500));
     pair.exec(pair.left, 'nmap', ['-n', '-Pn', '-sT', '-p', `1-${PORTS}`, '--max-retries', '0', '10.77.0.2']);
+    // Let tcpdump drain what the kernel still holds before it is interrupted.
+    await new Promise((r) => setTimeout(r, 1000));
     await stopTcpdump(tcpdump);
   }, 120_000);
+
+  it('the capture holds a SYN to every scanned port (tshark)', () => {
+    const ports = tsharkFields(capture, ['tcp.dstport'], 'tcp.flags.syn == 1 && tcp.flags.ack == 0');
+    expect(new Set(ports.map((p) => p[0])).size).toBe(PORTS);
+  });
 
   afterAll(async () => {
     await pair?.close();

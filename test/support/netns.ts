@@ -73,7 +73,8 @@ function ip(...args: string[]): void {
 
 /** Starts tcpdump writing a capture, and resolves once it is really listening. */
 export async function startTcpdump(pair: VethPair, ns: string, dev: string, file: string): Promise<ChildProcess> {
-  const child = pair.spawn(ns, 'tcpdump', ['-i', dev, '-U', '-s', '0', '-w', file]);
+  // Immediate mode: without it libpcap holds packets in a ring block that an interrupt discards.
+  const child = pair.spawn(ns, 'tcpdump', ['-i', dev, '--immediate-mode', '-U', '-s', '0', '-w', file]);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
     child.stderr?.on('data', (chunk: Buffer) => {
