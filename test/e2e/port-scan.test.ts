@@ -30,7 +30,7 @@ describe.skipIf(!ready)('port scan, captured and replayed', () => {
     pair.exec(pair.left, 'nmap', ['-n', '-Pn', '-sT', '-p', `1-${PORTS}`, '--max-retries', '0', '10.77.0.2']);
     // Let tcpdump drain what the kernel still holds before it is interrupted.
     await new Promise((r) => setTimeout(r, 1000));
-    await stopTcpdump(tcpdump);
+    console.info(`tcpdump: ${(await stopTcpdump(tcpdump)).trim().replace(/\n/g, '; ')}`);
   }, 120_000);
 
   it('the capture holds a SYN to every scanned port (tshark)', () => {

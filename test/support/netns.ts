@@ -74,7 +74,10 @@ function ip(...args: string[]): void {
 /** Starts tcpdump writing a capture, and resolves once it is really listening. */
 export async function startTcpdump(pair: VethPair, ns: string, dev: string, file: string): Promise<ChildProcess> {
   // Immediate mode: without it libpcap holds packets in a ring block that an interrupt discards.
-  const child = pair.spawn(ns, 'tcpdump', ['-i', dev, '--immediate-mode', '-U', '-s', '0', '-w', file]);
+  // A 2 KiB snap length (the veth MTU is 1500) and a 16 MiB buffer: with `-s 0` each ring slot
+  // would be 256 KiB and a burst such as a port scan would overflow the ring.
+  const args = ['-i', dev, '--immediate-mode', '-U', '-s', '2048', '-B', '16384', '-w', file];
+  const child = pair.spawn(ns, 'tcpdump', args);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -87,10 +90,13 @@ export async function startTcpdump(pair: VethPair, ns: string, dev: string, file
   return child;
 }
 
-/** Stops tcpdump so it flushes and closes the capture file. */
-export async function stopTcpdump(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+/** Stops tcpdump so it flushes and closes the capture file; returns what it said (its counts). */
+export async function stopTcpdump(child: ChildProcess): Promise<string> {
+  let said = '';
+  child.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  if (child.exitCode !== null) return said;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGINT');
   await exited;
+  return said;
 }
