@@ -38,7 +38,8 @@ export async function rulesCheckCommand(file: string, options: { config?: string
   try {
     const problems = await checkRulesFile(file, await fieldsFor(options.config));
     if (problems.length > 0) {
-      process.stderr.write(`${problems.map(formatProblem).join('\n')}\n`);
+      const inFileOrder = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+      process.stderr.write(`${inFileOrder.map(formatProblem).join('\n')}\n`);
       return ExitCode.badInput;
     }
     const { rules } = await loadRuleFile(file);
