@@ -8,7 +8,14 @@ import { join } from 'node:path';
 const report = join(mkdtempSync(join(tmpdir(), 'glia-test-')), 'vitest.json');
 const run = spawnSync(
   'npx',
-  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit' },
 );
 let summary = 'tests: 0 passed, 1 failed (vitest wrote no report)';

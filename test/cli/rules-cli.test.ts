@@ -35,12 +35,17 @@ describe('glia run on the embedded default', () => {
       }),
     ]);
     expect(by('Allow')).toEqual([
-      expect.objectContaining({ rule_ids: ['redis-from-app-tier'], edge: expect.objectContaining({ server_port: 6379 }) }),
+      expect.objectContaining({
+        rule_ids: ['redis-from-app-tier'],
+        edge: expect.objectContaining({ server_port: 6379 }),
+      }),
     ]);
     // nmap scanned 60 ports; the rule fires from the 25th distinct port on, once per edge.
     const scan = by('Notice');
     expect(scan.length).toBeGreaterThanOrEqual(30);
-    expect(scan.every((x) => x.rule_ids[0] === 'east-west-port-scan' && x.edge.server === '10.99.0.2')).toBe(true);
+    expect(scan.every((x) => x.rule_ids[0] === 'east-west-port-scan' && x.edge.server === '10.99.0.2')).toBe(
+      true,
+    );
     expect(records).toHaveLength(by('WouldBlock').length + by('Allow').length + scan.length);
   });
 });
@@ -84,7 +89,10 @@ describe('glia rules check', () => {
 
   it('rejects a field whose enricher the config does not enable, naming the enricher', () => {
     const dir = workdir();
-    writeFileSync(join(dir, 'rules.yaml'), 'rules:\n  - { id: x, expression: \'tls.sni eq "a.b"\', action: log }\n');
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      'rules:\n  - { id: x, expression: \'tls.sni eq "a.b"\', action: log }\n',
+    );
     writeFileSync(join(dir, 'glia.yaml'), 'enrichers:\n  - plugin: flow\n');
     const r = runGlia(['rules', 'check', join(dir, 'rules.yaml'), '-c', join(dir, 'glia.yaml')]);
     expect(r.code).toBe(2);
@@ -134,7 +142,9 @@ describe('glia test', () => {
     const file = join(workdir(), 'rules.test.yaml');
     writeFileSync(
       file,
-      [...rules, 'tests:', '  - name: wrong', '    fields: { dns.fqdn: evil.com }', '    expect: allow'].join('\n'),
+      [...rules, 'tests:', '  - name: wrong', '    fields: { dns.fqdn: evil.com }', '    expect: allow'].join(
+        '\n',
+      ),
     );
     const r = runGlia(['test', file]);
     expect(r.code).toBe(1);
@@ -162,7 +172,10 @@ describe('rule hot reload', () => {
         return m === null ? 0 : Number(m[1]);
       };
 
-      writeFileSync(rulesFile, 'rules:\n  - { id: broken, expression: \'tcp.dstport eq "22"\', action: log }\n');
+      writeFileSync(
+        rulesFile,
+        'rules:\n  - { id: broken, expression: \'tcp.dstport eq "22"\', action: log }\n',
+      );
       await logs.waitFor(/broken/);
       expect(await metric('refused')).toBeGreaterThanOrEqual(1);
 

@@ -52,10 +52,14 @@ describe.skipIf(!ready)('port scan, captured and replayed', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { client: string; phase: string; fields: Record<string, number> });
     const fromScanner = observations.filter((o) => o.client === '10.77.0.1');
-    expect(new Set(fromScanner.filter((o) => o.phase === 'syn').map((o) => o.fields['tcp.dstport'])).size).toBe(PORTS);
+    expect(
+      new Set(fromScanner.filter((o) => o.phase === 'syn').map((o) => o.fields['tcp.dstport'])).size,
+    ).toBe(PORTS);
     const most = Math.max(...fromScanner.map((o) => o.fields['flow.unique_dst_ports'] ?? 0));
     expect(most).toBeGreaterThanOrEqual(PORTS);
-    expect(fromScanner.every((o) => o.fields['ids.src_home_net'] === 1 && o.fields['ids.dst_home_net'] === 1)).toBe(true);
+    expect(
+      fromScanner.every((o) => o.fields['ids.src_home_net'] === 1 && o.fields['ids.dst_home_net'] === 1),
+    ).toBe(true);
   });
 
   it('the scan rule fires on the replay', () => {

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 /** Whether this process may create network namespaces (root with iproute2). */
 export function canCreateNamespaces(): boolean {
   const ok = process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
-  if (!ok && process.env.CI === 'true') throw new Error('network namespace tests need root and iproute2 in CI');
+  if (!ok && process.env.CI === 'true')
+    throw new Error('network namespace tests need root and iproute2 in CI');
   if (!ok) console.warn('SKIPPING network namespace tests: need root and iproute2');
   return ok;
 }
@@ -30,7 +31,20 @@ export class VethPair {
     this.right = `glia-r-${tag}`;
     ip('netns', 'add', this.left);
     ip('netns', 'add', this.right);
-    ip('-n', this.left, 'link', 'add', this.leftDev, 'type', 'veth', 'peer', 'name', this.rightDev, 'netns', this.right);
+    ip(
+      '-n',
+      this.left,
+      'link',
+      'add',
+      this.leftDev,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      this.rightDev,
+      'netns',
+      this.right,
+    );
     ip('-n', this.left, 'addr', 'add', `${leftAddr}/${prefix}`, 'dev', this.leftDev);
     ip('-n', this.right, 'addr', 'add', `${rightAddr}/${prefix}`, 'dev', this.rightDev);
     for (const [ns, dev] of [
@@ -44,7 +58,10 @@ export class VethPair {
 
   /** Runs a command inside a namespace to completion. */
   exec(ns: string, command: string, args: string[], timeoutMs = 60_000): string {
-    return execFileSync('ip', ['netns', 'exec', ns, command, ...args], { encoding: 'utf8', timeout: timeoutMs });
+    return execFileSync('ip', ['netns', 'exec', ns, command, ...args], {
+      encoding: 'utf8',
+      timeout: timeoutMs,
+    });
   }
 
   /** Starts a long-running command inside a namespace; close() ends it. */
@@ -72,7 +89,12 @@ function ip(...args: string[]): void {
 }
 
 /** Starts tcpdump writing a capture, and resolves once it is really listening. */
-export async function startTcpdump(pair: VethPair, ns: string, dev: string, file: string): Promise<ChildProcess> {
+export async function startTcpdump(
+  pair: VethPair,
+  ns: string,
+  dev: string,
+  file: string,
+): Promise<ChildProcess> {
   // Immediate mode: without it libpcap holds packets in a ring block that an interrupt discards.
   // A 2 KiB snap length (the veth MTU is 1500) and a 16 MiB buffer: with `-s 0` each ring slot
   // would be 256 KiB and a burst such as a port scan would overflow the ring.

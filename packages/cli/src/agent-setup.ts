@@ -40,7 +40,11 @@ export { createLogger };
  * Puts replays of the given files (relative to the working directory, as on a command line) in
  * place of every configured capture; live observation is off.
  */
-export async function replayInstead(loaded: LoadedConfig, files: readonly string[], speed = 0): Promise<void> {
+export async function replayInstead(
+  loaded: LoadedConfig,
+  files: readonly string[],
+  speed = 0,
+): Promise<void> {
   loaded.plugins = loaded.plugins.filter((p) => p.section !== 'capture');
   loaded.config.capture = [];
   delete loaded.config.observe;

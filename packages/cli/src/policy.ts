@@ -12,7 +12,11 @@ export interface AttachedPolicy {
  * compile when the stage starts, against the fields of the enrichers that really run; any problem
  * stops the start with every problem listed.
  */
-export async function attachPolicy(agent: Agent, loaded: LoadedConfig, ruleSet?: RuleSet): Promise<AttachedPolicy> {
+export async function attachPolicy(
+  agent: Agent,
+  loaded: LoadedConfig,
+  ruleSet?: RuleSet,
+): Promise<AttachedPolicy> {
   let rules: ConstructorParameters<typeof PolicyStage>[0]['rules'];
   let rulesFile: string | undefined;
   if (ruleSet !== undefined) {

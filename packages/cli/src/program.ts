@@ -50,7 +50,10 @@ export function buildProgram(result: { code: number }): Command {
   program
     .command('test <file>')
     .description('run the cases of a rule test file (fields or captures with expected verdicts)')
-    .option('-c, --config <file>', "config whose enrichers replay capture cases (default: flow, fqdn, ja4t, tls)")
+    .option(
+      '-c, --config <file>',
+      'config whose enrichers replay capture cases (default: flow, fqdn, ja4t, tls)',
+    )
     .addHelpText('after', EXIT_CODES)
     .action(async (file: string, o: { config?: string }) => set(await ruleTestCommand(file, o)));
 
@@ -82,9 +85,7 @@ export function buildProgram(result: { code: number }): Command {
         .default('warn'),
     )
     .addHelpText('after', EXIT_CODES)
-    .action(async (files: string[], o: ReplayOptions) =>
-      set(await replayCommand(files, o)),
-    );
+    .action(async (files: string[], o: ReplayOptions) => set(await replayCommand(files, o)));
 
   program
     .command('status')

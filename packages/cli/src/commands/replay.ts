@@ -1,11 +1,4 @@
-import {
-  ExitCode,
-  InputError,
-  type Agent,
-  type LogLevel,
-  type Observation,
-  type Topic,
-} from '@glia/core';
+import { ExitCode, InputError, type Agent, type LogLevel, type Observation, type Topic } from '@glia/core';
 import { buildAgent, createLogger, loadConfig, replayInstead } from '../agent-setup.js';
 import { reportError } from '../exit.js';
 import { eventToJson } from '@glia/packet';

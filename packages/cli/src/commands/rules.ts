@@ -1,5 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { ExitCode, InputError, loadConfigFile, loadConfigText, silentLogger, type LoadedConfig } from '@glia/core';
+import {
+  ExitCode,
+  InputError,
+  loadConfigFile,
+  loadConfigText,
+  silentLogger,
+  type LoadedConfig,
+} from '@glia/core';
 import {
   checkRulesFile,
   DESIGN_FIELDS,
@@ -38,7 +45,9 @@ export async function rulesCheckCommand(file: string, options: { config?: string
   try {
     const problems = await checkRulesFile(file, await fieldsFor(options.config));
     if (problems.length > 0) {
-      const inFileOrder = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+      const inFileOrder = [...problems].sort(
+        (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+      );
       process.stderr.write(`${inFileOrder.map(formatProblem).join('\n')}\n`);
       return ExitCode.badInput;
     }
@@ -55,7 +64,8 @@ export async function ruleTestCommand(file: string, options: { config?: string }
   try {
     const report = await runRuleTests(file, {
       fields: await fieldsFor(options.config),
-      runCapture: (testCase, ruleSet, enforce) => replayCase(file, testCase, ruleSet, enforce, options.config),
+      runCapture: (testCase, ruleSet, enforce) =>
+        replayCase(file, testCase, ruleSet, enforce, options.config),
     });
     const text = formatRuleTestReport(report);
     (report.problems.length > 0 || report.failed > 0 ? process.stderr : process.stdout).write(`${text}\n`);
@@ -81,7 +91,10 @@ async function replayCase(
   }
   const loaded: LoadedConfig =
     config === undefined
-      ? await loadConfigText(TEST_CONFIG, { file: '(glia test default)', baseDir: dirname(resolve(testFile)) })
+      ? await loadConfigText(TEST_CONFIG, {
+          file: '(glia test default)',
+          baseDir: dirname(resolve(testFile)),
+        })
       : await loadConfigFile(config);
   loaded.plugins = loaded.plugins.filter((p) => p.section !== 'sinks');
   loaded.config.enforce = enforce;
@@ -89,13 +102,17 @@ async function replayCase(
   const agent = buildAgent(loaded, silentLogger());
   await attachPolicy(agent, loaded, ruleSet);
   const verdicts: ActualVerdict[] = [];
-  agent.bus.subscribe('verdict', (v) => verdicts.push({ action: v.action, rules: [...v.ruleIds], enforce: v.enforce }));
+  agent.bus.subscribe('verdict', (v) =>
+    verdicts.push({ action: v.action, rules: [...v.ruleIds], enforce: v.enforce }),
+  );
   await agent.start();
   await agent.capturesFinished();
   const capture = agent.status().find((s) => s.kind === 'capture');
   await agent.stop();
   if (capture?.health.state === 'failed') {
-    throw new InputError(`${testFile}: case "${testCase.name}": ${capture.health.reason ?? 'capture failed'}`);
+    throw new InputError(
+      `${testFile}: case "${testCase.name}": ${capture.health.reason ?? 'capture failed'}`,
+    );
   }
   return verdicts;
 }

@@ -53,7 +53,11 @@ export async function runCommand(options: { config?: string }): Promise<number> 
  * SIGHUP: reload the rules. A rules file is re-read by its watcher; inline rules are re-read from
  * the config file. A bad new set keeps the old one running and says why.
  */
-async function reloadRules(agent: Agent, policy: AttachedPolicy, configFile: string | undefined): Promise<void> {
+async function reloadRules(
+  agent: Agent,
+  policy: AttachedPolicy,
+  configFile: string | undefined,
+): Promise<void> {
   if (policy.watcher !== null) {
     await policy.watcher.reload();
     return;
@@ -70,8 +74,15 @@ async function reloadRules(agent: Agent, policy: AttachedPolicy, configFile: str
     }
     const result = policy.stage.reload(fresh.config.rules);
     if (result.ok) agent.logger.info({ rules: result.rules }, 'SIGHUP: rules reloaded');
-    else agent.logger.error({ problems: result.problems }, 'SIGHUP: new rules rejected; the old ones stay in force');
+    else
+      agent.logger.error(
+        { problems: result.problems },
+        'SIGHUP: new rules rejected; the old ones stay in force',
+      );
   } catch (error) {
-    agent.logger.error({ err: errorMessage(error) }, 'SIGHUP: config not reloaded; the old rules stay in force');
+    agent.logger.error(
+      { err: errorMessage(error) },
+      'SIGHUP: config not reloaded; the old rules stay in force',
+    );
   }
 }
