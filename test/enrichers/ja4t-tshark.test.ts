@@ -3,22 +3,14 @@
  * capture reader, the capture-event logic and the ja4t enricher, against the values derived by
  * ../shared/specs/JA4T.md from the fields tshark decodes (innermost TCP for VXLAN/Geneve).
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeIp, observationOf, type ConnEvent } from '@glia/core';
-import { fixturesDir, hasTool, testContext, tsharkFields } from '@glia/core/testing';
+import { fixtureCaptures, testContext, tsharkFields } from '@glia/core/testing';
 import { plugin as ja4tPlugin } from '@glia/enricher-ja4t';
 import { replayCaptureEvents } from '@glia/packet';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const dir = fixturesDir();
-const run = dir !== null && hasTool('tshark');
-const pcaps = dir === null ? '' : join(dir, 'pcaps');
-const captures = run
-  ? readdirSync(pcaps)
-      .filter((f) => /\.pcap(ng)?$/.test(f))
-      .sort()
-  : [];
+const { pcaps, captures, withTshark: run } = fixtureCaptures();
 
 interface Handshake {
   phase: 'syn' | 'synack';

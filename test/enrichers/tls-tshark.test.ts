@@ -3,7 +3,6 @@
  * captures (through @glia/packet's reader and capture-event logic: client banner + segments)
  * against tshark's tls.handshake.extensions_server_name / extensions_alpn_str.
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   PacketClock,
@@ -13,19 +12,12 @@ import {
   type ConnEvent,
   type SegmentEvent,
 } from '@glia/core';
-import { fixturesDir, hasTool, testContext, tsharkFields } from '@glia/core/testing';
+import { fixtureCaptures, testContext, tsharkFields } from '@glia/core/testing';
 import { plugin as tlsPlugin } from '@glia/enricher-tls';
 import { replayCaptureEvents } from '@glia/packet';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const dir = fixturesDir();
-const run = dir !== null && hasTool('tshark');
-const pcaps = dir === null ? '' : join(dir, 'pcaps');
-const captures = run
-  ? readdirSync(pcaps)
-      .filter((f) => /\.pcap(ng)?$/.test(f))
-      .sort()
-  : [];
+const { pcaps, captures, withTshark: run } = fixtureCaptures();
 
 interface Hello {
   client: string;

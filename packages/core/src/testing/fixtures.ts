@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,4 +64,21 @@ export function tsharkFields(capture: string, fields: readonly string[], display
     .split('\n')
     .filter((line) => line.length > 0)
     .map((line) => line.split('\t'));
+}
+
+/**
+ * The shared captures (../shared/fixtures/pcaps) and their sorted pcap/pcapng file names, with
+ * whether tshark is there to serve as the oracle. Empty outside this environment (and an error
+ * under CI, where they must run).
+ */
+export function fixtureCaptures(): { pcaps: string; captures: string[]; withTshark: boolean } {
+  const dir = fixturesDir();
+  const withTshark = dir !== null && hasTool('tshark');
+  const pcaps = dir === null ? '' : join(dir, 'pcaps');
+  const captures = withTshark
+    ? readdirSync(pcaps)
+        .filter((f) => /\.pcap(ng)?$/.test(f))
+        .sort()
+    : [];
+  return { pcaps, captures, withTshark };
 }

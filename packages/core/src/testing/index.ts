@@ -1,2 +1,2 @@
 export { describePluginContract, testContext, type ContractOptions } from './contract.js';
-export { fixturesDir, hasTool, repoRoot, tsharkFields } from './fixtures.js';
+export { fixtureCaptures, fixturesDir, hasTool, repoRoot, tsharkFields } from './fixtures.js';
