@@ -73,6 +73,14 @@ describe('glia config check', () => {
 });
 
 describe('glia run', () => {
+  it('refuses an observe section whose live backend is not installed, naming observe.mode', () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'glia.yaml'), 'observe: { mode: auto, interfaces: [eth0] }\n');
+    const r = runGlia(['run', '-c', join(dir, 'glia.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/observe\.mode: auto needs a live capture plugin this build cannot load/);
+  });
+
   it('keeps running when a plugin fails to start, logs it once, loads a third-party plugin by path, stops on SIGTERM', async () => {
     const dir = workdir();
     const file = join(dir, 'glia.yaml');

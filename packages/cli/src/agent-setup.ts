@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import {
   addPluginEntry,
   createAgent,
+  expandObserve,
   createLogger,
   loadConfigFile,
   loadConfigText,
@@ -17,6 +18,13 @@ import { DEFAULT_CONFIG } from './default-config.js';
 export async function loadConfig(file: string | undefined): Promise<LoadedConfig> {
   if (file !== undefined) return loadConfigFile(file);
   return loadConfigText(DEFAULT_CONFIG, { file: '(embedded default config)', baseDir: process.cwd() });
+}
+
+/** The config with its `observe` section turned into the live capture plugin it names. */
+export async function loadRunConfig(file: string | undefined): Promise<LoadedConfig> {
+  const loaded = await loadConfig(file);
+  await expandObserve(loaded);
+  return loaded;
 }
 
 /** Replays follow packet time; anything with a live capture follows the wall clock. */

@@ -44,6 +44,7 @@ export {
   type RuleEntry,
 } from './config/agent-config.js';
 export { substituteEnv, type Environment } from './config/env.js';
+export { expandObserve } from './config/observe.js';
 export { formatPath } from './config/locate.js';
 export { WallClock, PacketClock, type Clock } from './clock.js';
 export { createLogger, silentLogger, type Logger, type LogLevel, type LoggerOptions } from './log.js';

@@ -1,5 +1,5 @@
 import { ExitCode, errorMessage, loadConfigFile, type Agent } from '@glia/core';
-import { buildAgent, loadConfig } from '../agent-setup.js';
+import { buildAgent, loadRunConfig } from '../agent-setup.js';
 import { reportError } from '../exit.js';
 import { attachPolicy, type AttachedPolicy } from '../policy.js';
 
@@ -11,7 +11,7 @@ export async function runCommand(options: { config?: string }): Promise<number> 
   let agent: Agent;
   let policy: AttachedPolicy;
   try {
-    const loaded = await loadConfig(options.config);
+    const loaded = await loadRunConfig(options.config);
     agent = buildAgent(loaded);
     policy = await attachPolicy(agent, loaded);
   } catch (error) {
