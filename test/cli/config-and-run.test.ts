@@ -62,8 +62,27 @@ describe('glia config check', () => {
     writeFileSync(file, `enrichers:\n  - plugin: ${join(repoRoot(), 'examples/plugin-hello')}\n`);
     const r = runGlia(['config', 'check', file]);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/ok \(1 plugins: enricher hello\)/);
+    expect(r.stdout).toMatch(/ok \(1 plugins: enricher hello; 0 rules\)/);
     expect(r.code).toBe(0);
+  });
+
+  it('compiles the rules against the enabled enrichers', () => {
+    const dir = workdir();
+    const file = join(dir, 'glia.yaml');
+    writeFileSync(
+      file,
+      [
+        'enrichers: [{ plugin: flow }]',
+        'rules:',
+        '  - { id: ok, expression: "flow.unique_dst_ports ge 25", action: log }',
+        '  - { id: typo, expression: "tcp.dstport eq", action: drop }',
+        '  - { id: needs-fqdn, expression: \'dns.fqdn eq "x"\', action: drop }',
+      ].join('\n'),
+    );
+    const r = runGlia(['config', 'check', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/glia\.yaml:4:\d+: rule "typo": expected a value after "eq", found end of input/);
+    expect(r.stderr).toMatch(/glia\.yaml:5:\d+: rule "needs-fqdn": .*fqdn enricher, which is not enabled/);
   });
 
   it('exits 2 for a missing file and for unknown arguments', () => {

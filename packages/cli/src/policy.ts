@@ -1,5 +1,43 @@
+import { readFile } from 'node:fs/promises';
 import { InputError, type Agent, type LoadedConfig } from '@glia/core';
-import { formatProblem, loadConfiguredRules, PolicyStage, RulesFileWatcher, type RuleSet } from '@glia/rules';
+import {
+  formatProblem,
+  loadConfiguredRules,
+  parseRuleFile,
+  PolicyStage,
+  RulesFileWatcher,
+  type LocatedRule,
+  type RuleProblem,
+  type RuleSet,
+} from '@glia/rules';
+
+type ConfiguredRules = Awaited<ReturnType<typeof loadConfiguredRules>>;
+
+/**
+ * The config's rules with their positions: a rules file is located by its own parser; inline rules
+ * are located in the config file's text, so a bad expression is reported at its line in the
+ * config. Where environment substitution changed an expression, the substituted rules are used.
+ */
+export async function locatedRules(loaded: LoadedConfig): Promise<ConfiguredRules> {
+  const configured = await loadConfiguredRules(loaded.config.rules, loaded.baseDir);
+  const inline = loaded.config.rules;
+  if (typeof inline === 'string' || loaded.file === null || inline.length === 0) return configured;
+  let located: LocatedRule[];
+  try {
+    located = parseRuleFile(await readFile(loaded.file, 'utf8'), loaded.file).rules;
+  } catch {
+    return configured;
+  }
+  const same =
+    located.length === inline.length &&
+    located.every((l, i) => l.entry.id === inline[i].id && l.entry.expression === inline[i].expression);
+  return same ? { ...configured, rules: located } : configured;
+}
+
+export function rulesError(where: string, problems: readonly RuleProblem[]): InputError {
+  const lines = problems.map(formatProblem);
+  return new InputError(`${where}: rules: ${lines.length} problems:\n  ${lines.join('\n  ')}`, lines);
+}
 
 export interface AttachedPolicy {
   stage: PolicyStage;
@@ -22,11 +60,8 @@ export async function attachPolicy(
   if (ruleSet !== undefined) {
     rules = ruleSet;
   } else {
-    const configured = await loadConfiguredRules(loaded.config.rules, loaded.baseDir);
-    if (configured.problems.length > 0) {
-      const problems = configured.problems.map(formatProblem);
-      throw new InputError(`rules: ${problems.length} problems:\n  ${problems.join('\n  ')}`, problems);
-    }
+    const configured = await locatedRules(loaded);
+    if (configured.problems.length > 0) throw rulesError(loaded.file ?? 'config', configured.problems);
     rules = configured.rules;
     rulesFile = configured.rulesFile;
   }
