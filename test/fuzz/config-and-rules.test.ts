@@ -63,7 +63,8 @@ describe('randomized bad input', () => {
       try {
         await loadConfigText(text, { file: 'fuzz.yaml', env: {} });
       } catch (error) {
-        if (!(error instanceof InputError)) throw new Error(`case ${i} threw ${String(error)} for:\n${text}`);
+        if (!(error instanceof InputError))
+          throw new Error(`case ${i} threw ${String(error)} for:\n${text}`, { cause: error });
         expect(error.problems.length, text).toBeGreaterThan(0);
         for (const p of error.problems) expect(p, text).toMatch(/^fuzz\.yaml(:\d+:\d+)?: /);
         rejected++;
@@ -99,7 +100,7 @@ describe('randomized bad input', () => {
         compileExpression(text, scheme);
       } catch (error) {
         if (!(error instanceof RuleSyntaxError))
-          throw new Error(`case ${i} threw ${String(error)} for: ${text}`);
+          throw new Error(`case ${i} threw ${String(error)} for: ${text}`, { cause: error });
         expect(error.message, text).toMatch(/^\d+:\d+: /);
         failed++;
       }
