@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Expr, Literal, ValueNode } from './ast.js';
 import { compileExpression } from './compile.js';
 import { parseExpression } from './parser.js';
-import { ruleSetFunction } from './rule-set-function.js';
+import { boundRuleSetFunction, ruleSetFunction } from './rule-set-function.js';
 import { testScheme } from './test-scheme.js';
 
 /** mulberry32: a small seeded PRNG so failures reproduce. */
@@ -203,7 +203,7 @@ function interpret(expr: Expr, fields: Fields, element?: string): boolean {
   }
 }
 
-describe('compiled closures and generated rule-set functions agree with a plain AST interpreter', () => {
+describe('compiled closures and generated rule-set functions (getter and bound readers) agree with a plain AST interpreter', () => {
   const scheme = testScheme();
   for (const seed of [1, 2, 3, 4]) {
     it(`seed ${seed}: 1500 random expressions × 4 random observations`, () => {
@@ -215,19 +215,20 @@ describe('compiled closures and generated rule-set functions agree with a plain 
         const compiled = compileExpression(source, scheme);
         const ast = parseExpression(source);
         // The same expression as the 2nd rule of a generated rule-set function (bit 1 of the mask).
-        const generated = ruleSetFunction([
-          compileExpression('tcp.dstport eq 1', scheme).plan,
-          compiled.plan,
-        ]);
-        if (generated === null) throw new Error('code generation is unavailable');
+        const plans = [compileExpression('tcp.dstport eq 1', scheme).plan, compiled.plan];
+        const generated = ruleSetFunction(plans);
+        // And with a reader per field, as the policy stage binds it.
+        const bound = boundRuleSetFunction(plans, (name) => (f: Fields) => f[name]);
+        if (generated === null || bound === null) throw new Error('code generation is unavailable');
         for (let j = 0; j < 4; j++) {
           const fields = gen.fields();
           const expected = interpret(ast, fields);
           const actual = compiled.test((name) => fields[name]);
           const generatedActual = (generated((name) => fields[name]) & 2) !== 0;
-          if (actual !== expected || generatedActual !== expected) {
+          const boundActual = (bound(fields, (name) => fields[name]) & 2) !== 0;
+          if (actual !== expected || generatedActual !== expected || boundActual !== expected) {
             throw new Error(
-              `${source}\nfields: ${JSON.stringify(fields, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v))}\nclosures ${actual}, generated ${generatedActual}, interpreter ${expected}`,
+              `${source}\nfields: ${JSON.stringify(fields, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v))}\nclosures ${actual}, generated ${generatedActual}, bound ${boundActual}, interpreter ${expected}`,
             );
           }
           total++;

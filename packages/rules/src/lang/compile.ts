@@ -110,11 +110,24 @@ class Compiler {
         if (value.field !== undefined) {
           const name = value.field;
           const slot = this.scheme.slot(name);
-          return { type: 'Bool', lifted: false, get: (g) => g(name, slot) === true };
+          const test = (v: unknown): boolean => v === true;
+          return {
+            type: 'Bool',
+            lifted: false,
+            get: (g) => test(g(name, slot)),
+            plan: { kind: 'test', name, slot, derive: null, test },
+          };
         }
         if (value.lifted) return value;
         const read = value.get;
-        return { type: 'Bool', lifted: false, get: (g) => read(g) === true };
+        const get = (g: FieldGetter): boolean => read(g) === true;
+        // Non-lifted Bool values (functions, any/all) are always true or false, so their plan fits.
+        return {
+          type: 'Bool',
+          lifted: false,
+          get,
+          ...(value.plan === undefined ? {} : { plan: value.plan }),
+        };
       }
       case 'not': {
         const operand = this.expr(expr.operand);
@@ -161,13 +174,16 @@ class Compiler {
       const read = lhs.get;
       return { type: 'Bool', lifted: true, get: (g) => (read(g) as unknown[] | undefined)?.map(test) };
     }
+    const d = lhs.derived;
+    const plan: Plan | undefined =
+      d === undefined ? undefined : { kind: 'test', name: d.name, slot: d.slot, derive: d.derive, test };
     if (lhs.field !== undefined) {
       const name = lhs.field;
       const slot = this.scheme.slot(name);
-      return { type: 'Bool', lifted: false, get: (g) => test(g(name, slot)) };
+      return { type: 'Bool', lifted: false, get: (g) => test(g(name, slot)), plan };
     }
     const read = lhs.get;
-    return { type: 'Bool', lifted: false, get: (g) => test(read(g)) };
+    return { type: 'Bool', lifted: false, get: (g) => test(read(g)), plan };
   }
 
   private value(node: ValueNode): TypedValue {
@@ -180,7 +196,15 @@ class Compiler {
     this.fields.add(node.name);
     const name = node.name;
     const slot = this.scheme.slot(name);
-    if (node.index === undefined) return { type, lifted: false, get: (g) => g(name, slot), field: name };
+    if (node.index === undefined) {
+      return {
+        type,
+        lifted: false,
+        get: (g) => g(name, slot),
+        field: name,
+        derived: { name, slot, derive: null },
+      };
+    }
     const { key, offset } = node.index;
     if (typeof type === 'string')
       this.fail(offset, `${name} is ${type}: only Map and Array fields can be indexed`);
@@ -201,26 +225,25 @@ class Compiler {
       if (key.kind !== 'string')
         this.fail(offset, `${name} is ${typeName(type)}: expected a key in quotes, found "${key.text}"`);
       const k = decodeString(this.source, key, 'bytes');
+      const pick = (m: unknown): unknown =>
+        m instanceof Map ? (m as Map<string, unknown>).get(k) : undefined;
       return {
         type: type.value,
         lifted: false,
-        get: (g) => {
-          const m = g(name, slot);
-          return m instanceof Map ? (m as Map<string, unknown>).get(k) : undefined;
-        },
+        get: (g) => pick(g(name, slot)),
+        derived: { name, slot, derive: pick },
       };
     }
     if (key.kind !== 'word' || !/^[0-9]+$/.test(key.text)) {
       this.fail(offset, `${name} is ${typeName(type)}: expected an index (0, 1, ...) or *`);
     }
     const i = Number(key.text);
+    const pick = (a: unknown): unknown => (Array.isArray(a) ? (a as unknown[])[i] : undefined);
     return {
       type: type.value,
       lifted: false,
-      get: (g) => {
-        const a = g(name, slot);
-        return Array.isArray(a) ? (a as unknown[])[i] : undefined;
-      },
+      get: (g) => pick(g(name, slot)),
+      derived: { name, slot, derive: pick },
     };
   }
 

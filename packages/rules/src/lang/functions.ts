@@ -1,6 +1,6 @@
 import type { CallNode, Literal } from './ast.js';
 import { typeName } from './scheme.js';
-import { mapValue, type FieldGetter, type TypedValue } from './typed-value.js';
+import { deriveFurther, mapValue, type FieldGetter, type TypedValue } from './typed-value.js';
 
 export type Argument = TypedValue | Literal;
 type Fail = (offset: number, detail: string) => never;
@@ -35,29 +35,21 @@ export function applyFunction(
     case 'upper': {
       expect(subject, 'Bytes', node, fail);
       const upper = node.name === 'upper';
-      return {
-        type: 'Bytes',
-        lifted: subject.lifted,
-        get: mapValue(subject, (s) => (upper ? (s as string).toUpperCase() : (s as string).toLowerCase())),
-      };
+      return derivedValue(subject, 'Bytes', (s) =>
+        upper ? (s as string).toUpperCase() : (s as string).toLowerCase(),
+      );
     }
     case 'len': {
       const t = subject.type;
       if (t === 'Bytes') {
-        return {
-          type: 'Int',
-          lifted: subject.lifted,
-          get: mapValue(subject, (s) => (typeof s === 'string' ? Buffer.byteLength(s) : undefined)),
-        };
+        return derivedValue(subject, 'Int', (s) =>
+          typeof s === 'string' ? Buffer.byteLength(s) : undefined,
+        );
       }
       if (typeof t !== 'string' && !subject.lifted) {
-        return {
-          type: 'Int',
-          lifted: false,
-          get: mapValue(subject, (c) =>
-            c instanceof Map ? c.size : Array.isArray(c) ? c.length : undefined,
-          ),
-        };
+        return derivedValue(subject, 'Int', (c) =>
+          c instanceof Map ? c.size : Array.isArray(c) ? c.length : undefined,
+        );
       }
       return fail(node.offset, `len() takes Bytes, a Map or an Array, found ${typeName(t)}`);
     }
@@ -74,7 +66,15 @@ export function applyFunction(
         typeof s === 'string' && (starts ? s.startsWith(text) : s.endsWith(text));
       if (subject.lifted) return { type: 'Bool', lifted: true, get: mapValue(subject, test) };
       const read = subject.get;
-      return { type: 'Bool', lifted: false, get: (g: FieldGetter) => test(read(g)) };
+      const d = subject.derived;
+      return {
+        type: 'Bool',
+        lifted: false,
+        get: (g: FieldGetter) => test(read(g)),
+        ...(d === undefined
+          ? {}
+          : { plan: { kind: 'test', name: d.name, slot: d.slot, derive: d.derive, test } }),
+      };
     }
     default:
       return fail(
@@ -82,6 +82,13 @@ export function applyFunction(
         `unknown function ${node.name}(); the functions are lower, upper, len, starts_with, ends_with, any, all`,
       );
   }
+}
+
+/** f applied to a value (per element when lifted); a value derived from one field stays so. */
+function derivedValue(subject: TypedValue, type: 'Bytes' | 'Int', f: (x: unknown) => unknown): TypedValue {
+  const value: TypedValue = { type, lifted: subject.lifted, get: mapValue(subject, f) };
+  if (!subject.lifted && subject.derived !== undefined) value.derived = deriveFurther(subject.derived, f);
+  return value;
 }
 
 function expect(arg: TypedValue, type: 'Bytes', node: CallNode, fail: Fail): void {

@@ -1,10 +1,19 @@
+import type { FieldValue } from '@glia/core';
 import type { Plan } from './plan.js';
 import type { FieldGetter } from './typed-value.js';
 
 const OPERATORS = { ne: '!==', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
+const MAX_RULES = 31;
+
+/** Reads one field of the observation being evaluated (memoized by its owner); undefined = absent. */
+export type FieldReader<O> = (observation: O) => FieldValue | undefined;
+
+/** Evaluates a rule set's rules on one observation: bit i set when rule i matches. */
+export type BoundMatcher<O> = (observation: O, get: FieldGetter) => number;
 
 /**
- * Builds one function that evaluates up to 31 rules and returns the bit mask of those that match.
+ * Builds one function that evaluates up to 31 rules and returns the bit mask of those that match,
+ * reading fields through a getter.
  *
  * Why generate code: closures made at one site share V8's type feedback, so in a closure tree every
  * call is megamorphic and nothing is inlined. One function per rule set has its own call sites,
@@ -16,11 +25,58 @@ const OPERATORS = { ne: '!==', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
  * (node --disallow-code-generation-from-strings); callers then use the closures directly.
  */
 export function ruleSetFunction(plans: readonly Plan[]): ((get: FieldGetter) => number) | null {
-  if (plans.length > 31) return null;
-  const leaves: Array<(get: FieldGetter) => boolean> = [];
   const names: string[] = [];
   const slots: number[] = [];
+  const code = ruleSetCode(plans, (name, slot) => {
+    names.push(name);
+    slots.push(slot);
+    return `g(N[${names.length - 1}], S[${names.length - 1}])`;
+  });
+  if (code === null) return null;
+  const make = generate<(get: FieldGetter) => number>(
+    ['N', 'S'],
+    `return function matchMask(g) {\n${code.body}\n};`,
+  );
+  return make === null ? null : make(names, slots, ...code.values);
+}
+
+/**
+ * The same function, with each field read by a reader of its own (`readerOf(name)`, absent when
+ * there is none) at its own call site: one target per site, so the reader (and the enricher's
+ * resolve it calls) can be inlined instead of going through one megamorphic getter. Leaves that
+ * are still closures read through `get`, which must share the readers' memo.
+ */
+export function boundRuleSetFunction<O>(
+  plans: readonly Plan[],
+  readerOf: (name: string) => FieldReader<O> | undefined,
+): BoundMatcher<O> | null {
+  const readers: Array<FieldReader<O>> = [];
+  const code = ruleSetCode(plans, (name) => {
+    readers.push(readerOf(name) ?? absent);
+    return `R[${readers.length - 1}](o)`;
+  });
+  if (code === null) return null;
+  const make = generate<BoundMatcher<O>>(['R'], `return function matchMask(o, g) {\n${code.body}\n};`);
+  return make === null ? null : make(readers, ...code.values);
+}
+
+const absent = (): undefined => undefined;
+
+interface RuleSetCode {
+  body: string;
+  /** Values for the parameters L, K, T, D, in that order. */
+  values: unknown[];
+}
+
+function ruleSetCode(
+  plans: readonly Plan[],
+  read: (name: string, slot: number) => string,
+): RuleSetCode | null {
+  if (plans.length > MAX_RULES) return null;
+  const leaves: Array<(get: FieldGetter) => boolean> = [];
   const literals: Array<number | string> = [];
+  const tests: Array<(value: unknown) => boolean> = [];
+  const derivations: Array<((value: unknown) => unknown) | null> = [];
   const emit = (plan: Plan): string => {
     switch (plan.kind) {
       case 'leaf':
@@ -34,25 +90,34 @@ export function ruleSetFunction(plans: readonly Plan[]): ((get: FieldGetter) => 
         const op = plan.op === 'and' ? '&&' : plan.op === 'or' ? '||' : '!==';
         return `(${left} ${op} ${right})`;
       }
+      case 'test': {
+        const i = tests.length;
+        tests.push(plan.test);
+        derivations.push(plan.derive);
+        const value = read(plan.name, plan.slot);
+        return plan.derive === null ? `T[${i}](${value})` : `T[${i}](D[${i}](${value}))`;
+      }
       case 'fused': {
-        const i = names.length;
-        names.push(plan.name);
-        slots.push(plan.slot);
+        const i = literals.length;
         literals.push(plan.lit);
-        const read = `g(N[${i}], S[${i}])`;
-        if (plan.op === 'eq') return `(${read} === K[${i}])`;
+        const value = read(plan.name, plan.slot);
+        if (plan.op === 'eq') return `(${value} === K[${i}])`;
         const kind = typeof plan.lit === 'number' ? "'number'" : "'string'";
-        return `((v = ${read}), typeof v === ${kind} && v ${OPERATORS[plan.op]} K[${i}])`;
+        return `((v = ${value}), typeof v === ${kind} && v ${OPERATORS[plan.op]} K[${i}])`;
       }
     }
   };
   const lines = plans.map((plan, i) => `  if (${emit(plan)}) m |= ${(1 << i) >>> 0};`);
-  const source = `return function matchMask(g) {\n  let m = 0;\n  let v;\n${lines.join('\n')}\n  return m;\n};`;
+  return {
+    body: `  let m = 0;\n  let v;\n${lines.join('\n')}\n  return m;`,
+    values: [leaves, literals, tests, derivations],
+  };
+}
+
+/** `new Function(...params, 'L', 'K', 'T', 'D', source)`, or null where code generation is off. */
+function generate<F>(params: readonly string[], source: string): ((...args: unknown[]) => F) | null {
   try {
-    const make = new Function('L', 'N', 'S', 'K', source) as (
-      ...args: unknown[]
-    ) => (get: FieldGetter) => number;
-    return make(leaves, names, slots, literals);
+    return new Function(...params, 'L', 'K', 'T', 'D', source) as (...args: unknown[]) => F;
   } catch {
     return null;
   }

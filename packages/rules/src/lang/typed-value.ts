@@ -21,6 +21,33 @@ export interface TypedValue {
   field?: string;
   /** For non-lifted Bools whose structure is worth generating code for (logic, fused comparisons). */
   plan?: Plan;
+  /**
+   * Set when a non-lifted value is a pure function of one field's value (the field itself, a map
+   * key or array index of it, a function of those), so a rule set can read the field once and
+   * test the derived value without a closure tree. `derive` is null for the field itself.
+   */
+  derived?: Derivation;
+}
+
+export interface Derivation {
+  name: string;
+  slot: number;
+  derive: ((value: unknown) => unknown) | null;
+}
+
+/** The derivation of `f` applied to a derived value (absent stays absent, as in mapValue). */
+export function deriveFurther(d: Derivation, f: (x: unknown) => unknown): Derivation {
+  const inner = d.derive;
+  return {
+    ...d,
+    derive:
+      inner === null
+        ? (v) => (v === undefined ? undefined : f(v))
+        : (v) => {
+            const x = inner(v);
+            return x === undefined ? undefined : f(x);
+          },
+  };
 }
 
 /** Applies f to a value, or to each element of a lifted one; absent stays absent. */

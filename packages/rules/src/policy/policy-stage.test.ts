@@ -12,6 +12,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DESIGN_FIELDS } from '../fields/design-fields.js';
+import { Scheme } from '../lang/scheme.js';
+import { compileRules, RuleSet } from '../ruleset/rule-set.js';
 import { PolicyStage, type PolicyStageOptions } from './policy-stage.js';
 import { RulesFileWatcher, type ReloadOutcome } from './rules-file-watcher.js';
 
@@ -264,6 +267,33 @@ describe('fields', () => {
     expect(resolved).toEqual(['dns.fqdn']);
     expect(verdicts[0].observation.fields.get('dns.fqdn')).toBe('db.internal');
     expect(verdicts[0].observation.fields.has('service.name')).toBe(false);
+  });
+
+  it('a field read by several rules, plain and inside functions, is resolved once per observation', () => {
+    const { send, verdicts, resolved } = setup([
+      R('a', 'dns.fqdn eq "db.internal"', 'log'),
+      R('b', 'lower(dns.fqdn) eq "db.internal" and dns.fqdn matches "db"', 'log'),
+      R('c', 'len(dns.fqdn) gt 100 or dns.fqdn in {"y"} or ends_with(dns.fqdn, ".internal")', 'log'),
+    ]);
+    send(observation(0n, '10.0.0.2', '10.0.0.9', 22));
+    send(observation(1n, '10.0.0.3', '10.0.0.9', 22));
+    expect(resolved).toEqual(['dns.fqdn', 'dns.fqdn']);
+    expect(verdicts.map((v) => v.ruleIds)).toEqual([
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+    ]);
+  });
+
+  it('a rule set compiled against another field list reads its fields by name', () => {
+    const scheme = new Scheme([...DESIGN_FIELDS].reverse());
+    const { ruleSet } = compileRules(
+      [R('fq', 'dns.fqdn eq "evil.com" and tcp.dstport eq 443', 'drop')],
+      scheme,
+    );
+    const { send, verdicts } = setup([], { rules: ruleSet as RuleSet });
+    send(observation(0n, '10.0.0.2', '1.2.3.4', 443));
+    send(observation(0n, '10.0.0.2', '10.0.0.9', 443));
+    expect(verdicts.map((v) => [v.observation.server, v.ruleIds])).toEqual([['1.2.3.4', ['fq']]]);
   });
 
   it('a throwing enricher field is counted and taken as absent; the other rules still decide', () => {

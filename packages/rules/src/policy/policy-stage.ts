@@ -9,6 +9,7 @@ import {
   type Stage,
   type Verdict,
 } from '@glia/core';
+import type { BoundMatcher } from '../lang/rule-set-function.js';
 import { Scheme } from '../lang/scheme.js';
 import { formatProblem, type RuleProblem } from '../ruleset/problem.js';
 import type { LocatedRule } from '../ruleset/rule-entries.js';
@@ -17,6 +18,11 @@ import { ObservationFieldCache } from './field-cache.js';
 import { DEFAULT_DEDUP_CAPACITY, VERDICT_WINDOW_NS, VerdictDedup } from './verdict-dedup.js';
 
 const MAX_OUTCOME_IDS = 65_536;
+
+interface ActiveRules {
+  ruleSet: RuleSet;
+  matcher: BoundMatcher<Observation> | null;
+}
 
 export type RuleSource = ReadonlyArray<RuleEntry | LocatedRule> | RuleSet;
 
@@ -65,7 +71,8 @@ export class PolicyStage implements Stage {
   private cache: ObservationFieldCache | null = null;
   private schemeOf: Scheme | null = null;
   private wanted: readonly string[] = [];
-  private ruleSet: RuleSet = RuleSet.empty();
+  /** The rule set in force with its bound matcher, swapped as one value on reload. */
+  private active: ActiveRules = { ruleSet: RuleSet.empty(), matcher: null };
   private pending: RuleSource;
   private readonly dedup: VerdictDedup;
   private unsubscribe: (() => void) | null = null;
@@ -108,7 +115,7 @@ export class PolicyStage implements Stage {
         lines,
       );
     }
-    this.ruleSet = compiled.ruleSet;
+    this.active = this.activate(compiled.ruleSet);
     this.registerMetrics();
     this.unsubscribe = this.options.bus.subscribe('observation', (o) => this.evaluate(o));
   }
@@ -124,7 +131,7 @@ export class PolicyStage implements Stage {
   }
 
   get rules(): RuleSet {
-    return this.ruleSet;
+    return this.active.ruleSet;
   }
 
   /**
@@ -139,9 +146,9 @@ export class PolicyStage implements Stage {
     const compiled = this.compile(rules, rulesFile);
     if (compiled.ruleSet === null) {
       this.stats.reloadFailures++;
-      return { ok: false, rules: this.ruleSet.rules.length, problems: compiled.problems };
+      return { ok: false, rules: this.active.ruleSet.rules.length, problems: compiled.problems };
     }
-    this.ruleSet = compiled.ruleSet;
+    this.active = this.activate(compiled.ruleSet);
     this.stats.reloads++;
     return { ok: true, rules: compiled.ruleSet.rules.length, problems: [] };
   }
@@ -159,6 +166,10 @@ export class PolicyStage implements Stage {
     return this.stats.errors + (this.cache?.errors ?? 0);
   }
 
+  private activate(ruleSet: RuleSet): ActiveRules {
+    return { ruleSet, matcher: ruleSet.bind((this.cache as ObservationFieldCache).readerOf) };
+  }
+
   private compile(
     rules: RuleSource,
     rulesFile = this.options.rulesFile,
@@ -172,7 +183,11 @@ export class PolicyStage implements Stage {
     const cache = this.cache as ObservationFieldCache;
     cache.begin(observation);
     try {
-      const decision = this.ruleSet.decide(cache.get, this.options.enforce);
+      const { ruleSet, matcher } = this.active;
+      const decision =
+        matcher === null
+          ? ruleSet.decide(cache.get, this.options.enforce)
+          : ruleSet.decideMask(matcher(observation, cache.get), this.options.enforce);
       if (decision === null) return;
       this.matched[decision.action]++;
       let outcome = this.outcomeIds.get(decision.key);

@@ -3,7 +3,12 @@ import { compileExpression, type CompiledExpression } from '../lang/compile.js';
 import type { Scheme } from '../lang/scheme.js';
 import { RuleSyntaxError } from '../lang/source-error.js';
 import type { FieldGetter } from '../lang/typed-value.js';
-import { ruleSetFunction } from '../lang/rule-set-function.js';
+import {
+  boundRuleSetFunction,
+  ruleSetFunction,
+  type BoundMatcher,
+  type FieldReader,
+} from '../lang/rule-set-function.js';
 import type { RuleProblem } from './problem.js';
 import type { LocatedRule } from './rule-entries.js';
 
@@ -78,6 +83,24 @@ export class RuleSet {
     let mask = 0;
     if (this.matchMask !== null) mask = this.matchMask(get);
     else for (let i = 0; i < tests.length; i++) if (tests[i](get)) mask |= 1 << i;
+    return this.decideMask(mask, enforce);
+  }
+
+  /**
+   * A function returning the bit mask of the matching rules that reads each field through its own
+   * reader (see boundRuleSetFunction), for decideMask; null for more than 31 rules or where code
+   * generation is disabled (use decide then).
+   */
+  bind<O>(readerOf: (name: string) => FieldReader<O> | undefined): BoundMatcher<O> | null {
+    if (this.rules.length > MASK_RULES || this.matchMask === null) return null;
+    return boundRuleSetFunction(
+      this.rules.map((r) => r.expression.plan),
+      readerOf,
+    );
+  }
+
+  /** The decision for a mask of matching rules (up to 31 rules), or null when it is 0. */
+  decideMask(mask: number, enforce: boolean): RuleDecision | null {
     if (mask === 0) return null;
     const winners = mask & this.masks.allow || mask & this.masks.drop || mask & this.masks.log;
     const cache = this.cached[enforce ? 1 : 0];
