@@ -12,7 +12,7 @@ import {
   CaptureEventLogic,
   CaptureFormatError,
   CaptureParser,
-  captureChunks,
+  CaptureFileReader,
   emptyRecord,
   interfaceNameOf,
   type CaptureEventMap,
@@ -146,6 +146,20 @@ export class PcapCapture implements PluginInstance {
 
   private async replayFile(file: string): Promise<void> {
     const parser = new CaptureParser();
+    const reader = await CaptureFileReader.open(file, parser);
+    let complete: boolean;
+    try {
+      complete = await this.replayRecords(reader, parser);
+    } finally {
+      await reader.close();
+    }
+    if (!complete) return;
+    parser.end();
+    this.truncatedRecords += parser.truncatedRecords;
+  }
+
+  /** Handles the file's records; false when stop() cut it short. */
+  private async replayRecords(reader: CaptureFileReader, parser: CaptureParser): Promise<boolean> {
     const record = emptyRecord();
     const logic = this.logic;
     const dir = this.dir;
@@ -153,10 +167,9 @@ export class PcapCapture implements PluginInstance {
     let sinceYield = 0;
     let paceStartWall = 0;
     let paceStartPacket = -1;
-    for await (const chunk of captureChunks(file)) {
-      parser.feed(chunk);
+    while (await reader.fill()) {
       while (parser.next(record)) {
-        if (this.stopRequested) return;
+        if (this.stopRequested) return false;
         if (this.speed > 0) {
           const packetMs = record.sec * 1000 + record.nsec / 1e6;
           if (paceStartPacket < 0) {
@@ -166,7 +179,7 @@ export class PcapCapture implements PluginInstance {
           const wait = paceStartWall + (packetMs - paceStartPacket) / this.speed - performance.now();
           if (wait > 1) {
             await this.sleep(wait);
-            if (this.stopRequested) return;
+            if (this.stopRequested) return false;
           }
         }
         this.packets++;
@@ -188,8 +201,7 @@ export class PcapCapture implements PluginInstance {
         }
       }
     }
-    parser.end();
-    this.truncatedRecords += parser.truncatedRecords;
+    return true;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -19,9 +19,15 @@ export interface ReplaySummary extends CaptureReadSummary {
   logic: CaptureEventLogic;
 }
 
+/** "pcap<id>" names made so far: one string per interface, not one per packet. */
+const pcapNames: string[] = [];
+
 /** The name events carry for a record's interface. */
 export function interfaceNameOf(record: PacketRecord, override?: string): string {
-  return override ?? record.interfaceName ?? `pcap${record.interfaceId}`;
+  if (override !== undefined) return override;
+  if (record.interfaceName !== undefined) return record.interfaceName;
+  const id = record.interfaceId;
+  return (pcapNames[id] ??= `pcap${id}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { CaptureParser } from './capture-parser.js';
 import { CaptureFormatError, emptyRecord, type CaptureFormat, type PacketRecord } from './record.js';
@@ -41,6 +41,68 @@ export async function* captureChunks(
   }
 }
 
+/**
+ * Streams a capture file into a parser one read at a time. A plain file is read straight into the
+ * parser's reused buffer (reserve/commit), so a replay allocates nothing per read whatever the
+ * file's size; a gzip file goes through captureChunks.
+ */
+export class CaptureFileReader {
+  private position = 0;
+  private ended = false;
+
+  private constructor(
+    private readonly parser: CaptureParser,
+    private readonly chunkBytes: number,
+    private readonly handle: FileHandle | null,
+    private readonly chunks: AsyncGenerator<Uint8Array> | null,
+  ) {}
+
+  static async open(
+    path: string,
+    parser: CaptureParser,
+    chunkBytes = DEFAULT_CHUNK_BYTES,
+  ): Promise<CaptureFileReader> {
+    const handle = await open(path, 'r');
+    try {
+      const head = new Uint8Array(2);
+      await handle.read(head, 0, 2, 0);
+      if (head[0] !== 0x1f || head[1] !== 0x8b)
+        return new CaptureFileReader(parser, chunkBytes, handle, null);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    await handle.close();
+    return new CaptureFileReader(parser, chunkBytes, null, captureChunks(path, chunkBytes));
+  }
+
+  /** Adds the next bytes of the file to the parser; false at the end of the file. */
+  async fill(): Promise<boolean> {
+    if (this.ended) return false;
+    if (this.handle !== null) {
+      const into = this.parser.reserve(this.chunkBytes);
+      const { bytesRead } = await this.handle.read(into, 0, into.length, this.position);
+      this.position += bytesRead;
+      this.parser.commit(bytesRead);
+      if (bytesRead === 0) this.ended = true;
+      return bytesRead > 0;
+    }
+    const next = this.chunks === null ? null : await this.chunks.next();
+    if (next === null || next.done === true) {
+      this.ended = true;
+      return false;
+    }
+    this.parser.feed(next.value);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.ended = true;
+    if (this.handle !== null) await this.handle.close();
+    else if (this.chunks !== null) await this.chunks.return(undefined);
+  }
+}
+
 export interface CaptureReadSummary {
   format: CaptureFormat | null;
   records: number;
@@ -63,9 +125,13 @@ export async function readCaptureFile(
   const parser = new CaptureParser();
   const record = emptyRecord();
   try {
-    for await (const chunk of captureChunks(path, options.chunkBytes)) {
-      parser.feed(chunk);
-      while (parser.next(record)) onRecord(record);
+    const reader = await CaptureFileReader.open(path, parser, options.chunkBytes);
+    try {
+      while (await reader.fill()) {
+        while (parser.next(record)) onRecord(record);
+      }
+    } finally {
+      await reader.close();
     }
     parser.end();
   } catch (error) {

@@ -247,6 +247,33 @@ describe('readCaptureFile', () => {
     expect(summary).toMatchObject({ format: 'pcap', records: 3, truncatedRecords: 0 });
   });
 
+  it.each([
+    { name: 'pcap, reads smaller than a record (the buffer grows)', chunkBytes: 16, ng: false },
+    { name: 'pcap, records split across reads', chunkBytes: 100, ng: false },
+    { name: 'pcapng, reads smaller than a block', chunkBytes: 24, ng: true },
+    { name: 'pcapng, one read', chunkBytes: 1 << 20, ng: true },
+  ])('reads a plain file into the reused buffer: $name', async ({ chunkBytes, ng }) => {
+    const path = join(dir, `plain-${chunkBytes}.${ng ? 'pcapng' : 'pcap'}`);
+    const bytes = ng
+      ? pcapngFile([{ interfaces: [{ linkType: LinkType.ETHERNET, name: 'eth0' }], records }])
+      : pcapFile(records, { linkType: LinkType.ETHERNET });
+    writeFileSync(path, bytes);
+    const got: Array<[number, number]> = [];
+    const summary = await readCaptureFile(
+      path,
+      (r) => got.push([r.caplen, r.caplen > 0 ? r.data[r.offset] : -1]),
+      {
+        chunkBytes,
+      },
+    );
+    expect(got).toEqual([
+      [60, 1],
+      [1514, 2],
+      [0, -1],
+    ]);
+    expect(summary).toMatchObject({ records: 3, truncatedRecords: 0, bytes: bytes.length });
+  });
+
   it('names the file and the offset of a malformed capture', async () => {
     const path = join(dir, 'bad.pcap');
     writeFileSync(path, new TextEncoder().encode('GIF89a...'));

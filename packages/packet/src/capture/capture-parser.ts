@@ -28,6 +28,8 @@ export class CaptureParser {
   records = 0;
 
   private buf: Uint8Array = EMPTY;
+  /** The reused buffer of reserve()/commit(), once used. */
+  private own: Uint8Array | null = null;
   private pos = 0;
   /** Stream offset of buf[0]. */
   private base = 0;
@@ -58,6 +60,39 @@ export class CaptureParser {
       this.buf = joined;
     }
     this.pos = 0;
+  }
+
+  /**
+   * Where to write the next bytes of the stream without a chunk of one's own: the parser's reused
+   * buffer after the bytes not yet consumed, which move to its front. The buffer doubles while the
+   * unconsumed bytes (a record split by the last read) fill more than half of it, so a read always
+   * has room for at least `minBytes / 2`. Write into the returned array, then call commit(). Records
+   * handed out before are no longer valid.
+   */
+  reserve(minBytes: number): Uint8Array {
+    const left = this.buf.length - this.pos;
+    let own = this.own;
+    if (own === null || own.length < minBytes || left * 2 > own.length) {
+      let size = own === null || own.length < minBytes ? minBytes : own.length;
+      while (left * 2 > size) size *= 2;
+      own = new Uint8Array(size);
+      own.set(this.buf.subarray(this.pos));
+      this.own = own;
+    } else if (left > 0) {
+      // buf is own's front (commit made it so) or a fed chunk: either way copy the rest forward.
+      if (this.buf.buffer === own.buffer) own.copyWithin(0, this.pos, this.buf.length);
+      else own.set(this.buf.subarray(this.pos));
+    }
+    this.base += this.pos;
+    this.pos = 0;
+    this.buf = own.subarray(0, left);
+    return own.subarray(left);
+  }
+
+  /** Takes `n` bytes written at the front of the array reserve() returned. */
+  commit(n: number): void {
+    if (this.own === null) throw new Error('CaptureParser.commit() without reserve()');
+    this.buf = this.own.subarray(0, this.buf.length + n);
   }
 
   /** Bytes of the stream consumed so far. */
