@@ -29,8 +29,6 @@ export {
   loadConfigFile,
   loadConfigText,
   addPluginEntry,
-  buildSchema,
-  createAjv,
   type LoadedConfig,
   type LoadedPlugin,
   type LoadOptions,
@@ -43,6 +41,7 @@ export {
   type PluginEntry,
   type RuleEntry,
 } from './config/agent-config.js';
+export { buildSchema, createAjv } from './config/schema.js';
 export { substituteEnv, type Environment } from './config/env.js';
 export { expandObserve } from './config/observe.js';
 export { formatPath } from './config/locate.js';

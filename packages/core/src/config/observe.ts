@@ -8,7 +8,10 @@ import { addPluginEntry, type LoadedConfig } from './load.js';
  * for `auto` tcx where the kernel has it and af_packet elsewhere. The entry is validated like any
  * other; a backend that is not installed is an error naming `observe.mode`, never silently skipped.
  */
-export async function expandObserve(loaded: LoadedConfig, loader: PluginLoader = new PluginLoader()): Promise<void> {
+export async function expandObserve(
+  loaded: LoadedConfig,
+  loader: PluginLoader = new PluginLoader(),
+): Promise<void> {
   const observe = loaded.config.observe;
   if (observe === undefined) return;
   const candidates =

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Bus } from '../bus/bus.js';
 import { PacketClock } from '../clock.js';
 import { DEFAULT_HOME_NET } from '../config/agent-config.js';
-import { createAjv } from '../config/load.js';
+import { createAjv } from '../config/schema.js';
 import { silentLogger } from '../log.js';
 import { MetricsRegistry } from '../metrics.js';
 import { factoryProblem, isEnricher, type AnyPluginFactory, type PluginContext } from '../plugin/api.js';
