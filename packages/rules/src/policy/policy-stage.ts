@@ -86,8 +86,8 @@ export class PolicyStage implements Stage {
   };
   private readonly matched: Record<RuleAction, number> = { allow: 0, drop: 0, log: 0 };
   /**
-   * A short number per distinct (action, rule ids), stable across reloads, so dedup keys stay
-   * short (they are hashed on every match). Bounded by the distinct outcomes rule sets produce.
+   * A small number per distinct (action, rule ids), stable across reloads, so a dedup key is the
+   * edge and a number (hashed on every match). Bounded by the distinct outcomes rule sets produce.
    */
   private readonly outcomeIds = new Map<string, number>();
 
@@ -200,8 +200,8 @@ export class PolicyStage implements Stage {
         }
         this.outcomeIds.set(decision.key, (outcome = this.outcomeIds.size));
       }
-      const key = `${observation.client}>${observation.server}:${observation.serverPort}/${observation.proto}#${outcome}`;
-      if (!this.dedup.admit(key, observation.ts)) {
+      const { client, server, serverPort, proto, ts } = observation;
+      if (!this.dedup.admit(client, server, serverPort, proto, outcome, ts)) {
         this.stats.suppressed++;
         return;
       }
