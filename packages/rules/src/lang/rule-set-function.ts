@@ -61,18 +61,35 @@ export function boundRuleSetFunction<O>(
 }
 
 const absent = (): undefined => undefined;
+/** A field's local before it is read (undefined means absent, so it cannot mark "unread"). */
+const UNREAD = Object.freeze({});
 
 interface RuleSetCode {
   body: string;
-  /** Values for the parameters L, K, T, D, in that order. */
+  /** Values for the parameters L, K, T, D, U, in that order. */
   values: unknown[];
 }
 
+/**
+ * `read(name, slot)` gives the expression reading a field; it is called once per distinct field,
+ * and the generated function keeps what it read in a local (`f0`, `f1`, ...; the sentinel `U`
+ * until read), so a field several rules use costs one read per evaluation.
+ */
 function ruleSetCode(
   plans: readonly Plan[],
   read: (name: string, slot: number) => string,
 ): RuleSetCode | null {
   if (plans.length > MAX_RULES) return null;
+  const locals = new Map<string, number>();
+  const reads: string[] = [];
+  const value = (name: string, slot: number): string => {
+    let k = locals.get(name);
+    if (k === undefined) {
+      locals.set(name, (k = locals.size));
+      reads.push(read(name, slot));
+    }
+    return `(f${k} !== U ? f${k} : (f${k} = ${reads[k]}))`;
+  };
   const leaves: Array<(get: FieldGetter) => boolean> = [];
   const literals: Array<number | string> = [];
   const tests: Array<(value: unknown) => boolean> = [];
@@ -94,30 +111,31 @@ function ruleSetCode(
         const i = tests.length;
         tests.push(plan.test);
         derivations.push(plan.derive);
-        const value = read(plan.name, plan.slot);
-        return plan.derive === null ? `T[${i}](${value})` : `T[${i}](D[${i}](${value}))`;
+        const v = value(plan.name, plan.slot);
+        return plan.derive === null ? `T[${i}](${v})` : `T[${i}](D[${i}](${v}))`;
       }
       case 'fused': {
         const i = literals.length;
         literals.push(plan.lit);
-        const value = read(plan.name, plan.slot);
-        if (plan.op === 'eq') return `(${value} === K[${i}])`;
+        const v = value(plan.name, plan.slot);
+        if (plan.op === 'eq') return `(${v} === K[${i}])`;
         const kind = typeof plan.lit === 'number' ? "'number'" : "'string'";
-        return `((v = ${value}), typeof v === ${kind} && v ${OPERATORS[plan.op]} K[${i}])`;
+        return `((v = ${v}), typeof v === ${kind} && v ${OPERATORS[plan.op]} K[${i}])`;
       }
     }
   };
   const lines = plans.map((plan, i) => `  if (${emit(plan)}) m |= ${(1 << i) >>> 0};`);
+  const declarations = [...locals.values()].map((k) => `  let f${k} = U;\n`).join('');
   return {
-    body: `  let m = 0;\n  let v;\n${lines.join('\n')}\n  return m;`,
-    values: [leaves, literals, tests, derivations],
+    body: `  let m = 0;\n  let v;\n${declarations}${lines.join('\n')}\n  return m;`,
+    values: [leaves, literals, tests, derivations, UNREAD],
   };
 }
 
-/** `new Function(...params, 'L', 'K', 'T', 'D', source)`, or null where code generation is off. */
+/** `new Function(...params, 'L', 'K', 'T', 'D', 'U', source)`, or null where code generation is off. */
 function generate<F>(params: readonly string[], source: string): ((...args: unknown[]) => F) | null {
   try {
-    return new Function(...params, 'L', 'K', 'T', 'D', source) as (...args: unknown[]) => F;
+    return new Function(...params, 'L', 'K', 'T', 'D', 'U', source) as (...args: unknown[]) => F;
   } catch {
     return null;
   }
