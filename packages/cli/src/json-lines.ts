@@ -1,24 +1,41 @@
 import type { Writable } from 'node:stream';
 
 /**
- * Buffered line output: many small writes become few large ones, and the caller can wait for the
- * stream to drain at the end so nothing is lost on exit.
+ * Buffered line output: lines are encoded straight into one chunk of bytes, written out when it is
+ * full, and the caller can wait for the stream to drain at the end so nothing is lost on exit.
+ *
+ * With `reuseChunk`, the chunk is reused when the stream reports nothing buffered once write()
+ * returns: right for process.stdout and stderr (files, pipes and TTYs are written synchronously on
+ * Linux; an asynchronous write stays counted in writableLength). A Transform may keep the chunk with
+ * nothing counted, so by default each flush gets a new chunk.
  */
 export class LineWriter {
-  private buffer: string[] = [];
-  private bytes = 0;
+  private chunk: Buffer;
+  private used = 0;
   lines = 0;
+
+  private readonly reuseChunk: boolean;
 
   constructor(
     private readonly out: Writable,
-    private readonly highWater = 1 << 16,
-  ) {}
+    options: { highWater?: number; reuseChunk?: boolean } = {},
+  ) {
+    this.chunk = Buffer.allocUnsafe(options.highWater ?? 1 << 16);
+    this.reuseChunk = options.reuseChunk ?? false;
+  }
 
   write(line: string): void {
-    this.buffer.push(line);
-    this.bytes += line.length + 1;
     this.lines++;
-    if (this.bytes >= this.highWater) this.flushBuffer();
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const most = line.length * 3 + 1;
+    if (most > this.chunk.length) {
+      this.flushBuffer();
+      this.out.write(line + '\n');
+      return;
+    }
+    if (this.used + most > this.chunk.length) this.flushBuffer();
+    this.used += this.chunk.write(line, this.used);
+    this.chunk[this.used++] = 0x0a;
   }
 
   async close(): Promise<void> {
@@ -30,10 +47,10 @@ export class LineWriter {
   }
 
   private flushBuffer(): void {
-    if (this.buffer.length === 0) return;
-    this.out.write(this.buffer.join('\n') + '\n');
-    this.buffer = [];
-    this.bytes = 0;
+    if (this.used === 0) return;
+    this.out.write(this.chunk.subarray(0, this.used));
+    this.used = 0;
+    if (!this.reuseChunk || this.out.writableLength > 0) this.chunk = Buffer.allocUnsafe(this.chunk.length);
   }
 }
 

@@ -43,7 +43,8 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
     return reportError(error);
   }
 
-  const out = new LineWriter(process.stdout);
+  // stdout is written synchronously (or counts what it holds): one chunk serves the whole replay.
+  const out = new LineWriter(process.stdout, { reuseChunk: true });
   const records: string[] = [];
   const emit =
     options.format === 'json' ? (line: string) => records.push(line) : (line: string) => out.write(line);

@@ -2,9 +2,27 @@
  * One line of JSON per capture event, for golden files and `glia replay --print events`: `ts` as
  * the decimal string of its nanoseconds, byte arrays (payload, options, message) as lower-case hex,
  * every other field as it is. With a topic, it comes first as "topic".
+ *
+ * The same text as JSON.stringify(eventToRecord(event, topic)), written straight into one string:
+ * `--print events` makes a line per event, and the record object, the entries arrays and the
+ * Buffer per byte array were most of what a replay allocated.
  */
 export function eventToJson(event: object, topic?: string): string {
-  return JSON.stringify(eventToRecord(event, topic));
+  // The event's own "topic" would take the topic's place: rare enough for the general path.
+  if (topic !== undefined && Object.prototype.hasOwnProperty.call(event, 'topic')) {
+    return JSON.stringify(eventToRecord(event, topic));
+  }
+  let out = topic === undefined ? '{' : `{"topic":${JSON.stringify(topic)}`;
+  let first = topic === undefined;
+  const fields = event as Record<string, unknown>;
+  for (const key in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, key)) continue;
+    const text = valueJson(fields[key]);
+    if (text === undefined) continue;
+    out += (first ? '' : ',') + keyJson(key) + text;
+    first = false;
+  }
+  return out + '}';
 }
 
 export function eventToRecord(event: object, topic?: string): Record<string, unknown> {
@@ -19,6 +37,48 @@ export function eventToRecord(event: object, topic?: string): Record<string, unk
   return out;
 }
 
+/** Copies of byte arrays to hex-encode, so encoding one needs no Buffer object of its own. */
+let hexScratch = Buffer.allocUnsafe(4096);
+
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  const n = bytes.byteLength;
+  if (n > hexScratch.length) {
+    if (n > 1 << 20) return Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('hex');
+    hexScratch = Buffer.allocUnsafe(Math.max(n, hexScratch.length * 2));
+  }
+  hexScratch.set(bytes);
+  return hexScratch.toString('hex', 0, n);
+}
+
+/** `"key":` of each field name seen: events have a handful of them. */
+const keyTexts = new Map<string, string>();
+
+function keyJson(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = `${JSON.stringify(key)}:`;
+    if (keyTexts.size < 1024) keyTexts.set(key, text);
+  }
+  return text;
+}
+
+/** A field's JSON as JSON.stringify writes it inside the record; undefined when it leaves it out. */
+function valueJson(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return `"${value.toString()}"`;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    default:
+      if (value instanceof Uint8Array) return `"${toHex(value)}"`;
+      return JSON.stringify(value);
+  }
 }
