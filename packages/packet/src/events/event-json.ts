@@ -12,18 +12,31 @@ export function eventToJson(event: object, topic?: string): string {
   if (topic !== undefined && Object.prototype.hasOwnProperty.call(event, 'topic')) {
     return JSON.stringify(eventToRecord(event, topic));
   }
-  let out = topic === undefined ? '{' : `{"topic":${JSON.stringify(topic)}`;
-  let first = topic === undefined;
+  // One reused array of parts and one join: concatenating makes a cons string per piece.
+  let n = 0;
+  let first = true;
+  parts[n++] = '{';
+  if (topic !== undefined) {
+    parts[n++] = '"topic":';
+    parts[n++] = stringJson(topic);
+    first = false;
+  }
   const fields = event as Record<string, unknown>;
   for (const key in fields) {
     if (!Object.prototype.hasOwnProperty.call(fields, key)) continue;
     const text = valueJson(fields[key]);
     if (text === undefined) continue;
-    out += (first ? '' : ',') + keyJson(key) + text;
+    if (!first) parts[n++] = ',';
+    parts[n++] = keyJson(key);
+    parts[n++] = text;
     first = false;
   }
-  return out + '}';
+  parts[n++] = '}';
+  if (parts.length !== n) parts.length = n;
+  return parts.join('');
 }
+
+const parts: string[] = [];
 
 export function eventToRecord(event: object, topic?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -62,11 +75,30 @@ function keyJson(key: string): string {
   return text;
 }
 
+/**
+ * The JSON of string values seen lately: interface names, directions, protocols and the addresses
+ * of busy flows repeat from one event to the next. Emptied when full, so it stays bounded.
+ */
+const stringTexts = new Map<string, string>();
+const MAX_STRING_TEXTS = 4096;
+
+function stringJson(value: string): string {
+  let text = stringTexts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    if (value.length <= 64) {
+      if (stringTexts.size >= MAX_STRING_TEXTS) stringTexts.clear();
+      stringTexts.set(value, text);
+    }
+  }
+  return text;
+}
+
 /** A field's JSON as JSON.stringify writes it inside the record; undefined when it leaves it out. */
 function valueJson(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return stringJson(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
