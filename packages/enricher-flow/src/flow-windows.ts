@@ -1,6 +1,6 @@
 import type { Observation } from '@glia/core';
 import { RecencyList, type RecencyNode } from './recency-list.js';
-import { SourceWindow } from './source-window.js';
+import { SourceWindow, type ConnectionSighting } from './source-window.js';
 
 export interface FlowWindowsOptions {
   windowNs: bigint;
@@ -32,6 +32,8 @@ export class FlowWindows {
    * the nanosecond for 2^53 ns (104 days) after the first observation, then to a few ns.
    */
   private epoch: bigint | null = null;
+  /** Filled anew for each observation: SourceWindow.record keeps its fields, not the object. */
+  private readonly sighting: ConnectionSighting = { key: '', port: 0, server: '', ts: 0 };
   private readonly windowNs: number;
   /** Newest packet time recorded from any source. */
   private newest = -Infinity;
@@ -66,12 +68,12 @@ export class FlowWindows {
     const window = this.sourceOf(o.client);
     this.epoch ??= o.ts;
     const ts = Number(o.ts - this.epoch);
-    window.record({
-      key: `${o.clientPort} ${o.server} ${o.serverPort} ${o.proto}`,
-      port: o.proto === 'udp' ? 65536 + o.serverPort : o.serverPort,
-      server: o.server,
-      ts,
-    });
+    const s = this.sighting;
+    s.key = `${o.clientPort} ${o.server} ${o.serverPort} ${o.proto}`;
+    s.port = o.proto === 'udp' ? 65536 + o.serverPort : o.serverPort;
+    s.server = o.server;
+    s.ts = ts;
+    window.record(s);
     if (ts > this.newest) this.newest = ts;
     this.lastObservation = o;
     this.lastSource = window;

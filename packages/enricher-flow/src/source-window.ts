@@ -39,7 +39,7 @@ export class SourceWindow {
   /**
    * Records a sighting and expires what fell out of the window (newest − window, newest]. Recording
    * the same sighting twice changes nothing, which is what makes field values independent of who
-   * records an observation first.
+   * records an observation first. Keeps the sighting's fields, never the object (callers reuse it).
    */
   record(s: ConnectionSighting): void {
     if (s.ts > this.newest) this.newest = s.ts;
