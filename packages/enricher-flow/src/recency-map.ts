@@ -1,6 +1,8 @@
 import { RecencyList, type RecencyNode } from './recency-list.js';
 
 interface Sighting<K> extends RecencyNode<K> {
+  /** Mutable here: a forgotten node is reused for the next new key. */
+  key: K;
   /** Last time the key was seen (the owner's time unit). */
   ts: number;
   /** A number the owner attaches to the key (a connection's port); handed back when it is forgotten. */
@@ -13,6 +15,12 @@ interface Sighting<K> extends RecencyNode<K> {
  */
 export class RecencyMap<K> {
   private readonly list = new RecencyList<K, Sighting<K>>();
+  /**
+   * The node forgotten last, reused by the next new key: a full map forgets one key for each new
+   * one, and without reuse every connection of a busy source leaves a node behind that lived long
+   * enough to reach the old generation.
+   */
+  private spare: Sighting<K> | null = null;
   evictions = 0;
 
   constructor(
@@ -29,7 +37,16 @@ export class RecencyMap<K> {
     const node = this.list.get(key);
     if (node === undefined) {
       if (this.list.size >= this.cap) this.forgetFront(true);
-      this.list.append({ key, ts, tag, prev: null, next: null });
+      const spare = this.spare;
+      if (spare === null) {
+        this.list.append({ key, ts, tag, prev: null, next: null });
+      } else {
+        this.spare = null;
+        spare.key = key;
+        spare.ts = ts;
+        spare.tag = tag;
+        this.list.append(spare);
+      }
       return true;
     }
     if (ts > node.ts) {
@@ -55,5 +72,6 @@ export class RecencyMap<K> {
     this.list.remove(front);
     if (evicted) this.evictions++;
     this.onForget?.(front.tag);
+    this.spare = front;
   }
 }
