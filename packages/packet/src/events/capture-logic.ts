@@ -38,6 +38,8 @@ export interface CaptureLogicOptions {
 export const DEFAULT_MAX_FLOWS = 65536;
 const FLOW_WINDOW = Number(FLOW_WINDOW_NS);
 const NS_PER_S = 1_000_000_000;
+/** IPv4 address strings kept for reuse; the cache starts over when full. */
+const MAX_IPV4_TEXTS = 4096;
 
 /**
  * DESIGN §3 over raw frames, shared by every user-space backend: decodes each frame and emits the
@@ -62,6 +64,7 @@ export class CaptureEventLogic {
   private srcIsLo = false;
   private srcText = '';
   private dstText = '';
+  private readonly ipv4Texts = new Map<number, string>();
 
   constructor(
     private readonly sink: CaptureEventSink,
@@ -162,12 +165,26 @@ export class CaptureEventLogic {
 
   private formatAddresses(p: DecodedPacket): void {
     if (p.ipVersion === 4) {
-      this.srcText = formatIPv4(p.src4);
-      this.dstText = formatIPv4(p.dst4);
+      this.srcText = this.ipv4Text(p.src4);
+      this.dstText = this.ipv4Text(p.dst4);
     } else {
       this.srcText = formatIPv6(p.bytes, p.srcOffset);
       this.dstText = formatIPv6(p.bytes, p.dstOffset);
     }
+  }
+
+  /**
+   * One string per IPv4 address rather than one per flow: a busy server is an endpoint of most
+   * flows in the table, and downstream lookups by address then compare the same string.
+   */
+  private ipv4Text(address: number): string {
+    let text = this.ipv4Texts.get(address);
+    if (text === undefined) {
+      text = formatIPv4(address);
+      if (this.ipv4Texts.size >= MAX_IPV4_TEXTS) this.ipv4Texts.clear();
+      this.ipv4Texts.set(address, text);
+    }
+    return text;
   }
 
   private conn(p: DecodedPacket, state: FlowState): void {
