@@ -81,7 +81,9 @@ describe('glia config check', () => {
     );
     const r = runGlia(['config', 'check', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/glia\.yaml:4:\d+: rule "typo": expected a value after "eq", found end of input/);
+    expect(r.stderr).toMatch(
+      /glia\.yaml:4:\d+: rule "typo": expected a value after "eq", found end of input/,
+    );
     expect(r.stderr).toMatch(/glia\.yaml:5:\d+: rule "needs-fqdn": .*fqdn enricher, which is not enabled/);
   });
 

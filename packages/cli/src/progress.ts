@@ -1,9 +1,27 @@
 import { statSync } from 'node:fs';
+import type { PcapReplayStats } from '@glia/capture-pcap';
 import type { Agent } from '@glia/core';
 
-interface ReplayStats {
-  packets: number;
-  bytes: number;
+/** The running replay's counters (the pcap capture plugin's stats()), if there is one. */
+export function replayStats(agent: Agent): PcapReplayStats | null {
+  for (const { plugin, instance } of agent.plugins()) {
+    if (plugin.factory.type !== 'pcap') continue;
+    const stats = (instance as { stats?: () => PcapReplayStats }).stats?.();
+    if (stats !== undefined) return stats;
+  }
+  return null;
+}
+
+/** One line for stderr at the end of a replay: what was read, what it made, what was not decodable. */
+export function replaySummary(s: PcapReplayStats): string {
+  const pairs = (r: Record<string, number | undefined>): string =>
+    Object.entries(r)
+      .filter(([, n]) => (n ?? 0) > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
+  const files = s.files === 1 ? '1 file' : `${s.files} files`;
+  const truncated = s.truncatedRecords > 0 ? `; ${s.truncatedRecords} truncated records` : '';
+  return `replayed ${files}: ${s.packets} packets, ${s.bytes} bytes; events: ${pairs(s.events)}; undecodable: ${pairs(s.undecodable)}; not TCP/UDP: ${pairs(s.ignored)}${truncated}`;
 }
 
 const RECORD_HEADER_BYTES = 16;
@@ -51,18 +69,8 @@ export class ReplayProgress {
     this.out.write('\n');
   }
 
-  private stats(): ReplayStats | null {
-    for (const { instance } of this.agent.plugins()) {
-      const stats = (instance as { stats?: () => unknown }).stats?.();
-      if (typeof stats === 'object' && stats !== null && 'packets' in stats && 'bytes' in stats) {
-        return stats as ReplayStats;
-      }
-    }
-    return null;
-  }
-
   private render(): void {
-    const s = this.stats();
+    const s = replayStats(this.agent);
     if (s === null) return;
     const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
     const rate = `${formatCount(s.packets / seconds)} pkt/s`;

@@ -4,7 +4,7 @@ import { reportError } from '../exit.js';
 import { eventToJson } from '@glia/packet';
 import { LineWriter, toJson } from '../json-lines.js';
 import { attachPolicy } from '../policy.js';
-import { ReplayProgress } from '../progress.js';
+import { ReplayProgress, replayStats, replaySummary } from '../progress.js';
 
 export type PrintKind = 'events' | 'observations' | 'verdicts' | 'graph';
 const PRINTABLE: readonly PrintKind[] = ['events', 'observations', 'verdicts'];
@@ -59,6 +59,7 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   const interrupted = new Promise<void>((done) => process.once('SIGINT', () => done()));
   await Promise.race([agent.capturesFinished(), interrupted]);
   progress.stop();
+  const stats = replayStats(agent);
   const capture = agent.status().find((s) => s.kind === 'capture');
   await agent.stop();
   if (options.format === 'json') out.write(`[${records.join(',\n')}]`);
@@ -67,6 +68,7 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
     process.stderr.write(`glia replay: ${capture.health.reason ?? 'capture failed'}\n`);
     return ExitCode.badInput;
   }
+  if (stats !== null && options.logLevel !== 'silent') process.stderr.write(`glia ${replaySummary(stats)}\n`);
   return ExitCode.ok;
 }
 
