@@ -1,18 +1,7 @@
 import { InputError, loadConfigText } from '@glia/core';
 import { checkRulesText, compileExpression, DESIGN_FIELDS, RuleSyntaxError, Scheme } from '@glia/rules';
+import { seededRandom as prng } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
-
-/** A small deterministic PRNG so a failure names a seed that reproduces it. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ' \n\t:-[]{}",\'#&*!|>%@`$\\/.0123456789abcdefghijklmnopqrstuvwxyz_~=<>()';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fixturesDir } from '@glia/core/testing';
+import { fixturesDir, seededRandom as random } from '@glia/core/testing';
 import {
   CaptureEventLogic,
   CaptureFormatError,
@@ -20,17 +20,6 @@ import { fixtureCaptures } from './fixture-replay.js';
  */
 
 const fixtures = fixturesDir();
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Frame {
   bytes: Uint8Array;

@@ -2,21 +2,10 @@ import type { FieldValue } from '@glia/core';
 import { describe, expect, it } from 'vitest';
 import type { Expr, Literal, ValueNode } from './ast.js';
 import { compileExpression } from './compile.js';
+import { seededRandom as prng } from '@glia/core/testing';
 import { parseExpression } from './parser.js';
 import { boundRuleSetFunction, ruleSetFunction } from './rule-set-function.js';
 import { testScheme } from './test-scheme.js';
-
-/** mulberry32: a small seeded PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PORTS = [22, 80, 443, 8080, 9000];
 const IPS = ['10.0.0.1', '10.1.2.3', '192.168.1.1', '172.16.5.4', '8.8.8.8'];
