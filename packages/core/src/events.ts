@@ -45,10 +45,11 @@ export interface BannerEvent extends CaptureEventBase {
 
 /**
  * Further client payload of a TCP flow whose client banner begins a TLS handshake record longer
- * than the banner: emitted for each following client payload packet until the record's bytes are
- * all seen (at most SEGMENT_MAX_BYTES in all), so a ClientHello split over segments can be
- * reassembled. `offset` is the payload's position in the client's stream, the banner's first
- * byte being 0.
+ * than the banner: the rest of the banner's own packet beyond BANNER_MAX_BYTES (at offset 256),
+ * then each following client payload packet, until the record's bytes are all seen (at most
+ * SEGMENT_MAX_BYTES in all), so a ClientHello split over segments can be reassembled. `offset` is
+ * the payload's position in the client's stream, the banner's first byte being 0; segments may
+ * repeat or arrive out of order as the packets did.
  */
 export interface SegmentEvent extends CaptureEventBase {
   proto: 'tcp';
