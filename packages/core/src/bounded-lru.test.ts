@@ -30,6 +30,43 @@ describe('BoundedLru', () => {
     expect(() => new BoundedLru(capacity)).toThrow(RangeError);
   });
 
+  it('keeps exact LRU order through gets, sets, deletes and evictions (against a reference)', () => {
+    const lru = new BoundedLru<number, number>(50);
+    const reference: number[] = []; // oldest first
+    let seed = 11;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) >>> 0) % n;
+    for (let i = 0; i < 20_000; i++) {
+      const key = rand(120);
+      const op = rand(4);
+      const at = reference.indexOf(key);
+      if (op === 0) {
+        expect(lru.get(key)).toBe(at >= 0 ? key * 2 : undefined);
+        if (at >= 0) reference.push(...reference.splice(at, 1));
+      } else if (op === 1) {
+        expect(lru.delete(key)).toBe(at >= 0);
+        if (at >= 0) reference.splice(at, 1);
+      } else {
+        lru.set(key, key * 2);
+        if (at >= 0) reference.splice(at, 1);
+        else if (reference.length >= 50) reference.shift();
+        reference.push(key);
+      }
+      expect(lru.size).toBe(reference.length);
+    }
+    for (const key of reference) expect(lru.peek(key)).toBe(key * 2);
+  });
+
+  it('clear() empties it and it works again after', () => {
+    const lru = new BoundedLru<string, number>(2);
+    lru.set('a', 1);
+    lru.clear();
+    expect(lru.size).toBe(0);
+    lru.set('b', 2);
+    lru.set('c', 3);
+    lru.set('d', 4);
+    expect([lru.peek('b'), lru.peek('c'), lru.peek('d')]).toEqual([undefined, 3, 4]);
+  });
+
   it('never grows past its capacity', () => {
     const lru = new BoundedLru<number, number>(100);
     for (let i = 0; i < 10_000; i++) lru.set(i, i);

