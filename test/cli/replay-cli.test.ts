@@ -1,11 +1,12 @@
 import { mkdtempSync, copyFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { repoRoot } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
-import { runGlia } from '../support/glia.js';
+import { gliaBin, runGlia } from '../support/glia.js';
 
 const DEMO = join(repoRoot(), 'packages/cli/assets/demo.pcap');
 
@@ -40,6 +41,23 @@ describe('glia replay', () => {
     expect(r.stderr).toMatch(/replayed 2 files: 344 packets/);
     const events = JSON.parse(r.stdout) as Array<{ topic: string }>;
     expect(Array.isArray(events)).toBe(true);
+  });
+
+  it('draws a progress bar on a terminal, and none when stderr is not one', () => {
+    // `script` runs the command on a pseudo-terminal.
+    const tty = spawnSync(
+      'script',
+      [
+        '-qec',
+        `${process.execPath} ${gliaBin()} replay ${DEMO} -c /dev/null --print events > /dev/null`,
+        '/dev/null',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/\r\[#{30}\] 100% 172 packets/);
+    const piped = runGlia(['replay', DEMO, '-c', '/dev/null', '--print', 'events']);
+    expect(piped.stderr).not.toMatch(/\[#+/);
   });
 
   it('exits 2 with the file named for a missing or corrupt capture', () => {
