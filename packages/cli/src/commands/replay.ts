@@ -1,4 +1,12 @@
-import { ExitCode, InputError, type Agent, type LogLevel, type Observation, type Topic } from '@glia/core';
+import {
+  ExitCode,
+  FieldResolver,
+  InputError,
+  type Agent,
+  type LogLevel,
+  type Observation,
+  type Topic,
+} from '@glia/core';
 import { buildAgent, createLogger, loadConfig, replayInstead } from '../agent-setup.js';
 import { reportError } from '../exit.js';
 import { eventToJson } from '@glia/packet';
@@ -6,14 +14,14 @@ import { LineWriter, toJson } from '../json-lines.js';
 import { attachPolicy } from '../policy.js';
 import { ReplayProgress, replayStats, replaySummary } from '../progress.js';
 
-export type PrintKind = 'events' | 'observations' | 'verdicts' | 'graph';
-const PRINTABLE: readonly PrintKind[] = ['events', 'observations', 'verdicts'];
+export type PrintKind = 'events' | 'observations' | 'verdicts';
 const CAPTURE_TOPICS: readonly Topic[] = ['conn', 'banner', 'segment', 'flow', 'dns'];
 
 export interface ReplayOptions {
   config?: string;
-  print: string;
-  format: string;
+  /** Validated by the command line's choices. */
+  print: PrintKind;
+  format: 'jsonl' | 'json';
   speed?: string;
   logLevel: string;
 }
@@ -24,14 +32,8 @@ export interface ReplayOptions {
  */
 export async function replayCommand(files: string[], options: ReplayOptions): Promise<number> {
   let agent: Agent;
-  const print = options.print as PrintKind;
+  const print = options.print;
   try {
-    if (!PRINTABLE.includes(print)) {
-      throw new InputError(`--print ${options.print}: must be one of ${PRINTABLE.join(', ')}`);
-    }
-    if (options.format !== 'jsonl' && options.format !== 'json') {
-      throw new InputError(`--format ${options.format}: must be jsonl or json`);
-    }
     const loaded = await loadConfig(options.config);
     const speed = options.speed === undefined ? 0 : Number(options.speed);
     if (!(speed >= 0)) throw new InputError(`--speed ${options.speed}: must be a number ≥ 0`);
@@ -79,10 +81,10 @@ function subscribePrinter(agent: Agent, print: PrintKind, emit: (line: string) =
     }
   } else if (print === 'observations') {
     // Subscribed before start, so field definitions are read when the first observation arrives.
-    let fields: ReturnType<Agent['fields']> | null = null;
+    let resolver: FieldResolver | null = null;
     agent.bus.subscribe('observation', (o) => {
-      fields ??= agent.fields();
-      emit(toJson(observationRecord(o, fields)));
+      resolver ??= new FieldResolver(agent.fields());
+      emit(toJson(observationRecord(o, resolver)));
     });
   } else if (print === 'verdicts') {
     agent.bus.subscribe('verdict', (v) => {
@@ -107,11 +109,10 @@ function edgeOf(o: Observation): Record<string, unknown> {
   };
 }
 
-function observationRecord(o: Observation, fields: ReturnType<Agent['fields']>): Record<string, unknown> {
+function observationRecord(o: Observation, resolver: FieldResolver): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const f of fields) {
-    const v = o.fields.has(f.name) ? o.fields.get(f.name) : f.resolve(o);
-    o.fields.set(f.name, v);
+  for (const f of resolver.definitions()) {
+    const v = resolver.get(o, f.name);
     if (v !== undefined) values[f.name] = v;
   }
   return { ...edgeOf(o), fields: values };
