@@ -21,7 +21,6 @@ export {
   type CaptureEventSink,
   type CaptureLogicOptions,
 } from './events/capture-logic.js';
-export { LruMap } from './events/lru-map.js';
 export { FlowTable } from './events/flow-table.js';
 export { eventToJson, eventToRecord, toHex } from './events/event-json.js';
 

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { bytesOf, concat, ethernet, ipv4, ipv6, tcp, udp, vxlan } from '../build/frames.js';
 import { LinkType } from '../decode/link-types.js';
 import { CaptureEventLogic, type CaptureTopic } from './capture-logic.js';
-import { LruMap } from './lru-map.js';
 
 const SYN = 0x02;
 const ACK = 0x10;
@@ -232,21 +231,5 @@ describe('CaptureEventLogic', () => {
     expect(logic.flows.size).toBeLessThanOrEqual(16);
     expect(logic.flows.evictions).toBeGreaterThanOrEqual(84);
     expect(logic.events.flow).toBe(100);
-  });
-});
-
-describe('LruMap', () => {
-  it('keeps recently used entries and evicts the unused', () => {
-    const m = new LruMap<number, string>(4);
-    m.set(1, 'a');
-    m.set(2, 'b');
-    m.set(3, 'c'); // 1, 2 age
-    m.get(1);
-    m.set(4, 'd');
-    m.set(5, 'e'); // 2 was unused for a generation
-    expect(m.get(1)).toBe('a');
-    expect(m.get(2)).toBeUndefined();
-    expect(m.size).toBeLessThanOrEqual(4);
-    expect(m.evictions).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,8 @@ import { FlowState } from './flow-state.js';
  * a 31-bit hash of the canonical tuple indexes a Map, colliding flows chain through
  * FlowState.next, and the tuple is compared field by field.
  *
- * Bounded like LruMap: two generations of at most capacity/2 flows each; a hit in the old
+ * Bounded as a two-generation approximation of LRU, which keeps a hit to one Map lookup on the
+ * per-packet hot path: two generations of at most capacity/2 flows each; a hit in the old
  * generation moves the flow to the young one, and when the young one is full the old one is
  * dropped (its flows counted as evictions).
  */
