@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { toHex } from '@glia/packet';
 
 /**
  * Buffered line output: lines are encoded straight into one chunk of bytes, written out when it is
@@ -58,7 +59,7 @@ export class LineWriter {
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === 'bigint') return v.toString();
-    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+    if (v instanceof Uint8Array) return toHex(v);
     if (v instanceof Map) return Object.fromEntries(v);
     return v;
   });
