@@ -125,7 +125,9 @@ function statOf(path: string): Stats {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new PluginLoadError(
-      code === 'ENOENT' ? `${path} does not exist` : `${path} cannot be read (${code ?? errorMessage(error)})`,
+      code === 'ENOENT'
+        ? `${path} does not exist`
+        : `${path} cannot be read (${code ?? errorMessage(error)})`,
       { cause: error },
     );
   }
