@@ -1,11 +1,11 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { underCi } from '@glia/core/testing';
 
 /** Whether this process may create network namespaces (root with iproute2). */
 export function canCreateNamespaces(): boolean {
   const ok = process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
-  if (!ok && process.env.CI === 'true')
-    throw new Error('network namespace tests need root and iproute2 in CI');
+  if (!ok && underCi()) throw new Error('network namespace tests need root and iproute2 in CI');
   if (!ok) console.warn('SKIPPING network namespace tests: need root and iproute2');
   return ok;
 }

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { underCi } from './host-guard.js';
 
 /** The repository root: the nearest ancestor with a lerna.json. */
 export function repoRoot(): string {
@@ -21,7 +22,7 @@ export function repoRoot(): string {
 export function fixturesDir(): string | null {
   const dir = process.env.GLIA_FIXTURES ?? resolve(repoRoot(), '..', 'shared', 'fixtures');
   if (existsSync(dir)) return dir;
-  if (process.env.CI === 'true') throw new Error(`shared fixtures not found at ${dir}; CI must run them`);
+  if (underCi()) throw new Error(`shared fixtures not found at ${dir}; CI must run them`);
   console.warn(`SKIPPING fixture tests: ${dir} not found (set GLIA_FIXTURES to the shared fixtures folder)`);
   return null;
 }
@@ -29,8 +30,7 @@ export function fixturesDir(): string | null {
 /** Whether an external tool (tshark, nmap, tcpdump) is installed; under CI a missing one is an error. */
 export function hasTool(tool: string): boolean {
   const found = spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-  if (!found && process.env.CI === 'true')
-    throw new Error(`${tool} is not installed; .ci/run must install it`);
+  if (!found && underCi()) throw new Error(`${tool} is not installed; .ci/run must install it`);
   if (!found) console.warn(`SKIPPING tests that need ${tool}: not installed`);
   return found;
 }
