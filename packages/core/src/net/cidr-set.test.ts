@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CidrSet, parseCidr } from './cidr-set.js';
 
 describe('CidrSet', () => {
-  const set = CidrSet.parse([
-    '10.0.0.0/8',
-    '192.168.1.1',
-    '172.16.0.0/12',
-    '2001:db8::/32',
-    'fc00::/7',
-    '::1',
-  ]);
+  const entries = ['10.0.0.0/8', '192.168.1.1', '172.16.0.0/12', '2001:db8::/32', 'fc00::/7', '::1'];
   const cases: Array<[string, string, boolean]> = [
     ['inside /8', '10.1.2.3', true],
     ['first of /8', '10.0.0.0', true],
@@ -29,7 +22,7 @@ describe('CidrSet', () => {
     ['v4 zone of v6 text', '::ffff:10.0.0.1', false],
   ];
   it.each(cases)('%s: %s → %s', (_name, ip, expected) => {
-    expect(set.has(ip)).toBe(expected);
+    expect(CidrSet.parse(entries).has(ip)).toBe(expected);
   });
 
   it('merges overlapping and nested prefixes', () => {
@@ -48,23 +41,6 @@ describe('CidrSet', () => {
     expect(() => CidrSet.parse(['10.0.0.0/8', '10.0.0.0/33'])).toThrow(/entry 1 "10.0.0.0\/33"/);
     for (const bad of ['1.2.3', '1.2.3.4/', '1.2.3.4/x', '1:2:3::4::5', '256.1.1.1', '2001:db8::/129']) {
       expect(parseCidr(bad), bad).toBeNull();
-    }
-  });
-
-  it('agrees with a linear scan on random addresses', () => {
-    const prefixes: string[] = [];
-    let seed = 7;
-    const rand = (): number => (seed = (seed * 1103515245 + 12345) >>> 0);
-    for (let i = 0; i < 200; i++) {
-      const a = rand();
-      prefixes.push(`${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}/${8 + (rand() % 25)}`);
-    }
-    const compiled = CidrSet.parse(prefixes);
-    const singles = prefixes.map((p) => CidrSet.parse([p]));
-    for (let i = 0; i < 5000; i++) {
-      const a = rand();
-      const ip = `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-      expect(compiled.has(ip)).toBe(singles.some((s) => s.has(ip)));
     }
   });
 });

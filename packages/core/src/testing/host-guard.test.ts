@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { envFlag, hostHas, underCi } from './host-guard.js';
+import { propertyRuns } from './property-seed.js';
 
 describe('envFlag', () => {
   const cases: Array<[string, string | undefined, boolean]> = [
@@ -39,5 +40,22 @@ describe('hostHas', () => {
     expect(() => hostHas(false, 'the /dev/full device', { CI: ci })).toThrow(
       /\/dev\/full device is missing; CI must provide it/,
     );
+  });
+});
+
+describe('propertyRuns', () => {
+  const quiet = (): void => undefined;
+  it('is fixed per name, different across names', () => {
+    const a = propertyRuns('cidr membership', 100, {}, quiet);
+    expect(propertyRuns('cidr membership', 100, {}, quiet)).toEqual(a);
+    expect(propertyRuns('entropy', 100, {}, quiet).seed).not.toBe(a.seed);
+    expect(a.numRuns).toBe(100);
+  });
+  it('takes GLIA_PROPERTY_SEED, and prints the seed', () => {
+    const lines: string[] = [];
+    expect(propertyRuns('x', 5, { GLIA_PROPERTY_SEED: '42' }, (m) => lines.push(m)).seed).toBe(42);
+    expect(lines).toEqual(['property "x": seed 42, 5 runs (GLIA_PROPERTY_SEED=42 reproduces)']);
+    const random = propertyRuns('x', 5, { GLIA_PROPERTY_SEED: 'random' }, quiet).seed;
+    expect(Number.isInteger(random) && random >= 0).toBe(true);
   });
 });

@@ -2,3 +2,4 @@ export { describePluginContract, enricherFields, testContext, type ContractOptio
 export { fixtureCaptures, fixturesDir, hasTool, repoRoot, tsharkFields } from './fixtures.js';
 export { seededRandom } from './seeded-random.js';
 export { envFlag, hostHas, underCi } from './host-guard.js';
+export { propertyRuns } from './property-seed.js';
