@@ -52,6 +52,27 @@ function inner(
 
 const truthy = (v: string): boolean => v === '1' || v === 'True' || v === 'true';
 
+/**
+ * How many expected items tshark gave each check of each capture. A comparison of two empty lists
+ * proves nothing, so the closing test asserts that every capture in which tshark sees TCP or UDP
+ * was compared on something, and that each check compared something in enough captures.
+ */
+/**
+ * A VXLAN/Geneve carrier whose inner frame is not TCP/UDP (ARP, ICMP): events describe inner
+ * packets only (DESIGN §3), so the carrier itself is no conversation of glia's.
+ */
+function carrierOnly(layers: string[]): boolean {
+  const transport = Math.max(layers.lastIndexOf('tcp'), layers.lastIndexOf('udp'));
+  return layers.slice(transport + 1).some((l) => l === 'vxlan' || l === 'geneve');
+}
+
+const compared = new Map<string, Record<'syn' | 'dns' | 'banner' | 'endpoints', number>>();
+const note = (capture: string, check: 'syn' | 'dns' | 'banner' | 'endpoints', items: number): void => {
+  const entry = compared.get(capture) ?? { syn: 0, dns: 0, banner: 0, endpoints: 0 };
+  entry[check] = items;
+  compared.set(capture, entry);
+};
+
 describe.skipIf(fixtures === null || !tshark)('glia capture events agree with tshark', () => {
   for (const name of captures) {
     describe(name, () => {
@@ -88,6 +109,7 @@ describe.skipIf(fixtures === null || !tshark)('glia capture events agree with ts
         const got = ofTopic(events, 'conn')
           .map((e) => `${e.phase} ${e.src}:${e.sport} > ${e.dst}:${e.dport} vni=${e.vni ?? ''}`)
           .sort();
+        note(name, 'syn', want.length);
         expect(got).toEqual(want);
       });
 
@@ -108,6 +130,7 @@ describe.skipIf(fixtures === null || !tshark)('glia capture events agree with ts
           responses += flags.filter(truthy).length;
         }
         const dns = ofTopic(events, 'dns');
+        note(name, 'dns', messages);
         expect(dns.length).toBe(messages);
         // The QR bit of the message glia captured.
         expect(dns.filter((d) => d.message.length > 2 && (d.message[2] & 0x80) !== 0).length).toBe(responses);
@@ -169,8 +192,73 @@ describe.skipIf(fixtures === null || !tshark)('glia capture events agree with ts
           .filter((b) => b.sender === 'server')
           .map((b) => `${b.vni ?? ''}|${b.src}:${b.sport}>${b.dst}:${b.dport} ${toHex(b.payload)}`)
           .sort();
+        note(name, 'banner', want.length);
         expect(got).toEqual(want);
+      });
+
+      it('the endpoints of every TCP and UDP conversation (inner ones for tunnels, with the VNI)', () => {
+        const rows = tsharkFields(
+          path,
+          [
+            'frame.protocols',
+            'ip.src',
+            'ip.dst',
+            'ipv6.src',
+            'ipv6.dst',
+            'tcp.srcport',
+            'tcp.dstport',
+            'udp.srcport',
+            'udp.dstport',
+            'vxlan.vni',
+            'geneve.vni',
+          ],
+          `(tcp || udp) && ${NOT_ICMP}`,
+        );
+        const want = new Set<string>();
+        for (const [protocols, s4, d4, s6, d6, tsport, tdport, usport, udport, vx, gn] of rows) {
+          const layers = protocols.split(':');
+          const tcp = layers.lastIndexOf('tcp') > layers.lastIndexOf('udp');
+          if (carrierOnly(layers)) continue;
+          const [sport, dport] = tcp ? [tsport, tdport] : [usport, udport];
+          if (sport === '' || dport === '') continue; // ports cut off by the snaplen
+          const i = inner(protocols, s4, d4, s6, d6, vx, gn);
+          const ends = [`${i.src}:${last(sport)}`, `${i.dst}:${last(dport)}`].sort().join(' ');
+          want.add(`${tcp ? 'tcp' : 'udp'} ${ends} vni=${i.vni}`);
+        }
+        const got = new Set(
+          events.map(
+            ({ event: e }) =>
+              `${e.proto} ${[`${e.src}:${e.sport}`, `${e.dst}:${e.dport}`].sort().join(' ')} vni=${e.vni ?? ''}`,
+          ),
+        );
+        note(name, 'endpoints', want.size);
+        expect([...got].sort()).toEqual([...want].sort());
       });
     });
   }
+
+  it('compared something in every capture with TCP or UDP, and in enough captures per check', () => {
+    expect(compared.size).toBe(captures.length);
+    const empty: string[] = [];
+    for (const name of captures) {
+      const path = join(fixtures ?? '', 'pcaps', name);
+      const transport = tsharkFields(path, ['frame.protocols'], `(tcp || udp) && ${NOT_ICMP}`).filter(
+        ([protocols]) => !carrierOnly(protocols.split(':')),
+      ).length;
+      const c = compared.get(name);
+      if (transport > 0 && (c === undefined || c.syn + c.dns + c.banner + c.endpoints === 0))
+        empty.push(name);
+    }
+    expect(empty, 'captures with TCP/UDP where every comparison was of empty lists').toEqual([]);
+    const withItems = (check: 'syn' | 'dns' | 'banner' | 'endpoints'): number =>
+      [...compared.values()].filter((c) => c[check] > 0).length;
+    console.log(
+      `tshark oracle: captures compared on SYNs ${withItems('syn')}, DNS ${withItems('dns')}, ` +
+        `banners ${withItems('banner')}, endpoints ${withItems('endpoints')} of ${captures.length}`,
+    );
+    expect(withItems('syn')).toBeGreaterThanOrEqual(20);
+    expect(withItems('dns')).toBeGreaterThanOrEqual(10);
+    expect(withItems('banner')).toBeGreaterThanOrEqual(15);
+    expect(withItems('endpoints')).toBeGreaterThanOrEqual(40);
+  });
 });
