@@ -116,7 +116,7 @@ function ours(event: DnsEvent): Message | null {
       questions: (m.questions ?? []).map((q) => `${name(q.name)} ${typeNumber(q.type)}`),
       answers: (m.answers ?? [])
         .map((a) => {
-          const data = typeof a.data === 'string' ? a.data : '';
+          const data = 'data' in a && typeof a.data === 'string' ? a.data : '';
           return answer(a.name, typeNumber(a.type), 'ttl' in a ? (a.ttl ?? 0) : 0, data);
         })
         .sort(),
