@@ -161,6 +161,11 @@ describe('CidrSet against a bit-by-bit model', () => {
 });
 
 describe('CidrSet corner cases (named)', () => {
+  it.each(['10.0.0.0/x8', '10.0.0.0/8x', '10.0.0.0/1234', '10.0.0.0/-1', '10.0.0.0/ 8', '::/1x'])(
+    'rejects the prefix of %s',
+    (text) => expect(parseCidr(text)).toBeNull(),
+  );
+
   const cases: Array<[string, string[], string, boolean]> = [
     [
       'host bits in the written network are ignored: 10.200.0.0/8 has 10.1.2.3',

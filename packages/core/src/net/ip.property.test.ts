@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { propertyRuns } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
-import { formatIPv4, formatIPv6, normalizeIp, parseIPv4, parseIPv6 } from './ip.js';
+import { formatIPv4, formatIPv6, ipFamily, normalizeIp, parseIPv4, parseIPv6 } from './ip.js';
 
 /**
  * Address text both ways against plain models: IPv4 as four octets, IPv6 as eight 16-bit words,
@@ -25,10 +25,13 @@ function rfc5952(words: number[]): string {
 const bytesOf = (words: number[]): number[] => words.flatMap((w) => [w >> 8, w & 255]);
 
 /** Words biased to zeros, so that runs of every length and position occur. */
-const words = fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff })), {
-  minLength: 8,
-  maxLength: 8,
-});
+const words = fc.array(
+  fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffff })),
+  {
+    minLength: 8,
+    maxLength: 8,
+  },
+);
 
 describe('IPv6 text against RFC 5952', () => {
   it('the full form parses to its words and formats canonically', () => {
@@ -98,4 +101,44 @@ describe('IPv4 text against four octets', () => {
       propertyRuns('IPv4 bad octets', 300),
     );
   });
+});
+
+describe('address text corner cases (named)', () => {
+  const rejected: Array<[string, string]> = [
+    ['IPv4 with a letter where a dot should be', '1.2.3x4'],
+    ['IPv4 with a letter inside an octet', '1a2.3.4'],
+    ['IPv4 before "::" (only the last group may be IPv4)', '1.2.3.4::'],
+    ['IPv4 before "::" with a tail', '1.2.3.4::5'],
+    ['IPv4 not last, after "::"', '::1.2.3.4:5'],
+    ['IPv4 not last, full form', '1:2:3:4:5:1.2.3.4:7'],
+    ['eight groups and "::" (too many)', '1:2:3:4::5:6:7:8'],
+    ['seven groups and "::" plus IPv4 (too many)', '1:2:3:4:5:6::1.2.3.4'],
+    ['a group with a letter first', 'g1::'],
+    ['a group with a letter last', '1g::'],
+    ['a group with a letter inside', '1:2:3:4:5:6:7:1x2'],
+  ];
+  it.each(rejected)('rejects %s: %s', (_name, text) => {
+    expect(text.includes(':') ? parseIPv6(text) : parseIPv4(text)).toBeNull();
+    expect(normalizeIp(text)).toBeNull();
+  });
+
+  const accepted: Array<[string, string, string]> = [
+    ['IPv4 as the last group of the full form', '0:0:0:0:0:ffff:1.2.3.4', '::ffff:1.2.3.4'],
+    ['IPv4 as the last group after other groups', '1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:102:304'],
+    ['IPv4 after "::"', '::1.2.3.4', '::102:304'],
+    ['four zero words then ffff is not IPv4-mapped', '0:0:0:0:1:ffff:1.2.3.4', '::1:ffff:102:304'],
+    ['IPv4 text normalizes to itself', '10.0.0.1', '10.0.0.1'],
+  ];
+  it.each(accepted)('accepts %s: %s', (_name, text, canonical) => {
+    expect(normalizeIp(text)).toBe(canonical);
+  });
+
+  const families: Array<[string, 4 | 6 | null]> = [
+    ['10.0.0.1', 4],
+    ['::1', 6],
+    ['10.0.0.256', null],
+    ['1::2::3', null],
+    ['example.com', null],
+  ];
+  it.each(families)('ipFamily(%s) is %s', (text, family) => expect(ipFamily(text)).toBe(family));
 });
