@@ -43,6 +43,9 @@ export class SourceWindow {
    */
   record(s: ConnectionSighting): void {
     if (s.ts > this.newest) this.newest = s.ts;
+    // A sighting older than the window (a late packet from another interface or capture) is not in
+    // it: recorded, it would sit behind newer entries and outlive its expiry.
+    if (s.ts <= this.newest - this.windowNs) return;
     if (this.connections.touch(s.key, s.ts, s.port)) this.countPort(s.port, +1);
     this.ports.touch(s.port, s.ts);
     this.servers.touch(s.server, s.ts);
