@@ -18,11 +18,8 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Packet time from skb->tstamp instead of the monotonic clock: set for BPF_PROG_TEST_RUN, where
- * the test gives each frame its capture time, so flow windows follow the capture. */
-const volatile __u8 use_skb_tstamp = 0;
-/* Egress: only packets whose (inner) source is in egress_sources are observed. */
-const volatile __u8 egress_source_filter = 0;
+/* Settings user space writes into .rodata before load (one struct, so its layout is fixed). */
+const volatile struct glia_observer_config config = {};
 
 struct flow_key {
 	__u8 lo[16];
@@ -36,7 +33,7 @@ struct flow_key {
 };
 
 struct flow_state {
-	__u64 last_flow;  /* packet time of the last flow record; 0: none yet */
+	__u64 last_flow;  /* packet time of the last flow record plus one; 0: none yet */
 	__u64 packets;    /* since the last flow record */
 	__u64 bytes;
 	__u32 syn_seq;
@@ -196,11 +193,12 @@ static __always_inline void emit_flow(struct ctx_info *c, struct pkt *p, __u64 p
 
 static __always_inline void maybe_flow(struct ctx_info *c, struct pkt *p, struct flow_state *st)
 {
+	/* last_flow holds the time plus one, so a packet at time 0 (a test frame) still counts. */
 	__u64 last = st->last_flow;
-	if (last != 0 && c->now - last < GLIA_FLOW_WINDOW_NS)
+	if (last != 0 && c->now + 1 - last < GLIA_FLOW_WINDOW_NS)
 		return;
 	/* One CPU wins the window; the others leave it to that one. */
-	if (__sync_val_compare_and_swap(&st->last_flow, last, c->now) != last)
+	if (__sync_val_compare_and_swap(&st->last_flow, last, c->now + 1) != last)
 		return;
 	__u64 packets = __sync_lock_test_and_set(&st->packets, 0);
 	__u64 bytes = __sync_lock_test_and_set(&st->bytes, 0);
@@ -329,7 +327,7 @@ static __always_inline int observe(struct __sk_buff *skb, __u8 dir, __u32 prog)
 {
 	struct ctx_info c = {.skb = skb, .dir = dir};
 	c.cnt = bpf_map_lookup_elem(&counters, &prog);
-	c.now = use_skb_tstamp ? skb->tstamp : bpf_ktime_get_ns();
+	c.now = config.use_skb_tstamp ? skb->tstamp : bpf_ktime_get_ns();
 	count(&c, GLIA_C_PACKETS);
 
 	struct pkt p = {};
@@ -339,7 +337,7 @@ static __always_inline int observe(struct __sk_buff *skb, __u8 dir, __u32 prog)
 		count(&c, r == PARSE_IGNORED ? GLIA_C_IGNORED : GLIA_C_UNDECODABLE);
 		return TC_ACT_UNSPEC;
 	}
-	if (dir == GLIA_DIR_EGRESS && egress_source_filter && !source_allowed(&p)) {
+	if (dir == GLIA_DIR_EGRESS && config.egress_source_filter && !source_allowed(&p)) {
 		count(&c, GLIA_C_FILTERED);
 		return TC_ACT_UNSPEC;
 	}

@@ -90,6 +90,16 @@ struct glia_lpm_key {
 	__u8 addr[16];
 };
 
+/* The observer's .rodata settings. */
+struct glia_observer_config {
+	/* Packet time from skb->tstamp instead of the monotonic clock: for BPF_PROG_TEST_RUN, where
+	 * the test gives each frame its capture time, so flow windows follow the capture. */
+	__u8 use_skb_tstamp;
+	/* Egress: only packets whose (inner) source is in egress_sources are observed. */
+	__u8 egress_source_filter;
+	__u8 pad[6];
+};
+
 /* Per-program counters (a per-CPU array indexed by GLIA_PROG_*), summed by user space. */
 enum glia_counter {
 	GLIA_C_PACKETS,

@@ -32,3 +32,4 @@ export {
   XDP_FLAGS_SKB_MODE,
 } from './constants.js';
 export { native, type NativeBinding } from './native.js';
+export { canRunKernelTests, type KernelFeature } from './kernel-guard.js';
