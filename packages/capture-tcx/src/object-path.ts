@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 export function bpfObjectPath(name: string): string {
   const path = fileURLToPath(new URL(`../../../bpf/build/${name}.bpf.o`, import.meta.url));
   if (!existsSync(path))
-    throw new Error(`${path} is missing: build the eBPF programs with \`make -C bpf\` (needs clang and libbpf-dev)`);
+    throw new Error(
+      `${path} is missing: build the eBPF programs with \`make -C bpf\` (needs clang and libbpf-dev)`,
+    );
   return path;
 }

@@ -31,13 +31,17 @@ describe.skipIf(!kernel)('tcx observer under BPF_PROG_TEST_RUN vs the user-space
   let totals = { frames: 0, events: 0, skipped: 0 };
 
   afterAll(() => {
-    console.info(`observer parity: ${totals.frames} frames, ${totals.events} events, ${totals.skipped} frames too large for a test run`);
+    console.info(
+      `observer parity: ${totals.frames} frames, ${totals.events} events, ${totals.skipped} frames too large for a test run`,
+    );
   });
 
   it.each(captures)('%s', async (capture) => {
     const all = await ethernetFrames(join(pcaps, capture));
     // A test run takes frames of 14 bytes up to about a page; both sides get the same frames.
-    const frames = all.filter((f) => f.frame.length >= TEST_RUN_MIN_FRAME && f.frame.length <= TEST_RUN_MAX_FRAME);
+    const frames = all.filter(
+      (f) => f.frame.length >= TEST_RUN_MIN_FRAME && f.frame.length <= TEST_RUN_MAX_FRAME,
+    );
     totals.skipped += all.length - frames.length;
     const expected = userSpaceEvents(frames);
     const observer = TcxObserver.load({ packetTime: true });

@@ -32,10 +32,10 @@ export class ObserverTestRun {
     iface = 'test0',
   ) {
     this.reader = new RingBufferReader(observer.events);
-    this.decoder = new RecordDecoder(
-      (topic, event) => this.pending.push({ topic, event } as TestRunEvent),
-      { ifaceName: () => iface, tsOffsetNs: 0n },
-    );
+    this.decoder = new RecordDecoder((topic, event) => this.pending.push({ topic, event } as TestRunEvent), {
+      ifaceName: () => iface,
+      tsOffsetNs: 0n,
+    });
   }
 
   /** Runs one Ethernet frame; returns the program's verdict and the events it emitted. */
@@ -45,7 +45,8 @@ export class ObserverTestRun {
     const data = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
     const r = program.testRun(data, { ctx: this.ctx });
     const batch = this.reader.consume();
-    if (batch !== null) forEachRecord(batch, (bytes, offset, length) => this.decoder.decode(bytes, offset, length));
+    if (batch !== null)
+      forEachRecord(batch, (bytes, offset, length) => this.decoder.decode(bytes, offset, length));
     const events = this.pending;
     this.pending = [];
     return { retval: r.retval, events };
