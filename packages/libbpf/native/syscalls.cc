@@ -272,6 +272,20 @@ Napi::Value XdpQuery(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// progId(fd) -> the kernel's id of a loaded program.
+Napi::Value ProgId(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t fd;
+  if (!IntArg(info, 0, "fd", &fd)) return env.Undefined();
+  struct bpf_prog_info prog = {};
+  __u32 len = sizeof(prog);
+  if (bpf_obj_get_info_by_fd(static_cast<int>(fd), &prog, &len) != 0) {
+    ThrowErrno(env, "program info", errno);
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, prog.id);
+}
+
 Napi::Value ObjPin(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t fd;
@@ -342,6 +356,7 @@ void InitSyscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("progQuery", Napi::Function::New(env, ProgQuery));
   exports.Set("xdpQuery", Napi::Function::New(env, XdpQuery));
   exports.Set("objPin", Napi::Function::New(env, ObjPin));
+  exports.Set("progId", Napi::Function::New(env, ProgId));
   exports.Set("objGet", Napi::Function::New(env, ObjGet));
   exports.Set("ifNameToIndex", Napi::Function::New(env, IfNameToIndex));
   exports.Set("probeProgType", Napi::Function::New(env, ProbeProgType));

@@ -33,3 +33,4 @@ export {
 } from './constants.js';
 export { native, type NativeBinding } from './native.js';
 export { canRunKernelTests, type KernelFeature } from './kernel-guard.js';
+export { compileBpf } from './testing.js';

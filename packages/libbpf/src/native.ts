@@ -84,6 +84,7 @@ export interface NativeBinding {
   progQuery(ifindex: number, attachType: number): number[];
   xdpQuery(ifindex: number): { mode: number; progId: number; skbProgId: number; drvProgId: number };
   objPin(fd: number, path: string): void;
+  progId(fd: number): number;
   objGet(path: string): number;
   ifNameToIndex(name: string): number;
   probeProgType(type: number): number;

@@ -32,6 +32,11 @@ export class BpfProgram {
     this.fd = info.fd;
   }
 
+  /** The kernel's id of this program (what tcx and XDP queries list). */
+  id(): number {
+    return nativeCall(`program ${this.name}`, () => native().progId(this.fd));
+  }
+
   /** Runs the program on a frame with BPF_PROG_TEST_RUN (no device involved). */
   testRun(frame: Buffer, options: TestRunOptions = {}): TestRunResult {
     const ctx = options.ctx ?? null;
