@@ -1,6 +1,7 @@
 // A test sink plugin (loaded by path from a config): writes every capture event the agent's
 // captures publish as one JSON line (@glia/packet's eventToJson) to `file`, so kernel tests can
-// compare what a live backend emitted with a replay of the same traffic.
+// compare what a live backend emitted with a replay of the same traffic. With `fields`, it also
+// writes each verdict with those fields of its observation (the policy stage resolves them).
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { eventToJson } from '@glia/packet';
 
@@ -14,7 +15,7 @@ export default {
     type: 'object',
     additionalProperties: false,
     required: ['file'],
-    properties: { file: { type: 'string' } },
+    properties: { file: { type: 'string' }, fields: { type: 'array', items: { type: 'string' } } },
   },
   create(ctx, config) {
     let fd = null;
@@ -26,6 +27,10 @@ export default {
         unsubscribe = TOPICS.map((topic) =>
           ctx.bus.subscribe(topic, (event) => writeSync(fd, `${eventToJson(event, topic)}\n`)),
         );
+        if (config.fields !== undefined)
+          unsubscribe.push(
+            ctx.bus.subscribe('verdict', (v) => writeSync(fd, `${verdictLine(v, config.fields)}\n`)),
+          );
         state = { state: 'ok' };
       },
       stop() {
@@ -36,6 +41,29 @@ export default {
         state = { state: 'stopped' };
       },
       health: () => state,
+      wantsFields: () => config.fields ?? [],
     };
   },
 };
+
+function verdictLine(v, names) {
+  const o = v.observation;
+  const fields = {};
+  for (const name of names) {
+    const value = o.fields.get(name);
+    if (value !== undefined) fields[name] = value;
+  }
+  return JSON.stringify({
+    topic: 'verdict',
+    action: v.action,
+    rule_ids: v.ruleIds,
+    phase: o.phase,
+    client: o.client,
+    server: o.server,
+    server_port: o.serverPort,
+    proto: o.proto,
+    iface: o.iface,
+    dir: o.dir,
+    fields,
+  });
+}

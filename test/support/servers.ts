@@ -1,8 +1,13 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VethPair } from './netns.js';
 import { OutputWatcher } from './glia.js';
+
+/** What runs commands in namespaces: a VethPair or an OverlayLab. */
+export interface NamespaceRunner {
+  spawn(ns: string, command: string, args: string[]): ChildProcess;
+  exec(ns: string, command: string, args: string[]): string;
+}
 
 /** A self-signed certificate and key for a TLS server (openssl), in dir. */
 export function selfSignedCert(dir: string, name: string): { cert: string; key: string } {
@@ -31,7 +36,7 @@ export function selfSignedCert(dir: string, name: string): { cert: string; key: 
  * all listen.
  */
 export async function startWebServers(
-  pair: VethPair,
+  pair: NamespaceRunner,
   ns: string,
   address: string,
   options: { http?: number[]; https?: number[]; cert?: { cert: string; key: string }; delayMs?: number },
@@ -53,7 +58,7 @@ export async function startWebServers(
 
 /** dnsmasq answering `names` (name → address) on address:53, nothing else. */
 export async function startDns(
-  pair: VethPair,
+  pair: NamespaceRunner,
   ns: string,
   address: string,
   names: Record<string, string>,
@@ -75,7 +80,7 @@ export async function startDns(
 
 /** sshd on address:22 with a fresh host key (logins are not the point: the banner and kex are). */
 export async function startSshd(
-  pair: VethPair,
+  pair: NamespaceRunner,
   ns: string,
   address: string,
   dir: string,
@@ -91,7 +96,7 @@ export async function startSshd(
 }
 
 /** Resolves a name through a given DNS server, from inside a namespace (node's resolver). */
-export function resolveIn(pair: VethPair, ns: string, server: string, name: string): string {
+export function resolveIn(pair: NamespaceRunner, ns: string, server: string, name: string): string {
   return pair
     .exec(ns, process.execPath, [
       '-e',
