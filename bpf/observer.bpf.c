@@ -73,6 +73,14 @@ struct {
 	__type(value, __u64); /* expiry, bpf_ktime_get_ns() time */
 } banned_edges SEC(".maps");
 
+/* Entries in banned_edges, kept by user space: while 0, no packet pays for the two lookups. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} bans_in_use SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, 1024);
@@ -101,7 +109,7 @@ struct {
 struct ctx_info {
 	struct __sk_buff *skb;
 	struct glia_counters *cnt;
-	__u64 now;
+	__u64 now;      /* coarse packet time, for flow windows */
 	__u8 dir;
 	__u8 src_is_lo;
 };
@@ -112,9 +120,14 @@ static __always_inline void count(struct ctx_info *c, int which)
 		c->cnt->c[which]++;
 }
 
+static __always_inline __u64 event_time(struct ctx_info *c)
+{
+	return config.use_skb_tstamp ? c->now : bpf_ktime_get_ns();
+}
+
 static __always_inline void fill_hdr(struct glia_ev_hdr *h, struct ctx_info *c, struct pkt *p, __u8 type)
 {
-	h->ts = c->now;
+	h->ts = event_time(c);
 	h->ifindex = c->skb->ifindex;
 	h->type = type;
 	h->dir = c->dir;
@@ -296,6 +309,12 @@ static __always_inline void conn(struct ctx_info *c, struct pkt *p, struct flow_
 
 static __always_inline int banned(struct pkt *p)
 {
+	__u32 zero = 0;
+	__u32 *in_use = bpf_map_lookup_elem(&bans_in_use, &zero);
+	if (!in_use || *in_use == 0)
+		return 0;
+	/* Expiries are on the monotonic clock (user space sets them), even when packet time is not. */
+	__u64 now = bpf_ktime_get_coarse_ns();
 	struct glia_edge_key k = {};
 	k.proto = p->proto;
 	k.family = p->family;
@@ -304,14 +323,14 @@ static __always_inline int banned(struct pkt *p)
 	__builtin_memcpy(k.server, p->dst, 16);
 	k.port = p->dport;
 	__u64 *expiry = bpf_map_lookup_elem(&banned_edges, &k);
-	if (expiry && *expiry > bpf_ktime_get_ns())
+	if (expiry && *expiry > now)
 		return 1;
 	/* Or from the server: src:sport → dst. */
 	__builtin_memcpy(k.client, p->dst, 16);
 	__builtin_memcpy(k.server, p->src, 16);
 	k.port = p->sport;
 	expiry = bpf_map_lookup_elem(&banned_edges, &k);
-	return expiry && *expiry > bpf_ktime_get_ns();
+	return expiry && *expiry > now;
 }
 
 static __always_inline int source_allowed(struct pkt *p)
@@ -327,7 +346,9 @@ static __always_inline int observe(struct __sk_buff *skb, __u8 dir, __u32 prog)
 {
 	struct ctx_info c = {.skb = skb, .dir = dir};
 	c.cnt = bpf_map_lookup_elem(&counters, &prog);
-	c.now = config.use_skb_tstamp ? skb->tstamp : bpf_ktime_get_ns();
+	/* The coarse clock (a tick, a few ms) is cheap and enough for 60 s windows;
+	 * events read the fine clock (event_time) only when one is written. */
+	c.now = config.use_skb_tstamp ? skb->tstamp : bpf_ktime_get_coarse_ns();
 	count(&c, GLIA_C_PACKETS);
 
 	struct pkt p = {};

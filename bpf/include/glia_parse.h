@@ -207,9 +207,66 @@ static __always_inline void reset_inner(struct pkt *p)
 	p->optlen = 0;
 }
 
+/* The common frame in one read: Ethernet without tags, IPv4 without options, not a fragment,
+ * TCP or UDP that is not a tunnel. Returns PARSE_OK when it is one, else -1 (the general parser
+ * then reads the frame layer by layer). Same rules as the general path, fewer helper calls. */
+static __always_inline int parse_simple_ipv4(void *ctx, int is_xdp, struct pkt *p, __u32 base, __u32 end)
+{
+	__u8 b[54];
+	if (end < base + 54 || load(ctx, is_xdp, base, b, 54))
+		return -1;
+	if (b[12] != 0x08 || b[13] != 0x00 || b[14] != 0x45)
+		return -1;
+	__u8 proto = b[23];
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return -1;
+	if (((b[20] & 0x1f) | b[21]) != 0)
+		return -1;
+	__u32 ip = base + 14;
+	__u32 total = ((__u32)b[16] << 8) | b[17];
+	if (total == 0)
+		total = end - ip;
+	if (total < 20)
+		return -1;
+	p->family = 4;
+	p->ip_off = ip;
+	p->ip_len = total;
+	p->ip_end = ip + total < end ? ip + total : end;
+	p->ttl = b[22];
+	p->proto = proto;
+	__builtin_memset(p->src, 0, 16);
+	__builtin_memset(p->dst, 0, 16);
+	__builtin_memcpy(p->src, &b[26], 4);
+	__builtin_memcpy(p->dst, &b[30], 4);
+	p->sport = ((__u16)b[34] << 8) | b[35];
+	p->dport = ((__u16)b[36] << 8) | b[37];
+	if (proto == IPPROTO_UDP) {
+		if (p->dport == 4789 || p->dport == 8472 || p->dport == 6081)
+			return -1;
+		__u32 length = ((__u32)b[38] << 8) | b[39];
+		if (p->ip_end < ip + 28 || length < 8)
+			return -1;
+		p->payload_off = ip + 28;
+		p->payload_len = (ip + 20 + length < p->ip_end ? ip + 20 + length : p->ip_end) - (ip + 28);
+		return PARSE_OK;
+	}
+	__u32 hl = (b[46] >> 4) * 4;
+	if (hl < 20 || p->ip_end < ip + 20 + hl)
+		return -1;
+	p->seq = ((__u32)b[38] << 24) | ((__u32)b[39] << 16) | ((__u32)b[40] << 8) | b[41];
+	p->tcp_flags = b[47];
+	p->window = ((__u16)b[48] << 8) | b[49];
+	p->opt_off = ip + 40;
+	p->optlen = hl - 20;
+	p->payload_off = ip + 20 + hl;
+	p->payload_len = p->ip_end - (ip + 20 + hl);
+	return PARSE_OK;
+}
+
 /* Parses a frame that starts with an Ethernet header down to its innermost TCP or UDP packet. */
 static __always_inline int parse_frame(void *ctx, int is_xdp, struct pkt *p)
 {
+	p->vni = -1;
 	__u32 at = 0;
 	__u32 limit = p->len;
 	__u32 next = ETH_P_TEB;
@@ -217,6 +274,8 @@ static __always_inline int parse_frame(void *ctx, int is_xdp, struct pkt *p)
 	p->vni = -1;
 	for (int depth = 0; depth <= GLIA_MAX_TUNNEL_DEPTH; depth++) {
 		if (next == ETH_P_TEB) {
+			if (parse_simple_ipv4(ctx, is_xdp, p, at, limit) == PARSE_OK)
+				return PARSE_OK;
 			r = parse_ethernet(ctx, is_xdp, &at, limit, &next);
 			if (r)
 				return r;

@@ -22,7 +22,7 @@ describe.skipIf(!kernel)('banned_edges: the observer drops an edge in both direc
   it('shoots the banned edge only, both ways, and lets it through again once expired or removed', async () => {
     observer = TcxObserver.load({ packetTime: true });
     run = new ObserverTestRun(observer);
-    const bans = new BannedEdgesMap('test', observer.bannedEdges);
+    const bans = new BannedEdgesMap('test', observer.bannedEdges, observer.bansInUse);
     const verdict = (frame: Uint8Array): number => run!.run(frame, 1n).retval;
     const edge = { client: '10.0.0.1', server: '10.0.0.2', port: 5432, proto: 'tcp' as const };
     bans.install(edge, 200);

@@ -8,19 +8,46 @@ import { edgeKey } from './edge-key.js';
  * dropping an edge at its expiry by themselves, whatever user space is doing then.
  */
 export class BannedEdgesMap implements EnforcementBackend {
+  private entries: number;
+
+  /**
+   * `inUse` is the observer's bans_in_use array: the number of entries, which the programs read
+   * first so that packets pay for no banned_edges lookup while there is no ban.
+   */
   constructor(
     readonly name: string,
     private readonly map: BpfMap,
-  ) {}
+    private readonly inUse: BpfMap,
+  ) {
+    this.entries = this.size();
+    this.publishCount();
+  }
 
   install(edge: BannedEdge, ttlMs: number): void {
+    const key = edgeKey(edge);
+    const fresh = this.map.lookup(key) === undefined;
     const value = Buffer.alloc(8);
     value.writeBigUInt64LE(process.hrtime.bigint() + BigInt(Math.round(ttlMs * 1e6)));
-    this.map.update(edgeKey(edge), value);
+    this.map.update(key, value);
+    if (fresh) {
+      this.entries++;
+      this.publishCount();
+    }
   }
 
   remove(edge: BannedEdge): boolean {
-    return this.map.delete(edgeKey(edge));
+    const removed = this.map.delete(edgeKey(edge));
+    if (removed) {
+      this.entries--;
+      this.publishCount();
+    }
+    return removed;
+  }
+
+  private publishCount(): void {
+    const value = Buffer.alloc(4);
+    value.writeUInt32LE(Math.max(0, this.entries));
+    this.inUse.update(Buffer.alloc(4), value);
   }
 
   /** Entries in the map now (expired ones included until removed). */

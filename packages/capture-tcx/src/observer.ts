@@ -34,6 +34,7 @@ export class TcxObserver {
   readonly events: BpfMap;
   readonly flows: BpfMap;
   readonly bannedEdges: BpfMap;
+  readonly bansInUse: BpfMap;
   private readonly counterMap: BpfMap;
   readonly links: BpfLink[] = [];
 
@@ -43,6 +44,7 @@ export class TcxObserver {
     this.events = object.map('events');
     this.flows = object.map('flows');
     this.bannedEdges = object.map('banned_edges');
+    this.bansInUse = object.map('bans_in_use');
     this.counterMap = object.map('counters');
   }
 

@@ -123,7 +123,9 @@ export class TcxCapture implements PluginInstance {
     );
     if (ctx.container.isRegistered(TOKENS.EnforcementBackends, true)) {
       const backends: EnforcementBackends = ctx.container.resolve(TOKENS.EnforcementBackends);
-      this.unregister = backends.register(new BannedEdgesMap(`tcx ${ctx.name}`, observer.bannedEdges));
+      this.unregister = backends.register(
+        new BannedEdgesMap(`tcx ${ctx.name}`, observer.bannedEdges, observer.bansInUse),
+      );
     }
     this.registerMetrics();
     ctx.logger.info({ attachments: this.attachments() }, 'tcx observer attached');
