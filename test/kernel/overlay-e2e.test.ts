@@ -121,7 +121,7 @@ network: { home_net: [10.0.0.0/8, 192.168.0.0/16], pod_nets: [10.244.0.0/16] }
 observe: { mode: tcx, interfaces: [vx0], egress_interfaces: [vx0, auto] }
 enrichers: [{ plugin: fqdn }, { plugin: tls }, { plugin: ja4t }, { plugin: flow }]
 rules:
-  - { id: one-edge, expression: 'ip.src == ${A1} and ip.dst == ${B1} and tcp.dstport == 8080', action: drop, ttl: 6 }
+  - { id: one-edge, expression: 'ip.src == ${A1} and ip.dst == ${B1} and tcp.dstport == 8080', action: drop, ttl: 12 }
   - { id: no-blocked-name, expression: 'tls.sni eq "blocked.glia.test"', action: drop }
   - { id: egress-name, expression: 'dns.fqdn eq "ext.glia.test"', action: log }
   - { id: syn-seen, expression: 'conn.phase eq "syn" and ip.dst in {10.244.0.0/16}', action: log }
