@@ -200,10 +200,13 @@ admin: { listen: '127.0.0.1:19464' }
     });
 
     it('after the TTL the dropped edge works again', async () => {
-      await until('the expiry', () =>
-        readLines(audit).find(
-          (r) => r.action === 'Remove' && r.reason === 'expired' && r.edge?.server_port === 8080,
-        ),
+      await until(
+        'the expiry',
+        () =>
+          readLines(audit).find(
+            (r) => r.action === 'Remove' && r.reason === 'expired' && r.edge?.server_port === 8080,
+          ),
+        20_000,
       );
       expect(curl('a1', `http://${B1}:8080/`).stdout).toBe('hello from 8080\n');
     });
