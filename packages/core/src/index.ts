@@ -89,8 +89,4 @@ export { Runtime, type Stage, type PluginStatus, type RuntimeDeps } from './runt
 export { Agent, createAgent, CONTAINER, type AgentOptions } from './runtime/agent.js';
 export { AdminServer } from './runtime/admin-server.js';
 export { AdminRoutes, type AdminHandler, type AdminResponse } from './runtime/admin-routes.js';
-export {
-  EnforcementBackends,
-  type BannedEdge,
-  type EnforcementBackend,
-} from './enforcement.js';
+export { EnforcementBackends, type BannedEdge, type EnforcementBackend } from './enforcement.js';

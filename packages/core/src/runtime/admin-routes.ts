@@ -4,9 +4,11 @@ export interface AdminResponse {
   body: unknown;
 }
 
-export type AdminHandler = (request: { method: string; query: URLSearchParams; body: unknown }) =>
-  | AdminResponse
-  | Promise<AdminResponse>;
+export type AdminHandler = (request: {
+  method: string;
+  query: URLSearchParams;
+  body: unknown;
+}) => AdminResponse | Promise<AdminResponse>;
 
 /**
  * Routes plugins add to the agent's admin endpoint (beside /metrics and /status), e.g. the
