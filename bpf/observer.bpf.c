@@ -361,7 +361,7 @@ static __always_inline int observe(struct __sk_buff *skb, __u8 dir, __u32 prog)
 
 	struct parse_state ps = {};
 	ps.p.len = skb->len;
-	int r = parse_frame(skb, &ps);
+	int r = parse_frame(skb, 0, &ps);
 	struct pkt *p = &ps.p;
 	if (r != PARSE_OK) {
 		count(&c, r == PARSE_IGNORED ? GLIA_C_IGNORED : GLIA_C_UNDECODABLE);

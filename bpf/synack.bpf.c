@@ -36,7 +36,7 @@ int glia_xdp_synack(struct xdp_md *ctx)
 		cnt->c[GLIA_C_PACKETS]++;
 	struct parse_state ps = {};
 	ps.p.len = bpf_xdp_get_buff_len(ctx);
-	int r = parse_frame(ctx, &ps);
+	int r = parse_frame(ctx, 1, &ps);
 	struct pkt *p = &ps.p;
 	if (r != PARSE_OK) {
 		if (cnt)

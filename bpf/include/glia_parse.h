@@ -6,8 +6,9 @@
  * frame the user-space logic decodes is decoded here to the same packet, and one it rejects is
  * rejected here.
  *
- * Every read is a bpf_skb_load_bytes / bpf_xdp_load_bytes of a constant size into a stack buffer:
- * no direct packet access, so non-linear packets and the verifier are both fine. */
+ * Reads are constant-size: the common frame's 54 header bytes in place when the linear part holds
+ * them, everything else a bpf_skb_load_bytes / bpf_xdp_load_bytes of a constant size into a stack
+ * buffer, so non-linear packets and the verifier are both fine. */
 #pragma once
 
 #include <linux/bpf.h>
@@ -317,13 +318,13 @@ static __always_inline int parse_gre(void *ctx, int is_xdp, __u32 *at, __u32 end
 	return PARSE_OK;
 }
 
-/* The common frame in one read: Ethernet without tags, IPv4 without options, not a fragment,
- * TCP or UDP that is not a tunnel. Returns PARSE_OK when it is one, else -1 (the general parser
- * then reads the frame layer by layer). Same rules as the general path, fewer helper calls. */
-static __always_inline int parse_simple_ipv4(void *ctx, int is_xdp, struct pkt *p, __u32 base, __u32 end)
+/* The common frame: Ethernet without tags, IPv4 without options, not a fragment, TCP or UDP that
+ * is not a tunnel, its 54 header bytes at b (the frame's bytes from `base`). Returns PARSE_OK when
+ * it is one, else -1 (the general parser then reads the frame layer by layer). The same rules as
+ * the general path, read at constant offsets. */
+static __always_inline int parse_simple_bytes(struct pkt *p, const __u8 *b, __u32 base, __u32 end)
 {
-	__u8 b[54];
-	if (end < base + 54 || load(ctx, is_xdp, base, b, 54))
+	if (end < base + 54)
 		return -1;
 	if (b[12] != 0x08 || b[13] != 0x00 || b[14] != 0x45)
 		return -1;
@@ -373,6 +374,16 @@ static __always_inline int parse_simple_ipv4(void *ctx, int is_xdp, struct pkt *
 	return PARSE_OK;
 }
 
+/* The same, from a constant-size copy: where the headers are not in the linear part, or inside a
+ * tunnel. */
+static __always_inline int parse_simple_ipv4(void *ctx, int is_xdp, struct pkt *p, __u32 base, __u32 end)
+{
+	__u8 b[54];
+	if (end < base + 54 || load(ctx, is_xdp, base, b, 54))
+		return -1;
+	return parse_simple_bytes(p, b, base, end);
+}
+
 /* A frame being parsed: the packet so far, and where the next layer starts. */
 struct parse_state {
 	struct pkt p;
@@ -380,6 +391,8 @@ struct parse_state {
 	__u32 limit;
 	__u32 next;
 	__s32 result;
+	/* The frame's start was read in place and is not the common frame: layer 0 need not retry. */
+	__u32 not_simple;
 };
 
 /* One layer: [Ethernet] IP, then the transport; a tunnel sets up the next layer and returns 0,
@@ -392,7 +405,7 @@ static __always_inline int parse_layer(void *ctx, struct parse_state *s, __u32 d
 	__u32 next = s->next;
 	int r;
 	if (next == ETH_P_TEB) {
-		if (parse_simple_ipv4(ctx, is_xdp, p, at, limit) == PARSE_OK) {
+		if (!(depth == 0 && s->not_simple) && parse_simple_ipv4(ctx, is_xdp, p, at, limit) == PARSE_OK) {
 			s->result = PARSE_OK;
 			return 1;
 		}
@@ -492,13 +505,38 @@ __noinline int glia_parse_layer(struct __sk_buff *ctx, struct parse_state *s, __
 
 /* Parses a frame that starts with an Ethernet header down to its innermost TCP or UDP packet;
  * s->p.len must hold the frame's length. */
-static __always_inline int parse_frame(void *ctx, struct parse_state *s)
+static __always_inline int parse_frame(void *ctx, int is_xdp, struct parse_state *s)
 {
 	s->at = 0;
 	s->limit = s->p.len;
 	s->next = ETH_P_TEB;
 	s->result = PARSE_UNDECODABLE;
+	s->not_simple = 0;
 	s->p.vni = -1;
+	/* Most frames are the common one: read its headers in place (bounds checked against data_end,
+	 * constant offsets) when the linear part holds them, the cheapest read there is. */
+	const __u8 *data, *data_end;
+	if (is_xdp) {
+		data = (const __u8 *)(long)((struct xdp_md *)ctx)->data;
+		data_end = (const __u8 *)(long)((struct xdp_md *)ctx)->data_end;
+	} else {
+		data = (const __u8 *)(long)((struct __sk_buff *)ctx)->data;
+		data_end = (const __u8 *)(long)((struct __sk_buff *)ctx)->data_end;
+	}
+	if (data + 54 <= data_end) {
+		if (parse_simple_bytes(&s->p, data, 0, s->p.len) == PARSE_OK)
+			return PARSE_OK;
+		s->not_simple = 1;
+	}
+	/* Neither IP nor a VLAN tag (ARP, LLDP ...): nothing to read further. */
+	if (data + 14 <= data_end && s->p.len >= 14) {
+		__u32 type = ((__u32)data[12] << 8) | data[13];
+		if (type != ETH_P_IPV4 && type != ETH_P_IPV6_ && type != ETH_P_VLAN && type != ETH_P_QINQ &&
+		    type != ETH_P_QINQ_OLD) {
+			s->result = PARSE_IGNORED;
+			return PARSE_IGNORED;
+		}
+	}
 	for (__u32 depth = 0; depth <= GLIA_MAX_TUNNEL_DEPTH; depth++) {
 		if (glia_parse_layer(ctx, s, depth))
 			break;
