@@ -27,3 +27,4 @@ const factory: PluginFactory<TcxConfig, TcxCapture> = {
 
 export default factory;
 export const plugin = factory;
+export { probeTcx } from './probe.js';

@@ -12,7 +12,6 @@ const IPV4 = 0x0800;
 const IPV6 = 0x86dd;
 const TEB = 0x6558;
 const SYN = 0x02;
-const ACK = 0x10;
 const MSS = new Uint8Array([2, 4, 5, 180, 1, 3, 3, 7]);
 
 // The innermost packets: a SYN with options, and a DNS response.
