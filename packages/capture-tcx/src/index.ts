@@ -28,3 +28,4 @@ const factory: PluginFactory<TcxConfig, TcxCapture> = {
 export default factory;
 export const plugin = factory;
 export { probeTcx } from './probe.js';
+export { loadObject, closeAttached } from './loaded-object.js';
