@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces.
-PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps)
+# tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces;
+# mmdb-bin (libmaxminddb's mmdblookup) and libmaxmind-db-writer-perl check glia's MMDB files both ways.
+PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps mmdb-bin libmaxmind-db-writer-perl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
