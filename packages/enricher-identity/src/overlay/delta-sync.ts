@@ -16,6 +16,8 @@ export interface DeltaSyncOptions<D extends SequencedDelta> {
   /** First retry of a failed re-pull, doubled per failure up to 30 s. Default 1 000 ms. */
   retryMs?: number;
   onResync?(reason: string): void;
+  /** After a re-pull succeeded and the deltas that waited were replayed. */
+  onRepulled?(): void;
   onRepullFailed?(error: unknown): void;
 }
 
@@ -148,5 +150,6 @@ export class DeltaSync<D extends SequencedDelta> {
     // Cleared first so a delta in the buffer that still shows a gap starts a new resync.
     this.pulling = null;
     for (const delta of waiting) this.receive(delta);
+    this.options.onRepulled?.();
   }
 }
