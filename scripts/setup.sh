@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces;
-# mmdb-bin (libmaxminddb's mmdblookup) and libmaxmind-db-writer-perl check glia's MMDB files both ways.
-PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps mmdb-bin libmaxmind-db-writer-perl)
+# mmdb-bin (libmaxminddb's mmdblookup) and libmaxmind-db-writer-perl check glia's MMDB files both ways;
+# openssl makes the test CA for the control plane's TLS.
+PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps mmdb-bin libmaxmind-db-writer-perl openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
