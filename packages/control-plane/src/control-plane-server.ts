@@ -105,6 +105,12 @@ export class ControlPlaneServer {
     });
   }
 
+  /** Where the server listens, once listening. */
+  address(): AddressInfo | null {
+    const a = this.server.address();
+    return a !== null && typeof a === 'object' ? a : null;
+  }
+
   /** Closes every stream and stops listening. */
   async close(): Promise<void> {
     for (const res of this.streams) res.destroy();
