@@ -35,6 +35,13 @@ export class BaselineFormatError extends Error {}
  */
 export class IdentityBaseline {
   private readonly reader: Reader<Record<string, unknown>>;
+  /**
+   * Decoded records by data offset, for mmdb-lib (which otherwise decodes on every lookup); the
+   * identity read from each decoded record is kept beside it, so a repeated record costs a walk of
+   * the tree and two hash lookups. Bounded: emptied when full.
+   */
+  private readonly decoded = new Map<string | number, unknown>();
+  private readonly identities = new WeakMap<object, IdentityRecord | string>();
   /** Records found but not identities. */
   badRecords = 0;
   lastProblem: string | null = null;
@@ -42,9 +49,18 @@ export class IdentityBaseline {
   constructor(
     buffer: Buffer,
     readonly source: string,
+    cacheSize = 100_000,
   ) {
+    const decoded = this.decoded;
+    const cache = {
+      get: (key: string | number): unknown => decoded.get(key),
+      set: (key: string | number, value: unknown): void => {
+        if (decoded.size >= cacheSize) decoded.clear();
+        decoded.set(key, value);
+      },
+    };
     try {
-      this.reader = new Reader<Record<string, unknown>>(buffer);
+      this.reader = new Reader<Record<string, unknown>>(buffer, { cache });
     } catch (error) {
       throw new BaselineFormatError(`${source}: not a MaxMind DB file: ${(error as Error).message}`, {
         cause: error,
@@ -74,13 +90,18 @@ export class IdentityBaseline {
     }
     const [data, prefix] = found;
     if (data === null) return null;
-    const read = readIdentityRecord(data, EXTRA_KEYS);
-    if ('problem' in read) {
+    let identity = typeof data === 'object' ? this.identities.get(data) : undefined;
+    if (identity === undefined) {
+      const read = readIdentityRecord(data, EXTRA_KEYS);
+      identity = 'problem' in read ? read.problem : read.record;
+      if (typeof data === 'object') this.identities.set(data, identity);
+    }
+    if (typeof identity === 'string') {
       this.badRecords++;
-      this.lastProblem = `${this.source}: record of ${ip}: ${read.problem}`;
+      this.lastProblem = `${this.source}: record of ${ip}: ${identity}`;
       return null;
     }
-    return { record: read.record, prefix };
+    return { record: identity, prefix };
   }
 }
 

@@ -69,12 +69,13 @@ export class IdentityOverlay {
     return undefined;
   }
 
+  /** `key` is canonical (readIdentityDelta made it so): a host has no "/". */
   private set(key: string, record: IdentityRecord | null): void {
-    const network = parseCidr(key) as Cidr;
-    if (network.prefix === (network.family === 4 ? 32 : 128)) {
+    if (!key.includes('/')) {
       this.hosts.set(key, record);
       return;
     }
+    const network = parseCidr(key) as Cidr;
     const byPrefix = this.networks[network.family];
     let entries = byPrefix.get(network.prefix);
     if (entries === undefined) {
