@@ -69,30 +69,39 @@ describe('SseClient', () => {
   });
 
   it('backs off on refused tokens and counts them', async () => {
-    const times: number[] = [];
+    let refusals = 0;
     const s = await server((res) => {
-      times.push(Date.now());
+      refusals++;
       res.writeHead(401).end();
     });
     cleanup.push(s.close);
     const errors: string[] = [];
+    const delays: number[] = [];
     const client = new SseClient({
       url: s.url,
       token: 'wrong',
       initialBackoffMs: 20,
+      maxBackoffMs: 80,
       onEvent: () => undefined,
-      onDisconnect: (e) => errors.push(e.message),
+      onDisconnect: (e, retryInMs) => {
+        errors.push(e.message);
+        delays.push(retryInMs);
+      },
     });
     cleanup.push(() => client.stop());
     client.start();
-    await until(() => times.length >= 4);
+    await until(() => refusals >= 5);
     client.stop();
-    expect(client.counters.authFailures).toBeGreaterThanOrEqual(4);
+    expect(client.counters.authFailures).toBeGreaterThanOrEqual(5);
     expect(errors[0]).toMatch(/HTTP 401 \(the bearer token was refused\)/);
-    // 20, 40, 80 ms (±20 %): each wait longer than the one before.
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    expect(gaps[2]).toBeGreaterThan(gaps[0]);
-    expect(gaps[0]).toBeGreaterThanOrEqual(14);
+    // 20, 40, 80, 80 ms (capped), each ±20 % of jitter.
+    const within = (d: number, exact: number): boolean => d >= exact * 0.8 && d <= exact * 1.2;
+    expect(delays.slice(0, 4).map((d, i) => within(d, [20, 40, 80, 80][i]))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('comes back after the server was down', async () => {
