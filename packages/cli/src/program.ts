@@ -4,6 +4,7 @@ import { configCheckCommand } from './commands/config-check.js';
 import { controlPlaneCommand, TOKEN_ENV, type ControlPlaneOptions } from './commands/control-plane.js';
 import { identityBuildCommand } from './commands/identity-build.js';
 import { identityLookupCommand } from './commands/identity-lookup.js';
+import { pluginNewCommand, type PluginNewOptions } from './commands/plugin-new.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { replayCommand, type ReplayOptions } from './commands/replay.js';
 import { rulesCheckCommand, ruleTestCommand } from './commands/rules.js';
@@ -65,6 +66,20 @@ export function buildProgram(result: { code: number }): Command {
     .description('list available plugins, their kind and what they do')
     .option('-c, --config <file>', 'also list the plugins this config names')
     .action(async (o: { config?: string }) => set(await pluginsCommand(o)));
+
+  const plugin = program.command('plugin').description('write your own plugins');
+  plugin
+    .command('new <name>')
+    .description('write a new plugin package (tested, loadable) to change into your own')
+    .addOption(
+      new Option('--kind <kind>', 'what the plugin is')
+        .choices(['enricher', 'sink', 'capture'])
+        .makeOptionMandatory(),
+    )
+    .option('--dir <dir>', 'where to write it (default: ./glia-plugin-NAME)')
+    .option('--core <path>', '@glia/core to depend on: a packed .tgz or its directory (default: this glia’s)')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (name: string, o: PluginNewOptions) => set(await pluginNewCommand(name, o)));
 
   program
     .command('replay <files...>')
