@@ -1,4 +1,4 @@
-import { formatIPv4, formatIPv6, parseCidr, type Cidr } from '@glia/core';
+import { formatIPv4, formatIPv6, parseCidr, parseIPv4, type Cidr } from '@glia/core';
 
 /** Canonical text of a network: a bare address for a /32 or /128, else address/prefix. */
 export function networkText(network: Cidr): string {
@@ -12,6 +12,8 @@ export function networkText(network: Cidr): string {
 
 /** Canonical text of an address or network given as text, or null when it is neither. */
 export function canonicalNetwork(text: string): string | null {
+  // A dotted quad that parses is canonical already (parseIPv4 refuses leading zeros).
+  if (parseIPv4(text) !== null) return text;
   const network = parseCidr(text);
   return network === null ? null : networkText(network);
 }

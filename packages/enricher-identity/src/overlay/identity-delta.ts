@@ -19,6 +19,7 @@ export interface IdentityDeltaJson {
 }
 
 const MAX_ITEMS = 1_000_000;
+const IP_KEY: ReadonlySet<string> = new Set(['ip']);
 
 /**
  * Reads an identity delta, checking every upsert and remove: a bad one rejects the whole delta
