@@ -1,5 +1,5 @@
 import { get, type IncomingMessage } from 'node:http';
-import { IdentityBaseline, parseInventory, parsePolicyEdges } from '@glia/enricher-identity';
+import { DocumentSource, IdentityBaseline, parseInventory, parsePolicyEdges } from '@glia/enricher-identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlPlaneServer } from './control-plane-server.js';
 import { ControlPlaneState } from './control-plane-state.js';
@@ -41,11 +41,25 @@ describe('ControlPlaneServer', () => {
     expect(again.res.headers['x-glia-seq']).toBe('1');
   });
 
+  it("an agent's document source fetches once, then gets 304s until the document changes", async () => {
+    const source = new DocumentSource({ url: new URL(`${base}/v1/edges`) }, { token: 'right-token' });
+    const first = await source.fetch();
+    expect(first?.body.toString()).toBe('G shop/web\n');
+    expect(first?.position).toEqual({ epoch: 'ep', seq: 1 });
+    expect(await source.fetch()).toBeNull();
+    expect(source.position).toEqual({ epoch: 'ep', seq: 1 });
+    state.setEdges(parsePolicyEdges('G shop/web\nS shop/web\n').lines);
+    const changed = await source.fetch();
+    expect(changed?.body.toString()).toBe('G shop/web\nS shop/web\n');
+    expect(changed?.position).toEqual({ epoch: 'ep', seq: 2 });
+    state.setEdges(parsePolicyEdges('G shop/web\n').lines);
+  });
+
   it('serves the declared edges', async () => {
     const { res, body } = await request('/v1/edges', auth);
     expect(res.statusCode).toBe(200);
     expect(body.toString()).toBe('G shop/web\n');
-    expect(res.headers['x-glia-seq']).toBe('1');
+    expect(res.headers['x-glia-seq']).toBe('3');
   });
 
   const refusals: Array<[string, Record<string, string>]> = [
@@ -88,10 +102,10 @@ describe('ControlPlaneServer', () => {
       }).on('error', reject);
     });
     expect(text).toMatch(
-      /^retry: 1000\n\nid: ep:2\nevent: identity-delta\ndata: \{"epoch":"ep","seq":1,"head":true/,
+      /^retry: 1000\n\nid: ep:\d+\nevent: identity-delta\ndata: \{"epoch":"ep","seq":1,"head":true/,
     );
-    expect(text).toContain(
-      'id: ep:3\nevent: identity-delta\ndata: {"epoch":"ep","seq":2,"upserts":[{"ip":"10.0.0.2"',
+    expect(text).toMatch(
+      /id: ep:\d+\nevent: identity-delta\ndata: \{"epoch":"ep","seq":2,"upserts":\[\{"ip":"10\.0\.0\.2"/,
     );
     expect(text).toContain('"removes":["10.0.0.1"]');
   });

@@ -65,4 +65,4 @@ export { readEdgesDelta, type EdgesDelta } from './edges/edges-delta.js';
 export { SseClient, type SseEvent, type SseClientOptions } from './stream/sse-client.js';
 export { STREAM_EVENTS } from './stream/control-plane-stream.js';
 export { fetchDocument, HttpStatusError, type ControlPlaneAuth } from './stream/http-request.js';
-export { POSITION_HEADERS } from './sources/document-source.js';
+export { DocumentSource, POSITION_HEADERS, type FetchedDocument } from './sources/document-source.js';
