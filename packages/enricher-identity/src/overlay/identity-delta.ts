@@ -39,11 +39,11 @@ export function readIdentityDelta(value: unknown): { delta: IdentityDelta } | { 
   for (let i = 0; i < upserts.length; i++) {
     const item = upserts[i] as Record<string, unknown> | null;
     if (typeof item !== 'object' || item === null) return { problem: `upserts[${i}]: must be an object` };
-    const { ip, ...fields } = item;
+    const ip = item.ip;
     const key = typeof ip === 'string' ? canonicalNetwork(ip) : null;
     if (key === null)
       return { problem: `upserts[${i}].ip: ${JSON.stringify(ip)} is not an address or network` };
-    const read = readIdentityRecord(fields);
+    const read = readIdentityRecord(item, IP_KEY);
     if ('problem' in read) return { problem: `upserts[${i}] (${key}): ${read.problem}` };
     delta.upserts.push({ ip: key, record: read.record });
   }
