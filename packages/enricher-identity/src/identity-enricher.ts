@@ -15,10 +15,12 @@ import { EdgeIdentities } from './edge-identities.js';
 import { IdentityMetrics, type Feed } from './identity-metrics.js';
 import { IdentityStore } from './identity-store.js';
 import { IdentityBaseline } from './mmdb/identity-mmdb.js';
+import type { SequencedDelta } from './overlay/delta-sequence.js';
 import { readIdentityDelta, type IdentityDelta } from './overlay/identity-delta.js';
 import type { IdentityRecord } from './record/identity-record.js';
 import { DocumentSource } from './sources/document-source.js';
 import { ControlPlaneStream } from './stream/control-plane-stream.js';
+import { HttpStatusError } from './stream/http-request.js';
 import { SyncedDocument } from './synced-document.js';
 
 const flag = (v: boolean | undefined): number | undefined => (v === undefined ? undefined : v ? 1 : 0);
@@ -82,7 +84,7 @@ export class IdentityEnricher implements EnricherInstance {
       },
       ...this.feedHooks('identity'),
     });
-    await this.identity.load();
+    await this.firstLoad('identity', this.identity);
     if (config.edgesSource !== null) {
       const edgesSource = new DocumentSource(config.edgesSource, auth);
       this.edgesFeed = new SyncedDocument<EdgeLine[], EdgesDelta>({
@@ -106,7 +108,7 @@ export class IdentityEnricher implements EnricherInstance {
         },
         ...this.feedHooks('edges'),
       });
-      await this.edgesFeed.load();
+      await this.firstLoad('edges', this.edgesFeed);
     }
     if (config.watch) {
       // A changed file is a new document: re-pulled like after a gap, swapped in whole when it reads.
@@ -166,6 +168,25 @@ export class IdentityEnricher implements EnricherInstance {
       'edge.declared': (o) => flag(this.facts.of(o).decision?.declared),
       'edge.policy_violation': (o) => flag(this.facts.of(o).decision?.violation),
     };
+  }
+
+  /**
+   * Loads a document at start. A file that cannot be read, or a token the control plane refuses,
+   * fails the start (the config is wrong); a control plane that cannot be reached yet does not:
+   * the plugin starts degraded and keeps re-pulling with backoff, as after a gap.
+   */
+  private async firstLoad<S, D extends SequencedDelta>(feed: Feed, doc: SyncedDocument<S, D>): Promise<void> {
+    try {
+      await doc.load();
+    } catch (error) {
+      if ('file' in doc.source.location || error instanceof HttpStatusError) throw error;
+      this.problem = `${feed}: ${errorMessage(error)}; retrying`;
+      this.ctx.logger.warn(
+        { feed, err: errorMessage(error) },
+        'identity: the control plane is not reachable yet; retrying',
+      );
+      void doc.sync.resync('first load failed');
+    }
   }
 
   private onDelta(feed: Feed, json: unknown): void {
