@@ -20,7 +20,7 @@ import { readIdentityDelta, type IdentityDelta } from './overlay/identity-delta.
 import type { IdentityRecord } from './record/identity-record.js';
 import { DocumentSource } from './sources/document-source.js';
 import { ControlPlaneStream } from './stream/control-plane-stream.js';
-import { HttpStatusError } from './stream/http-request.js';
+import { isTransient } from './stream/http-request.js';
 import { SyncedDocument } from './synced-document.js';
 
 const flag = (v: boolean | undefined): number | undefined => (v === undefined ? undefined : v ? 1 : 0);
@@ -171,15 +171,15 @@ export class IdentityEnricher implements EnricherInstance {
   }
 
   /**
-   * Loads a document at start. A file that cannot be read, or a token the control plane refuses,
-   * fails the start (the config is wrong); a control plane that cannot be reached yet does not:
-   * the plugin starts degraded and keeps re-pulling with backoff, as after a gap.
+   * Loads a document at start. A file that cannot be read, a token the control plane refuses, an
+   * untrusted certificate fail the start (the config is wrong); a control plane that cannot be
+   * reached yet does not: the plugin starts degraded and keeps re-pulling with backoff, as after a gap.
    */
   private async firstLoad<S, D extends SequencedDelta>(feed: Feed, doc: SyncedDocument<S, D>): Promise<void> {
     try {
       await doc.load();
     } catch (error) {
-      if ('file' in doc.source.location || error instanceof HttpStatusError) throw error;
+      if ('file' in doc.source.location || !isTransient(error)) throw error;
       this.problem = `${feed}: ${errorMessage(error)}; retrying`;
       this.ctx.logger.warn(
         { feed, err: errorMessage(error) },

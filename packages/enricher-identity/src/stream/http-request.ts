@@ -20,6 +20,32 @@ export class HttpStatusError extends Error {
   }
 }
 
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+
+/**
+ * Whether a failed request may succeed later unchanged: the server is down, unreachable or
+ * overloaded (5xx). A refused token, a wrong path, an untrusted certificate are not: the config is
+ * wrong.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof HttpStatusError) return error.status >= 500;
+  let e: unknown = error;
+  for (let depth = 0; e instanceof Error && depth < 4; depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== undefined) return TRANSIENT_CODES.has(code);
+    e = e.cause;
+  }
+  return false;
+}
+
 /** Opens a GET and resolves with the response once its headers are in (the body is not read). */
 export function openGet(
   url: URL,
@@ -36,7 +62,10 @@ export function openGet(
         ? httpsRequest(url, options)
         : httpRequest(url, { method: 'GET', headers: all });
     const timer = setTimeout(
-      () => request.destroy(new Error(`${url.href}: no response within ${timeoutMs} ms`)),
+      () =>
+        request.destroy(
+          Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }),
+        ),
       timeoutMs,
     );
     request.once('response', (response) => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HttpStatusError, isTransient } from './http-request.js';
 import { SseClient, type SseEvent } from './sse-client.js';
 
 /** A small SSE server on loopback whose behaviour each test scripts per connection. */
@@ -157,4 +158,21 @@ describe('SseClient', () => {
     await until(() => connections >= 2);
     expect(client.counters.disconnects).toBeGreaterThanOrEqual(1);
   });
+});
+
+describe('isTransient', () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+  const untrusted = Object.assign(new Error('unable to verify the first certificate'), {
+    code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  });
+  const cases: Array<[string, unknown, boolean]> = [
+    ['a refused connection, wrapped with the URL', new Error('http://x/: refused', { cause: refused }), true],
+    ['a timeout', Object.assign(new Error('no response'), { code: 'ETIMEDOUT' }), true],
+    ['a 503', new HttpStatusError('http://x/', 503), true],
+    ['a refused token', new HttpStatusError('http://x/', 401), false],
+    ['a wrong path', new HttpStatusError('http://x/', 404), false],
+    ['an untrusted certificate', new Error('https://x/: untrusted', { cause: untrusted }), false],
+    ['a document that does not parse', new Error('not a MaxMind DB file'), false],
+  ];
+  it.each(cases)('%s', (_name, error, transient) => expect(isTransient(error)).toBe(transient));
 });
