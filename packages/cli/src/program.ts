@@ -10,6 +10,7 @@ import { replayCommand, type ReplayOptions } from './commands/replay.js';
 import { rulesCheckCommand, ruleTestCommand } from './commands/rules.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
+import { watchStdout } from './output-closed.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -154,6 +155,7 @@ export function buildProgram(result: { code: number }): Command {
 
 /** Runs the CLI; returns the exit code instead of exiting so it can be tested in process. */
 export async function main(argv: string[]): Promise<number> {
+  watchStdout();
   const result = { code: ExitCode.ok as number };
   const program = buildProgram(result);
   try {

@@ -66,6 +66,13 @@ export {
   type RuleEntry,
 } from './config/agent-config.js';
 export { buildSchema, createAjv } from './config/schema.js';
+export {
+  YAML_LIMITS,
+  yamlLimitProblem,
+  yamlToValues,
+  parseYamlDocument,
+  type YamlLimitProblem,
+} from './config/yaml-limits.js';
 export { substituteEnv, type Environment } from './config/env.js';
 export { expandObserve } from './config/observe.js';
 export { formatPath } from './config/locate.js';
@@ -84,6 +91,7 @@ export {
 export { CidrSet, parseCidr, type Cidr } from './net/cidr-set.js';
 export { hasFeature, missingFeatures, kernelVersion } from './host.js';
 export { InputError, PluginError, ExitCode, errorMessage } from './errors.js';
+export { closestName, editDistance } from './text/closest.js';
 export { TOKENS } from './tokens.js';
 export { Runtime, type Stage, type PluginStatus, type RuntimeDeps } from './runtime/runtime.js';
 export { Agent, createAgent, CONTAINER, type AgentOptions } from './runtime/agent.js';

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { errorMessage } from '../errors.js';
+import { closestName } from '../text/closest.js';
 import { factoryProblem, type AnyPluginFactory, type PluginKind } from './api.js';
 import { BUILTIN_PLUGINS } from './builtin.js';
 
@@ -65,7 +66,7 @@ export class PluginLoader {
         const resolved = createRequire(join(baseDir, 'glia.config')).resolve(specifier);
         module = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
       } catch {
-        throw new PluginLoadError(`cannot load package "${specifier}": ${errorMessage(first)}`);
+        throw new PluginLoadError(notFound(specifier, first));
       }
     }
     const candidate = module.default ?? module.plugin;
@@ -77,18 +78,71 @@ export class PluginLoader {
   }
 }
 
-/** A path may name a file or a package directory (its package.json `exports`/`main`). */
+/** Why a package did not load; for a name that is no built-in, the built-in it was likely meant to be. */
+function notFound(specifier: string, error: unknown): string {
+  const builtins = Object.values(BUILTIN_PLUGINS).flatMap((byType) => Object.keys(byType));
+  if (!builtins.includes(specifier.replace(/-/g, '_')) && !specifier.includes('/')) {
+    const guess = closestName(specifier.replace(/-/g, '_'), builtins);
+    const hint = guess === undefined ? '' : `; did you mean the built-in "${guess}"?`;
+    return `no built-in plugin or installed package is named "${specifier}"${hint}`;
+  }
+  const reason = errorMessage(error);
+  if (/Cannot find (package|module)/.test(reason)) {
+    return `the package "${specifier}" is not installed (${reason.split('\n')[0]})`;
+  }
+  return `cannot load package "${specifier}": ${reason}`;
+}
+
+/** The largest plugin module or package.json glia will read: a plugin is code, not data. */
+export const MAX_PLUGIN_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A path may name a file or a package directory (its package.json `exports`/`main`). What is not
+ * a regular file or a directory (a device such as /dev/zero, a FIFO, a socket) and a file over
+ * MAX_PLUGIN_FILE_BYTES are refused before anything reads them: importing them would hang or fill
+ * memory.
+ */
 function entryOfPath(path: string): string {
-  if (!existsSync(path)) throw new PluginLoadError(`${path} does not exist`);
-  if (!statSync(path).isDirectory()) return path;
+  const info = statOf(path);
+  if (!info.isDirectory()) return regularFile(path, info, 'a plugin module');
   const manifestPath = join(path, 'package.json');
-  if (!existsSync(manifestPath)) return join(path, 'index.js');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    exports?: unknown;
-    main?: string;
-  };
+  if (!existsSync(manifestPath)) return regularFile(join(path, 'index.js'), statOf(join(path, 'index.js')));
+  regularFile(manifestPath, statOf(manifestPath), 'a package.json');
+  let manifest: { exports?: unknown; main?: string };
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest;
+  } catch (error) {
+    throw new PluginLoadError(`${manifestPath} is not valid JSON: ${errorMessage(error)}`, { cause: error });
+  }
   const fromExports = exportEntry(manifest.exports);
-  return join(path, fromExports ?? manifest.main ?? 'index.js');
+  const entry = join(path, fromExports ?? manifest.main ?? 'index.js');
+  return regularFile(entry, statOf(entry));
+}
+
+function statOf(path: string): Stats {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PluginLoadError(
+      code === 'ENOENT'
+        ? `${path} does not exist`
+        : `${path} cannot be read (${code ?? errorMessage(error)})`,
+      { cause: error },
+    );
+  }
+}
+
+function regularFile(path: string, info: Stats, what = 'a plugin module'): string {
+  if (!info.isFile()) {
+    throw new PluginLoadError(`${path} is not a regular file or a package directory, so not ${what}`);
+  }
+  if (info.size > MAX_PLUGIN_FILE_BYTES) {
+    throw new PluginLoadError(
+      `${path} is ${info.size} bytes, over the ${MAX_PLUGIN_FILE_BYTES}-byte limit for ${what}`,
+    );
+  }
+  return path;
 }
 
 function exportEntry(exports: unknown): string | undefined {
