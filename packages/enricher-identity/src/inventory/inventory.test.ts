@@ -108,3 +108,29 @@ describe('parseInventory', () => {
     expect(problems.map((p) => p.line)).toEqual([1, 4]);
   });
 });
+
+describe('parseInventory on hostile input', () => {
+  it('an alias bomb is a located problem, not a hang', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${'bcdefghi'[i]}: &${'bcdefghi'[i]} [*${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}, *${'abcdefgh'[i]}]`,
+      ),
+    ];
+    const text = `- ip: 10.0.0.1\n  namespace: a\n  workload: b\n  labels:\n${bomb.map((l) => `    ${l}`).join('\n')}\n`;
+    const { entries, problems } = parseInventory(text, 'bomb.yaml');
+    expect(entries).toEqual([]);
+    expect(problems.map(formatInventoryProblem).join('\n')).toMatch(
+      /^bomb\.yaml:1:1: aliases expand to more than \d+ nodes/,
+    );
+  });
+
+  it('nesting thousands deep is refused before parsing', () => {
+    const { problems } = parseInventory(`- ip: 10.0.0.1\n  labels: ${'['.repeat(5000)}`, 'deep.yaml');
+    expect(problems.map(formatInventoryProblem).join('\n')).toMatch(
+      /^deep\.yaml:2:\d+: nesting deeper than 64 levels/,
+    );
+  });
+});

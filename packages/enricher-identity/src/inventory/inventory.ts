@@ -1,5 +1,5 @@
-import { parseCidr, type Cidr } from '@glia/core';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { parseCidr, parseYamlDocument, yamlToValues, type Cidr } from '@glia/core';
+import { isMap, isSeq, LineCounter, type Node } from 'yaml';
 import { readIdentityRecord, type IdentityRecord } from '../record/identity-record.js';
 import { networkText } from './network-text.js';
 import { findOverlaps } from './overlaps.js';
@@ -38,7 +38,7 @@ export function parseInventory(
   file?: string,
 ): { entries: InventoryEntry[]; problems: InventoryProblem[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const doc = parseYamlDocument(text, { lineCounter: lines, uniqueKeys: true });
   const problems: InventoryProblem[] = [];
   const at = (node: Node | null | undefined, message: string): void => {
     const offset = node?.range?.[0];
@@ -56,12 +56,19 @@ export function parseInventory(
     at(root, 'expected a list of entries ({ip or cidr, namespace, workload, ...})');
     return { entries: [], problems };
   }
+  // Plain values through the alias limit (an alias bomb is bad input, not a hang).
+  const plain = yamlToValues(doc);
+  if ('problem' in plain) {
+    at(root, plain.problem);
+    return { entries: [], problems };
+  }
+  const values = plain.value as unknown[];
   const entries: InventoryEntry[] = [];
   const seen = new Map<string, number>();
   root.items.forEach((item, index) => {
     const node = item as Node;
     if (!isMap(node)) return at(node, `entry ${index + 1}: expected a mapping`);
-    const value = node.toJSON() as Record<string, unknown>;
+    const value = values[index] as Record<string, unknown>;
     const { ip, cidr, ...rest } = value;
     const addressKeys = Object.keys(value).filter((k) => ADDRESS_KEYS.has(k));
     if (addressKeys.length !== 1) return at(node, `entry ${index + 1}: give exactly one of "ip" or "cidr"`);

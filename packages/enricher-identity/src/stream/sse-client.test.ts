@@ -160,6 +160,34 @@ describe('SseClient', () => {
   });
 });
 
+describe('SseClient bounds', () => {
+  it('drops a connection whose event passes maxEventChars, and reconnects', async () => {
+    let connections = 0;
+    const s = await server((res, _headers, n) => {
+      connections++;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (n === 0) res.write(`event: rules\ndata: ${'x'.repeat(500)}`);
+      else res.write('event: rules\ndata: small\n\n');
+    });
+    cleanup.push(s.close);
+    const events: SseEvent[] = [];
+    const errors: string[] = [];
+    const client = new SseClient({
+      url: s.url,
+      maxEventChars: 100,
+      initialBackoffMs: 10,
+      onEvent: (e) => events.push(e),
+      onDisconnect: (e) => errors.push(e.message),
+    });
+    cleanup.push(() => client.stop());
+    client.start();
+    await until(() => events.length === 1);
+    expect(connections).toBe(2);
+    expect(errors[0]).toMatch(/an event longer than 100 characters/);
+    expect(events[0].data).toBe('small');
+  });
+});
+
 describe('isTransient', () => {
   const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
   const untrusted = Object.assign(new Error('unable to verify the first certificate'), {

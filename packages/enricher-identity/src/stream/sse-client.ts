@@ -19,6 +19,8 @@ export interface SseClientOptions extends ControlPlaneAuth {
   maxBackoffMs?: number;
   /** A connection silent this long is taken as dead (the server sends a comment every 15 s). */
   idleTimeoutMs?: number;
+  /** Characters one event may hold; a longer one drops the connection. Default 64 Mi. */
+  maxEventChars?: number;
 }
 
 export interface SseClientCounters {
@@ -96,6 +98,7 @@ export class SseClient {
     this.counters.connects++;
     this.failures = 0;
     this.options.onConnect?.();
+    const maxChars = this.options.maxEventChars ?? 64 << 20;
     const parser = createParser({
       onEvent: (message) => {
         if (message.id !== undefined) this.lastId = message.id;
@@ -107,6 +110,12 @@ export class SseClient {
       onRetry: (ms) => {
         this.baseBackoff = ms;
       },
+      onError: (error) => {
+        // Only an event past maxEventChars ends the stream; a bad line is skipped, as the spec says.
+        if (error.type === 'max-buffer-size-exceeded')
+          response.destroy(new Error(`an event longer than ${maxChars} characters`));
+      },
+      maxBufferSize: maxChars,
     });
     const idle = this.options.idleTimeoutMs ?? 45_000;
     let idleTimer = setTimeout(() => response.destroy(new Error(`no data for ${idle} ms`)), idle);
