@@ -52,7 +52,7 @@ export class IdentityEnricher implements EnricherInstance {
     this.facts = new EdgeIdentities(this.store, () => this.edges, raw.edge_cache_size ?? 65_536);
     this.metrics = new IdentityMetrics(ctx.metrics, ctx.name, {
       store: this.store,
-      feeds: () => ({ identity: this.identity ?? undefined, edges: this.edgesFeed ?? undefined }) as never,
+      feeds: () => ({ identity: this.identity ?? undefined, edges: this.edgesFeed ?? undefined }),
       stream: () => this.stream?.client ?? null,
       declaredEdges: () => this.edges?.size ?? 0,
     });

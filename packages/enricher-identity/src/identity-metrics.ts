@@ -1,6 +1,7 @@
 import type { Counter, Gauge, MetricsRegistry } from '@glia/core';
 import type { IdentityStore } from './identity-store.js';
-import type { DeltaOutcome, SyncedDocument } from './synced-document.js';
+import type { DeltaSyncCounters } from './overlay/delta-sync.js';
+import type { DeltaOutcome } from './synced-document.js';
 import type { SseClient } from './stream/sse-client.js';
 
 const OUTCOMES: readonly DeltaOutcome[] = [
@@ -27,7 +28,7 @@ export class IdentityMetrics {
     plugin: string,
     sources: {
       store: IdentityStore;
-      feeds: () => Partial<Record<Feed, SyncedDocument<unknown, never>>>;
+      feeds: () => Partial<Record<Feed, { sync: { counters: DeltaSyncCounters } }>>;
       stream: () => SseClient | null;
       declaredEdges: () => number;
     },
