@@ -1,3 +1,18 @@
+import type { PluginFactory } from '@glia/core';
+import { resolveServicesConfig, servicesConfigSchema, type ServicesConfig } from './config.js';
+import { SERVICE_FIELDS } from './fields.js';
+import { ServicesEnricher } from './plugin.js';
+
+export {
+  parseProbeFile,
+  type Probe,
+  type ProbeFile,
+  type ProbeFileError,
+  DEFAULT_RARITY,
+} from './probes/probe-file.js';
+export { parseMatchLine, type MatchLine, type VersionTemplates } from './probes/match-line.js';
+export { parsePortList, portListHas, type PortList, type PortRange } from './probes/port-list.js';
+export { unescapeProbeString } from './probes/probe-string.js';
 export {
   translatePcre,
   execPattern,
@@ -6,4 +21,40 @@ export {
 } from './regex/translate.js';
 export { parsePcre, type PcreFlags, type ParsedPcre } from './regex/pcre-parser.js';
 export { PcreSyntaxError } from './regex/pcre-ast.js';
-export { ByteSet } from './regex/byte-set.js';
+export { substituteTemplates, transformCpe, type VersionInfo } from './version/substitute.js';
+export { ServiceDatabase, type CompiledProbe, type DatabaseStats } from './match/service-database.js';
+export {
+  ResponseMatcher,
+  MATCHER_DEFAULTS,
+  CUT_MARK,
+  type MatcherOptions,
+  type ServiceIdentification,
+} from './match/response-matcher.js';
+export { requestProbe } from './match/request-probe.js';
+export { BannerDetector, type BannerVerdict } from './passive/banner-detector.js';
+export {
+  NodeServiceStore,
+  MAX_PORTS_PER_NODE,
+  type NodeServices,
+  type PortService,
+} from './passive/node-services.js';
+export { ServicesEnricher } from './plugin.js';
+export { SERVICE_FIELDS } from './fields.js';
+export {
+  servicesConfigSchema,
+  resolveServicesConfig,
+  SERVICES_DEFAULTS,
+  type ServicesConfig,
+} from './config.js';
+
+/** The `services` enricher factory. */
+export const plugin: PluginFactory<Partial<ServicesConfig>, ServicesEnricher> = {
+  type: 'services',
+  kind: 'enricher',
+  description: 'service, product and version per server port from banners, with nmap-service-probes',
+  configSchema: servicesConfigSchema,
+  fields: SERVICE_FIELDS,
+  create: (ctx, config) => new ServicesEnricher(ctx, resolveServicesConfig(config)),
+};
+
+export default plugin;

@@ -55,7 +55,11 @@ export class ServiceDatabase {
     for (const p of probes) {
       p.chain.push(p);
       for (const name of p.probe.fallback) {
-        const f = this.byName.get(key(p.probe.proto, name));
+        // As nmap's getProbeByName: the same protocol first, else any (DNSVersionBindReqTCP
+        // falls back to the UDP DNSVersionBindReq, where the DNS lines are).
+        const f =
+          this.byName.get(key(p.probe.proto, name)) ??
+          this.byName.get(key(p.probe.proto === 'TCP' ? 'UDP' : 'TCP', name));
         if (f !== undefined && f !== p) p.chain.push(f);
       }
       if (p.probe.proto === 'TCP' && this.nullProbe !== undefined && p !== this.nullProbe)

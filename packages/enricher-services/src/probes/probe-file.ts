@@ -151,7 +151,7 @@ function probeDirective(probe: Probe, directive: string, rest: string): void {
   }
 }
 
-/** Probe names are unique per protocol, and fallbacks name probes of the same protocol. */
+/** Probe names are unique per protocol, and fallbacks name existing probes (of either protocol, as in nmap). */
 function checkProbes(file: ProbeFile): void {
   const byName = new Map<string, Probe>();
   for (const p of file.probes) {
@@ -162,7 +162,7 @@ function checkProbes(file: ProbeFile): void {
   }
   for (const p of file.probes) {
     for (const name of p.fallback) {
-      if (!byName.has(`${p.proto}/${name}`))
+      if (!byName.has(`TCP/${name}`) && !byName.has(`UDP/${name}`))
         file.errors.push({
           line: p.line,
           message: `unknown fallback ${JSON.stringify(name)} in probe ${p.name}`,
