@@ -49,10 +49,15 @@ function nextTemplate(text: string, pos: number): Template | null {
   const mode = /^[A-Za-z]{0,3}/.exec(text.slice(pos))![0];
   let q = pos + mode.length;
   let start: number;
+  let prefix = '';
   if (mode === 'cpe' && text[q] === ':') {
+    // nmap 7.93 (Debian 12) takes any delimiter here (its file has cpe:|h:...|); the text is kept
+    // as a cpe:/ name either way.
     q++;
-    if (text[q] !== '/') throw new Error(`column ${q + 1}: cpe delimiter is not '/'`);
-    start = pos;
+    if (q >= text.length || /\s/.test(text[q]))
+      throw new Error(`column ${q + 1}: cpe template without a delimiter`);
+    prefix = 'cpe:/';
+    start = q + 1;
   } else {
     if (q >= text.length || /\s/.test(text[q]))
       throw new Error(`column ${pos + 1}: bare word ${JSON.stringify(text.slice(pos, q + 10))}`);
@@ -65,7 +70,7 @@ function nextTemplate(text: string, pos: number): Template | null {
   const end = close + 1 + flags.length;
   if (end < text.length && !/\s/.test(text[end]))
     throw new Error(`column ${end + 1}: flags too long after ${mode} template`);
-  return { mode, text: text.slice(start, close), flags, end };
+  return { mode, text: prefix + text.slice(start, close), flags, end };
 }
 
 /** Parses a whole `match`/`softmatch` line; throws an Error naming the column on a bad line. */

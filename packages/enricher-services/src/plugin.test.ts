@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { observationOf, type BannerEvent, type ConnectionFact } from '@glia/core';
+import { describePluginContract, enricherFields, testContext } from '@glia/core/testing';
+import { describe, expect, it } from 'vitest';
+import { plugin } from './index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'glia-services-test-'));
+const probes = join(dir, 'nmap-service-probes');
+writeFileSync(
+  probes,
+  [
+    'Probe TCP NULL q||',
+    'match ssh m|^SSH-([\\d.]+)-OpenSSH_([\\w._-]+)[ -]{1}Debian| p/OpenSSH/ v/$2 Debian/ i/protocol $1/',
+    '',
+  ].join('\n'),
+  'latin1',
+);
+
+describePluginContract(plugin, { config: { probes } });
+
+function banner(sender: 'client' | 'server', text: string, ts = 1_000n): BannerEvent {
+  const server = { ip: '10.0.0.2', port: 22 };
+  const client = { ip: '10.0.0.1', port: 40000 };
+  const [src, dst] = sender === 'server' ? [server, client] : [client, server];
+  return {
+    ts,
+    iface: 'test0',
+    dir: 'ingress',
+    proto: 'tcp',
+    src: src.ip,
+    sport: src.port,
+    dst: dst.ip,
+    dport: dst.port,
+    sender,
+    payload: new Uint8Array(Buffer.from(text, 'latin1')),
+  };
+}
+
+describe('services enricher', () => {
+  it('identifies a server banner, publishes the fact after storing it, and resolves service.*', async () => {
+    const ctx = testContext('services');
+    const enricher = plugin.create(ctx, { probes })!;
+    const fields = enricherFields(plugin, enricher);
+    await enricher.start();
+    const facts: ConnectionFact[] = [];
+    const seen: unknown[] = [];
+    ctx.bus.subscribe('fact', (f) => {
+      facts.push(f);
+      const o = observationOf(f.event, f.phase);
+      seen.push(fields.map((d) => d.resolve(o)));
+    });
+    ctx.bus.publish('banner', banner('server', 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n'));
+    expect(facts).toHaveLength(1);
+    expect(facts[0].phase).toBe('service');
+    expect(seen).toEqual([['ssh', 'OpenSSH', '9.2p1 Debian']]);
+    const node = enricher.nodeServices('10.0.0.2');
+    expect(node?.services).toMatchObject([{ port: 22, service: 'ssh', info: 'protocol 2.0', line: 2 }]);
+    // An unidentified banner makes no fact.
+    ctx.bus.publish('banner', { ...banner('server', 'hello'), sport: 2222 });
+    expect(facts).toHaveLength(1);
+    expect(ctx.metrics.value('services_banners_total', { plugin: 'services', result: 'unidentified' })).toBe(
+      1,
+    );
+    enricher.stop();
+  });
+
+  it('fails at start with the path and the system reason when the probes file is missing', async () => {
+    const enricher = plugin.create(testContext('services'), { probes: join(dir, 'absent') })!;
+    await expect(enricher.start()).rejects.toThrow(/cannot read nmap-service-probes at .*absent \(ENOENT\)/);
+    expect(enricher.health()).toMatchObject({ state: 'failed' });
+  });
+});
