@@ -39,6 +39,14 @@ export {
   type PortService,
 } from './passive/node-services.js';
 export { ServicesEnricher } from './plugin.js';
+export {
+  ActiveProber,
+  ACTIVE_DEFAULTS,
+  type ActiveConfig,
+  type ProberCounters,
+} from './active/active-prober.js';
+export { probePlan, isTlsPort, DEFAULT_INTENSITY, type PlanOptions } from './active/probe-plan.js';
+export { RateLimiter } from './active/rate-limiter.js';
 export { SERVICE_FIELDS } from './fields.js';
 export {
   servicesConfigSchema,
@@ -48,7 +56,7 @@ export {
 } from './config.js';
 
 /** The `services` enricher factory. */
-export const plugin: PluginFactory<Partial<ServicesConfig>, ServicesEnricher> = {
+export const plugin: PluginFactory<Parameters<typeof resolveServicesConfig>[0], ServicesEnricher> = {
   type: 'services',
   kind: 'enricher',
   description: 'service, product and version per server port from banners, with nmap-service-probes',

@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import {
   PluginHealth,
+  senderIsClient,
   type BannerEvent,
+  type ConnEvent,
+  type FlowEvent,
   type Counter,
   type EnricherInstance,
   type FieldResolvers,
@@ -9,6 +12,7 @@ import {
   type Observation,
   type PluginContext,
 } from '@glia/core';
+import { ActiveProber } from './active/active-prober.js';
 import type { ServicesConfig } from './config.js';
 import { ResponseMatcher, MATCHER_DEFAULTS } from './match/response-matcher.js';
 import { ServiceDatabase } from './match/service-database.js';
@@ -26,6 +30,7 @@ export class ServicesEnricher implements EnricherInstance {
   private db: ServiceDatabase | null = null;
   private matcher: ResponseMatcher | null = null;
   private detector: BannerDetector | null = null;
+  private prober: ActiveProber | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly banners: { identified: Counter; unidentified: Counter };
 
@@ -99,7 +104,21 @@ export class ServicesEnricher implements EnricherInstance {
     for (const u of stats.unsupported)
       this.ctx.logger.warn({ path, line: u.line }, `unsupported pattern: ${u.message}`);
     for (const e of stats.errors) this.ctx.logger.warn({ path, line: e.line }, `bad line: ${e.message}`);
-    this.unsubscribe = this.ctx.bus.subscribe('banner', (e) => this.onBanner(e));
+    const subscriptions = [this.ctx.bus.subscribe('banner', (e) => this.onBanner(e))];
+    if (this.config.active.enabled) {
+      this.prober = new ActiveProber(this.db, this.matcher, this.config.active, (ip, port, found) => {
+        this.store.record(ip, port, found, this.ctx.clock.now());
+        this.ctx.logger.info(
+          { ip, port, service: found.service, product: found.product },
+          'service identified by probing',
+        );
+      });
+      subscriptions.push(
+        this.ctx.bus.subscribe('conn', (e) => this.onServerSeen(e)),
+        this.ctx.bus.subscribe('flow', (e) => this.onServerSeen(e)),
+      );
+    }
+    this.unsubscribe = () => subscriptions.forEach((u) => u());
     const skipped = stats.unsupported.length + stats.errors.length;
     if (skipped > 0)
       this.state.degraded(`${skipped} of ${stats.matchLines} match lines of ${path} cannot be used`);
@@ -112,6 +131,8 @@ export class ServicesEnricher implements EnricherInstance {
       this.unsubscribe();
       this.unsubscribe = null;
     }
+    this.prober?.stop();
+    this.prober = null;
     this.detector?.clear();
     this.state.stopped();
   }
@@ -147,7 +168,23 @@ export class ServicesEnricher implements EnricherInstance {
     return this.matcher;
   }
 
+  /** The active prober (null unless `active.enabled`): its counters, and idle() for tests. */
+  activeProber(): ActiveProber | null {
+    return this.prober;
+  }
+
+  /** A server port seen in traffic: the prober considers it when no service is known for it. */
+  private onServerSeen(e: ConnEvent | FlowEvent): void {
+    if (e.proto !== 'tcp') return;
+    if ('phase' in e && e.phase !== 'synack') return;
+    const serverIsSrc = 'phase' in e ? true : !senderIsClient(e.sport, e.dport, e.src, e.dst);
+    const [ip, port] = serverIsSrc ? [e.src, e.sport] : [e.dst, e.dport];
+    if (this.store.service(ip, port) !== undefined) return;
+    this.prober?.consider(ip, port, Number(this.ctx.clock.now() / 1_000_000n));
+  }
+
   private onBanner(e: BannerEvent): void {
+    if (e.sender === 'server') this.prober?.bannerSeen(e.src, e.sport);
     const verdict = this.detector?.onBanner(e);
     if (verdict === undefined || verdict === null) return;
     if (verdict.found === null) {

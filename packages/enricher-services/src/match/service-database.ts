@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseProbeFile, type Probe, type ProbeFileError } from '../probes/probe-file.js';
+import type { PortList } from '../probes/port-list.js';
 import type { MatchLine } from '../probes/match-line.js';
 import { translatePcre, type TranslatedPattern } from '../regex/translate.js';
 
@@ -47,6 +48,8 @@ export class ServiceDatabase {
     readonly source: string,
     readonly probes: readonly CompiledProbe[],
     readonly stats: DatabaseStats,
+    /** Ports nmap never probes (the file's Exclude directive). */
+    readonly exclude: PortList | undefined,
   ) {
     for (const p of probes)
       if (!this.byName.has(key(p.probe.proto, p.probe.name)))
@@ -123,7 +126,7 @@ export class ServiceDatabase {
     });
     stats.errors.sort((a, b) => a.line - b.line);
     stats.parseMs = performance.now() - started;
-    return new ServiceDatabase(source, probes, stats);
+    return new ServiceDatabase(source, probes, stats, file.exclude);
   }
 
   probe(proto: 'TCP' | 'UDP', name: string): CompiledProbe | undefined {
