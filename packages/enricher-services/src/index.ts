@@ -1,5 +1,5 @@
 import type { PluginFactory } from '@glia/core';
-import { resolveServicesConfig, servicesConfigSchema, type ServicesConfig } from './config.js';
+import { resolveServicesConfig, servicesConfigSchema } from './config.js';
 import { SERVICE_FIELDS } from './fields.js';
 import { ServicesEnricher } from './plugin.js';
 
