@@ -40,8 +40,8 @@ class Emitter {
       case 'assert':
         return assertSource(n.kind);
       case 'backref':
-        if (n.caseless && !caseInsensitiveSafe())
-          throw new PcreSyntaxError(`caseless back reference \\${n.index}`, 0, true);
+        // JavaScript has no per-reference `i`, and a global `i` would fold Latin-1 letters too.
+        if (n.caseless) throw new PcreSyntaxError(`caseless back reference \\${n.index}`, 0, true);
         // Wrapped so a following digit is not read as part of the number.
         return `(?:\\${this.jsGroupOf(n.index)})`;
       case 'group':
@@ -54,8 +54,7 @@ class Emitter {
   private jsGroupOf(pcreIndex: number): number {
     const js = this.groupMap[pcreIndex];
     if (js === undefined) throw new PcreSyntaxError(`reference to non-existent subpattern ${pcreIndex}`, 0);
-    // A forward reference: the group's JS number is not assigned yet; it is emitted later, so
-    // count the groups still to come is not possible here without a pre-pass.
+    // A forward reference (its group is written later): PCRE2 fails it, JavaScript matches empty.
     if (js === 0) throw new PcreSyntaxError(`forward reference to group ${pcreIndex}`, 0, true);
     return js;
   }
@@ -99,11 +98,6 @@ class Emitter {
     if (body.type === 'group' && (body.kind === 'capture' || body.kind === 'plain')) return this.node(body);
     return `(?:${this.node(body)})`;
   }
-}
-
-/** Whether caseless back references could be kept (they cannot: JavaScript has no per-reference `i`). */
-function caseInsensitiveSafe(): boolean {
-  return false;
 }
 
 function quantifierSource(min: number, max: number): string {

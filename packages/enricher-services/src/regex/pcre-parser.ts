@@ -26,7 +26,7 @@ type Escape =
   | { kind: 'set'; set: ByteSet }
   | { kind: 'assert'; assert: AssertKind }
   | { kind: 'backref'; index: number }
-  | { kind: 'named-backref'; name: string }
+  | { kind: 'named-backref'; name: string; at: number }
   | { kind: 'node'; node: PcreNode }
   | { kind: 'quote' }
   | { kind: 'nothing' };
@@ -170,13 +170,12 @@ class Parser {
   /** One item; several for \Q...\E (the quantifier applies to the last); null for option settings. */
   private atom(options: Options): PcreNode[] | null {
     const c = this.peek();
-    const at = this.pos;
     switch (c) {
       case '(':
         return this.group(options);
       case '[':
         this.pos++;
-        return [{ type: 'set', set: this.charClass(options, at) }];
+        return [{ type: 'set', set: this.charClass(options) }];
       case '.':
         this.pos++;
         return [{ type: 'set', set: options.dotall ? ByteSet.all() : ByteSet.of(NEWLINE).complement() }];
@@ -202,7 +201,6 @@ class Parser {
   }
 
   private escapeAtom(options: Options): PcreNode[] | null {
-    const at = this.pos;
     const e = this.escape(false);
     switch (e.kind) {
       case 'char':
@@ -215,7 +213,7 @@ class Parser {
         return [{ type: 'backref', index: e.index, caseless: options.caseless }];
       case 'named-backref': {
         const node = { type: 'backref' as const, index: 0, caseless: options.caseless };
-        this.namedRefs.push({ node, name: e.name, at });
+        this.namedRefs.push({ node, name: e.name, at: e.at });
         return [node];
       }
       case 'node':
@@ -327,7 +325,7 @@ class Parser {
     return m[0];
   }
 
-  private charClass(options: Options, open: number): ByteSet {
+  private charClass(options: Options): ByteSet {
     let negate = false;
     if (this.peek() === '^') {
       negate = true;
@@ -343,7 +341,6 @@ class Parser {
         break;
       }
       first = false;
-      const itemStart = this.pos;
       const item = this.classItem();
       if (item === null) continue;
       if (typeof item !== 'number') {
@@ -355,13 +352,11 @@ class Parser {
       if (this.peek() === '-' && this.peek(1) !== ']' && this.peek(1) !== '') {
         this.pos++;
         const hi = this.classItem();
-        if (typeof hi !== 'number') throw this.error('invalid range in character class', this.pos - 1);
+        if (typeof hi !== 'number') throw this.error('invalid range in character class', this.pos);
         if (hi < item) throw this.error('range out of order in character class', this.pos - 1);
         set.addRange(item, hi);
       } else set.add(item);
-      void itemStart;
     }
-    void open;
     const folded = options.caseless ? set.caseFolded() : set;
     return negate ? folded.complement() : folded;
   }
@@ -464,7 +459,7 @@ class Parser {
       case '0':
         return { kind: 'char', code: this.octalDigits(2, 0) };
     }
-    if (c >= '1' && c <= '9') return this.digitEscape(c, inClass, at);
+    if (c >= '1' && c <= '9') return this.digitEscape(c, inClass);
     if (inClass) {
       if (c === 'b') return { kind: 'char', code: 0x08 };
       if ('BAZzGNRXKgk'.includes(c)) throw this.error(`escape \\${c} is invalid in character class`, at);
@@ -543,7 +538,7 @@ class Parser {
    * groups were opened before it, otherwise up to three octal digits. Inside a class: octal, and
    * \8 \9 are the digits themselves.
    */
-  private digitEscape(first: string, inClass: boolean, at: number): Escape {
+  private digitEscape(first: string, inClass: boolean): Escape {
     const digitsStart = this.pos - 1;
     if (!inClass) {
       const m = /^\d+/.exec(this.src.slice(digitsStart));
@@ -556,7 +551,6 @@ class Parser {
     }
     if (first === '8' || first === '9') return { kind: 'char', code: first.charCodeAt(0) };
     this.pos = digitsStart + 1;
-    void at;
     return { kind: 'char', code: this.octalDigits(2, Number(first)) };
   }
 
@@ -568,8 +562,9 @@ class Parser {
         throw this.unsupported('a subroutine call \\g<...>', at);
       throw this.error('a numbered reference must not be zero', at);
     }
+    const nameAt = this.pos + 1;
     this.pos += m[0].length;
-    if (m[3] !== undefined) return { kind: 'named-backref', name: m[3] };
+    if (m[3] !== undefined) return { kind: 'named-backref', name: m[3], at: nameAt };
     const n = Number(m[1] ?? m[2]);
     if (n === 0) throw this.error('a numbered reference must not be zero', at);
     const index = n < 0 ? this.groupCount + 1 + n : n;
@@ -580,8 +575,9 @@ class Parser {
   private kReference(at: number): Escape {
     const m = /^(?:<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'|\{([A-Za-z_]\w*)\})/.exec(this.src.slice(this.pos));
     if (m === null) throw this.error('\\k is not followed by a braced, angle-bracketed, or quoted name', at);
+    const nameAt = this.pos + 1;
     this.pos += m[0].length;
-    return { kind: 'named-backref', name: m[1] ?? m[2] ?? m[3] };
+    return { kind: 'named-backref', name: m[1] ?? m[2] ?? m[3], at: nameAt };
   }
 }
 
