@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import {
   PluginHealth,
-  senderIsClient,
   type BannerEvent,
   type ConnEvent,
   type FlowEvent,
@@ -177,8 +176,8 @@ export class ServicesEnricher implements EnricherInstance {
   private onServerSeen(e: ConnEvent | FlowEvent): void {
     if (e.proto !== 'tcp') return;
     if ('phase' in e && e.phase !== 'synack') return;
-    const serverIsSrc = 'phase' in e ? true : !senderIsClient(e.sport, e.dport, e.src, e.dst);
-    const [ip, port] = serverIsSrc ? [e.src, e.sport] : [e.dst, e.dport];
+    // A SYN-ACK is sent by the server; a flow event is oriented client → server (FlowEvent).
+    const [ip, port] = 'phase' in e ? [e.src, e.sport] : [e.dst, e.dport];
     if (this.store.service(ip, port) !== undefined) return;
     this.prober?.consider(ip, port, Number(this.ctx.clock.now() / 1_000_000n));
   }
