@@ -13,6 +13,7 @@ import { hasTool, repoRoot } from '@glia/core/testing';
 import { ACTIVE_DEFAULTS, ServiceDatabase, probePlan } from '@glia/enricher-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VethPair, canCreateNamespaces } from '../support/netns.js';
+import { nmapServiceScan } from '../support/nmap.js';
 import { startNginx, startOpenSsh, startRedis, waitListening } from '../support/servers.js';
 
 const PROBES = '/usr/share/nmap/nmap-service-probes';
@@ -66,21 +67,12 @@ describe.skipIf(!enabled)('active prober against nmap', () => {
 
   it('identifies what nmap -sV identifies, within its rate limit', () => {
     const ports = [22, 80, 6379];
-    const xml = join(dir, 'nmap.xml');
-    pair.exec(
-      pair.left,
-      'nmap',
-      ['-sV', '-Pn', '-n', '-p', ports.join(','), '-oX', xml, serverAddr],
-      240_000,
+    const nmap = new Map(
+      nmapServiceScan(pair, pair.left, serverAddr, ports, join(dir, 'nmap.xml')).map((n) => [
+        n.port,
+        [n.name, n.product, n.version].filter((x): x is string => x !== undefined),
+      ]),
     );
-    const nmap = new Map<number, string[]>();
-    for (const m of readFileSync(xml, 'utf8').matchAll(/portid="(\d+)">[\s\S]*?<service ([^>]*?)\/?>/g)) {
-      const attr = (name: string) => new RegExp(` ${name}="([^"]*)"`).exec(` ${m[2]}`)?.[1];
-      nmap.set(
-        Number(m[1]),
-        [attr('name'), attr('product'), attr('version')].filter((x): x is string => x !== undefined),
-      );
-    }
     const rate = 5;
     const out = execFileSync(
       'ip',

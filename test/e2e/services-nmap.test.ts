@@ -4,7 +4,7 @@
  * the capture is then replayed into the services enricher, whose passive result for each port
  * must be nmap's service and product, and nmap's version where nmap has one.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PacketClock, type BannerEvent } from '@glia/core';
@@ -13,6 +13,7 @@ import { plugin as servicesPlugin, type ServicesEnricher } from '@glia/enricher-
 import { replayCaptureEvents } from '@glia/packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VethPair, canCreateNamespaces, startTcpdump, stopTcpdump } from '../support/netns.js';
+import { nmapServiceScan, type NmapService } from '../support/nmap.js';
 import {
   startDnsmasq,
   startNginx,
@@ -38,37 +39,6 @@ const tools = [
 ];
 const enabled = canCreateNamespaces() && tools.every((t) => hasTool(t));
 
-interface NmapService {
-  port: number;
-  name?: string;
-  product?: string;
-  version?: string;
-}
-
-/** The <service> of each open port in nmap's XML output. */
-function parseNmapXml(xml: string): NmapService[] {
-  const out: NmapService[] = [];
-  for (const m of xml.matchAll(/<port protocol="tcp" portid="(\d+)">([\s\S]*?)<\/port>/g)) {
-    const service = /<service ([^>]*?)\/?>/.exec(m[2]);
-    const attr = (name: string): string | undefined => {
-      const a = service === null ? null : new RegExp(` ${name}="([^"]*)"`).exec(` ${service[1]}`);
-      return a === null ? undefined : unescapeXml(a[1]);
-    };
-    out.push({ port: Number(m[1]), name: attr('name'), product: attr('product'), version: attr('version') });
-  }
-  return out;
-}
-
-function unescapeXml(s: string): string {
-  return s
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
-    .replace(/&amp;/g, '&');
-}
-
 describe.skipIf(!enabled)('services enricher against nmap -sV on real servers', () => {
   let pair: VethPair;
   let dir: string;
@@ -92,16 +62,8 @@ describe.skipIf(!enabled)('services enricher against nmap -sV on real servers', 
     await waitListening(pair, pair.right, ports);
     const capture = join(dir, 'scan.pcap');
     const tcpdump = await startTcpdump(pair, pair.left, pair.leftDev, capture);
-    const xml = join(dir, 'nmap.xml');
-    pair.exec(
-      pair.left,
-      'nmap',
-      ['-sV', '-Pn', '-n', '-p', ports.join(','), '-oX', xml, serverAddr],
-      240_000,
-    );
+    nmap = nmapServiceScan(pair, pair.left, serverAddr, ports, join(dir, 'nmap.xml'));
     await stopTcpdump(tcpdump);
-    nmap = parseNmapXml(readFileSync(xml, 'utf8'));
-    if (process.env.GLIA_KEEP_SCAN) console.log(readFileSync(xml, 'utf8'), capture);
 
     const clock = new PacketClock();
     const ctx = testContext('services', { clock });
@@ -124,7 +86,7 @@ describe.skipIf(!enabled)('services enricher against nmap -sV on real servers', 
 
   it('nmap identified every server', () => {
     const byPort = new Map(nmap.map((s) => [s.port, s]));
-    for (const s of servers) expect(byPort.get(s.port)?.name, `${s.name} on ${s.port}`).toBeDefined();
+    for (const s of servers) expect(byPort.get(s.port)?.method, `${s.name} on ${s.port}`).toBe('probed');
   });
 
   it('gives the same service and product as nmap, and the same version where nmap has one', () => {

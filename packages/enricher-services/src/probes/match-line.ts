@@ -1,14 +1,19 @@
-/** The version templates of a match line (raw text, substituted when the line matches). */
-export interface VersionTemplates {
+/** nmap's version fields: `p/ v/ i/ h/ o/ d/` and `cpe:/.../`. */
+export interface VersionFields {
   product?: string;
   version?: string;
   info?: string;
   hostname?: string;
   os?: string;
   deviceType?: string;
-  /** Each `cpe:/...` template, with its `cpe:/` prefix, in line order. */
   cpe: string[];
 }
+
+/**
+ * The version templates of a match line: raw text, substituted when the line matches. `cpe` holds
+ * each `cpe:/...` template with its `cpe:/` prefix, in line order.
+ */
+export type VersionTemplates = VersionFields;
 
 /** One `match` or `softmatch` line. */
 export interface MatchLine {

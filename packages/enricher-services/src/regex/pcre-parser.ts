@@ -33,6 +33,25 @@ type Escape =
 
 const MAX_QUANTIFIER = 65535;
 
+/** Escapes for one byte: \a \e \f \n \r \t. */
+const CHAR_ESCAPES: Readonly<Record<string, number>> = {
+  a: 0x07,
+  e: 0x1b,
+  f: 0x0c,
+  n: 0x0a,
+  r: 0x0d,
+  t: 0x09,
+};
+
+/** Class escapes; the upper-case letter is the complement (\D \W \S \H \V). */
+const CLASS_ESCAPES: Readonly<Record<string, ByteSet>> = {
+  d: DIGITS,
+  w: WORD,
+  s: SPACE,
+  h: HSPACE,
+  v: VSPACE,
+};
+
 /**
  * Parses a PCRE2 pattern the way PCRE2 10.42's 8-bit library does without UTF/UCP, as nmap
  * compiles them. Rejects what PCRE2 rejects (with its offset), and reports constructs whose
@@ -406,39 +425,11 @@ class Parser {
     const c = this.peek();
     if (c === '') throw this.error('\\ at end of pattern', at);
     this.pos++;
+    const code = CHAR_ESCAPES[c];
+    if (code !== undefined) return { kind: 'char', code };
+    const set = CLASS_ESCAPES[c.toLowerCase()];
+    if (set !== undefined) return { kind: 'set', set: c === c.toLowerCase() ? set : set.complement() };
     switch (c) {
-      case 'a':
-        return { kind: 'char', code: 0x07 };
-      case 'e':
-        return { kind: 'char', code: 0x1b };
-      case 'f':
-        return { kind: 'char', code: 0x0c };
-      case 'n':
-        return { kind: 'char', code: 0x0a };
-      case 'r':
-        return { kind: 'char', code: 0x0d };
-      case 't':
-        return { kind: 'char', code: 0x09 };
-      case 'd':
-        return { kind: 'set', set: DIGITS };
-      case 'D':
-        return { kind: 'set', set: DIGITS.complement() };
-      case 'w':
-        return { kind: 'set', set: WORD };
-      case 'W':
-        return { kind: 'set', set: WORD.complement() };
-      case 's':
-        return { kind: 'set', set: SPACE };
-      case 'S':
-        return { kind: 'set', set: SPACE.complement() };
-      case 'h':
-        return { kind: 'set', set: HSPACE };
-      case 'H':
-        return { kind: 'set', set: HSPACE.complement() };
-      case 'v':
-        return { kind: 'set', set: VSPACE };
-      case 'V':
-        return { kind: 'set', set: VSPACE.complement() };
       case 'Q':
         return { kind: 'quote' };
       case 'E':

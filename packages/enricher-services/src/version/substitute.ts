@@ -1,17 +1,11 @@
-import type { VersionTemplates } from '../probes/match-line.js';
+import type { VersionFields, VersionTemplates } from '../probes/match-line.js';
 import { unescapeProbeString } from '../probes/probe-string.js';
 
-/** What a matched line says about the service (nmap's product/version/info/... fields). */
-export interface VersionInfo {
-  product?: string;
-  version?: string;
-  info?: string;
-  hostname?: string;
-  os?: string;
-  deviceType?: string;
-  /** CPE names, at most one per part, in the order a (application), h (hardware), o (OS). */
-  cpe: string[];
-}
+/**
+ * What a matched line says about the service: its templates filled in. `cpe` holds CPE names, at
+ * most one per part, in the order a (application), h (hardware), o (OS).
+ */
+export type VersionInfo = VersionFields;
 
 /** PCRE group texts of a match: [0] the whole match, [n] group n, undefined when unset. */
 export type GroupTexts = ReadonlyArray<string | undefined>;
