@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 # tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces.
 # pcre2-utils (pcre2test) is the oracle of the services enricher's regex translation; the servers
-# after it are the real daemons its namespace test identifies (started by the test, never as services).
+# after it are the real daemons its namespace test identifies (started by the test, never as services)
+# and the everyday clients it talks to them with (ssh, redis-cli and psql come with the servers).
 PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps pcre2-utils openssh-server nginx-light
-  redis-server vsftpd postgresql)
+  redis-server vsftpd postgresql curl bind9-dnsutils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

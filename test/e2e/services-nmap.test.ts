@@ -36,8 +36,55 @@ const tools = [
   'vsftpd',
   'runuser',
   'ssh-keygen',
+  'ssh',
+  'curl',
+  'redis-cli',
+  'dig',
+  'psql',
 ];
 const enabled = canCreateNamespaces() && tools.every((t) => hasTool(t));
+
+/** A fresh enricher fed with the banners of a capture. */
+async function replayInto(capture: string): Promise<ServicesEnricher> {
+  const clock = new PacketClock();
+  const ctx = testContext('services', { clock });
+  const enricher = servicesPlugin.create(ctx, { probes: PROBES });
+  if (enricher === null) throw new Error('services create returned null');
+  await enricher.start();
+  await replayCaptureEvents(capture, (topic, event) => {
+    clock.advance(event.ts);
+    if (topic === 'banner') ctx.bus.publish('banner', event as BannerEvent);
+  });
+  return enricher;
+}
+
+/** What people run against these servers: ssh, curl (HTTP and FTP), redis-cli, dig over TCP, psql. */
+function runClients(pair: VethPair, ns: string, addr: string): void {
+  const attempt = (command: string, args: string[]): void => {
+    try {
+      pair.exec(ns, command, args, 20_000);
+    } catch {
+      // Refused logins and the like still exchange the banners this test is about.
+    }
+  };
+  attempt('ssh', [
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'ConnectTimeout=5',
+    `nobody@${addr}`,
+    'true',
+  ]);
+  attempt('curl', ['-s', '-m', '5', `http://${addr}/`]);
+  attempt('curl', ['-s', '-m', '5', `ftp://${addr}/`]);
+  attempt('redis-cli', ['-h', addr, 'PING']);
+  attempt('dig', ['+tcp', '+time=3', '+tries=1', `@${addr}`, 'glia.test']);
+  attempt('psql', ['-h', addr, '-U', 'postgres', '-c', 'select 1']);
+}
 
 describe.skipIf(!enabled)('services enricher against nmap -sV on real servers', () => {
   let pair: VethPair;
@@ -45,6 +92,7 @@ describe.skipIf(!enabled)('services enricher against nmap -sV on real servers', 
   let servers: RealServer[] = [];
   let nmap: NmapService[] = [];
   let enricher: ServicesEnricher;
+  let clients: ServicesEnricher;
   const serverAddr = '10.77.12.2';
 
   beforeAll(async () => {
@@ -60,25 +108,23 @@ describe.skipIf(!enabled)('services enricher against nmap -sV on real servers', 
     ];
     const ports = servers.map((s) => s.port);
     await waitListening(pair, pair.right, ports);
+    // Everyday clients first, in a capture of their own.
+    const clientCapture = join(dir, 'clients.pcap');
+    let tcpdump = await startTcpdump(pair, pair.left, pair.leftDev, clientCapture);
+    runClients(pair, pair.left, serverAddr);
+    await stopTcpdump(tcpdump);
+    clients = await replayInto(clientCapture);
+
     const capture = join(dir, 'scan.pcap');
-    const tcpdump = await startTcpdump(pair, pair.left, pair.leftDev, capture);
+    tcpdump = await startTcpdump(pair, pair.left, pair.leftDev, capture);
     nmap = nmapServiceScan(pair, pair.left, serverAddr, ports, join(dir, 'nmap.xml'));
     await stopTcpdump(tcpdump);
-
-    const clock = new PacketClock();
-    const ctx = testContext('services', { clock });
-    const created = servicesPlugin.create(ctx, { probes: PROBES });
-    if (created === null) throw new Error('services create returned null');
-    enricher = created;
-    await enricher.start();
-    await replayCaptureEvents(capture, (topic, event) => {
-      clock.advance(event.ts);
-      if (topic === 'banner') ctx.bus.publish('banner', event as BannerEvent);
-    });
+    enricher = await replayInto(capture);
   }, 300_000);
 
   afterAll(async () => {
     enricher?.stop();
+    clients?.stop();
     await pair?.close();
     if (dir !== undefined && process.env.GLIA_KEEP_SCAN === undefined)
       rmSync(dir, { recursive: true, force: true });
@@ -103,5 +149,26 @@ describe.skipIf(!enabled)('services enricher against nmap -sV on real servers', 
       rows.map((r) => `${r.port}: nmap ${JSON.stringify(r.nmap)} glia ${JSON.stringify(r.glia)}`).join('\n'),
     );
     for (const r of rows) expect(r.glia, `port ${r.port}`).toEqual(r.nmap);
+  });
+
+  it('from everyday clients: what it identifies agrees with nmap, and server-first services and HTTP are identified', () => {
+    const ours = new Map((clients.nodeServices(serverAddr)?.services ?? []).map((s) => [s.port, s]));
+    const rows = nmap.map((n) => {
+      const g = ours.get(n.port);
+      return {
+        port: n.port,
+        nmap: [n.name, n.product, n.version],
+        glia:
+          g === undefined ? null : [g.service, g.product, n.version === undefined ? undefined : g.version],
+      };
+    });
+    console.log(
+      rows
+        .map((r) => `${r.port}: nmap ${JSON.stringify(r.nmap)} glia from clients ${JSON.stringify(r.glia)}`)
+        .join('\n'),
+    );
+    for (const r of rows) if (r.glia !== null) expect(r.glia, `port ${r.port}`).toEqual(r.nmap);
+    // SSH and FTP speak first; curl's GET is matched as nmap's GetRequest reply.
+    expect([...ours.keys()].sort((a, b) => a - b)).toEqual(expect.arrayContaining([21, 22, 80]));
   });
 });
