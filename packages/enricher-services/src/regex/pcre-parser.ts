@@ -25,7 +25,7 @@ type Escape =
   | { kind: 'char'; code: number }
   | { kind: 'set'; set: ByteSet }
   | { kind: 'assert'; assert: AssertKind }
-  | { kind: 'backref'; index: number }
+  | { kind: 'backref'; index: number; at: number }
   | { kind: 'named-backref'; name: string; at: number }
   | { kind: 'node'; node: PcreNode }
   | { kind: 'quote' }
@@ -72,12 +72,16 @@ class Parser {
   private groupCount = 0;
   private readonly names = new Map<string, number>();
   private readonly namedRefs: Array<{ node: { index: number }; name: string; at: number }> = [];
+  private readonly numberedRefs: Array<{ index: number; at: number }> = [];
 
   constructor(private readonly src: string) {}
 
   parse(options: Options): ParsedPcre {
     const root = this.alternation(options);
     if (this.pos < this.src.length) throw this.error('unmatched closing parenthesis');
+    for (const ref of this.numberedRefs)
+      if (ref.index > this.groupCount)
+        throw new PcreSyntaxError('reference to non-existent subpattern', ref.at);
     for (const ref of this.namedRefs) {
       const index = this.names.get(ref.name);
       if (index === undefined)
@@ -229,6 +233,7 @@ class Parser {
       case 'assert':
         return [{ type: 'assert', kind: e.assert }];
       case 'backref':
+        this.numberedRefs.push({ index: e.index, at: e.at });
         return [{ type: 'backref', index: e.index, caseless: options.caseless }];
       case 'named-backref': {
         const node = { type: 'backref' as const, index: 0, caseless: options.caseless };
@@ -254,7 +259,12 @@ class Parser {
     let kind: GroupKind = 'capture';
     let name: string | undefined;
     let inner: Options = { ...options };
-    if (this.peek() === '*') throw this.unsupported('a (*VERB) or (*OPTION)', open);
+    if (this.peek() === '*') {
+      if (this.pos + 1 >= this.src.length) throw this.error('quantifier does not follow a repeatable item');
+      if (/^\*[A-Za-z_]+(?::[^)]*)?\)/.test(this.src.slice(this.pos)))
+        throw this.unsupported('a (*VERB) or (*OPTION)', open);
+      throw this.error('(*VERB) not recognized or malformed', this.pos + 1);
+    }
     if (this.peek() === '?') {
       this.pos++;
       const c = this.peek();
@@ -330,7 +340,9 @@ class Parser {
         return 'rest';
       } else if (c === ':') return next;
       else if (c === '') throw this.error('missing closing parenthesis', start);
-      else throw this.unsupported(`the inline option (?${this.src.slice(start, this.pos)}`, start);
+      else if ('nJU^'.includes(c))
+        throw this.unsupported(`the inline option (?${this.src.slice(start, this.pos)}`, start);
+      else throw this.error('unrecognized character after (? or (?-', this.pos - 1);
     }
   }
 
@@ -537,7 +549,7 @@ class Parser {
       const n = Number(digits);
       if (n < 10 || first === '8' || first === '9' || n <= this.groupCount) {
         this.pos = digitsStart + digits.length;
-        return { kind: 'backref', index: n };
+        return { kind: 'backref', index: n, at: digitsStart };
       }
     }
     if (first === '8' || first === '9') return { kind: 'char', code: first.charCodeAt(0) };
@@ -560,7 +572,7 @@ class Parser {
     if (n === 0) throw this.error('a numbered reference must not be zero', at);
     const index = n < 0 ? this.groupCount + 1 + n : n;
     if (index <= 0) throw this.error('reference to non-existent subpattern', at);
-    return { kind: 'backref', index };
+    return { kind: 'backref', index, at: at + 2 };
   }
 
   private kReference(at: number): Escape {

@@ -65,8 +65,8 @@ function parseOutput(
     i++; // the echoed pattern line
     if (lines[i]?.startsWith('Failed:')) {
       results.push({ compileError: lines[i] });
-      i++;
-      // pcre2test skips the subjects of a pattern that failed to compile
+      // pcre2test echoes the subjects of a pattern that failed to compile, without answers.
+      i += 1 + c.subjects.length;
       continue;
     }
     const answers: Pcre2Answer[] = [];
