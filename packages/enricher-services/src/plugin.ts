@@ -58,6 +58,8 @@ export class ServicesEnricher implements EnricherInstance {
         { labels: { ...labels, kind: 'abandoned' }, value: c.abandoned },
         { labels: { ...labels, kind: 'quarantined' }, value: c.quarantined },
         { labels: { ...labels, kind: 'executions' }, value: c.executions },
+        { labels: { ...labels, kind: 'guarded' }, value: c.guarded },
+        { labels: { ...labels, kind: 'restarts' }, value: c.restarts },
       ];
     });
     ctx.metrics.collect(

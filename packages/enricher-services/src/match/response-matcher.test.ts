@@ -41,6 +41,22 @@ describe('ResponseMatcher', () => {
     expect(matcher.counters.timeouts).toBe(2);
   });
 
+  it('the budget is per line: many lines that overrun it together are not timed out', () => {
+    const slow = Array.from({ length: 40 }, (_, i) => `match slow${i} m|^a.*b.*q|s`);
+    const many = ServiceDatabase.fromText(['Probe TCP NULL q||', ...slow, 'match last m|^a|', ''].join('\n'));
+    const matcher = new ResponseMatcher({
+      budgetMs: 20,
+      maxSubjectBytes: 4096,
+      maxTimeoutsPerSubject: 2,
+      quarantineAfter: 2,
+    });
+    // Each line alone takes a millisecond or two (two ambiguous loops over 1,200 bytes), far under
+    // the budget; all forty together go over it.
+    expect(matcher.match(many.nullProbe!, 'a' + 'b'.repeat(1200), false)).toMatchObject({ service: 'last' });
+    expect(matcher.counters.timeouts).toBe(0);
+    expect(matcher.counters.restarts).toBeGreaterThan(0);
+  });
+
   it('first line in file order wins, soft or hard', () => {
     const matcher = new ResponseMatcher();
     expect(matcher.match(nul, '220 vsFTPd FTP\r\n', false)).toMatchObject({

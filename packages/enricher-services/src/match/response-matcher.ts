@@ -1,4 +1,5 @@
 import vm from 'node:vm';
+import type { BacktrackingBound } from '../regex/pcre-analysis.js';
 import { execPattern } from '../regex/translate.js';
 import { substituteTemplates, type VersionInfo } from '../version/substitute.js';
 import { candidateLines, type CompiledProbe } from './service-database.js';
@@ -23,6 +24,14 @@ export interface MatcherOptions {
   /** Timeouts after which a line is never run again. */
   quarantineAfter: number;
 }
+
+/**
+ * A line runs without the time budget's per-call cost when its backtracking bound on this subject
+ * (factor × n^degree attempts, each scanning up to n bytes) is at most this many steps: a few
+ * milliseconds of RegExp work at the very worst. The first line that is not moves the rest of the
+ * scan under the budget.
+ */
+export const UNGUARDED_MAX_STEPS = 1 << 20;
 
 export const MATCHER_DEFAULTS: MatcherOptions = {
   budgetMs: 20,
@@ -50,6 +59,10 @@ export interface MatcherCounters {
   quarantined: number;
   /** Pattern executions. */
   executions: number;
+  /** Subjects that needed the time budget (a line of too high a backtracking bound was reached). */
+  guarded: number;
+  /** Budget calls restarted at the line they ran out in (the lines before it used the budget up). */
+  restarts: number;
 }
 
 interface ScanState {
@@ -61,6 +74,10 @@ interface ScanState {
   /** The line running now: reported when the budget stops it. */
   current: number;
   result: ServiceIdentification | null;
+  /** Under the budget; when false the scan stops before a line whose bound is too high. */
+  guard: boolean;
+  /** chainIndex × 10^6 + position of the line last restarted after a timeout (-1: none). */
+  retried: number;
 }
 
 /**
@@ -68,7 +85,10 @@ interface ScanState {
  * each probe of the chain, its lines in file order; the first line that matches, soft or hard, is
  * the answer. Every run is bounded in time: V8's RegExp cannot be interrupted from inside, so the
  * scan runs under node:vm's timeout, which terminates a runaway pattern; that pattern counts as no
- * match (as nmap treats PCRE2_ERROR_MATCHLIMIT) and the scan goes on from the next line.
+ * match (as nmap treats PCRE2_ERROR_MATCHLIMIT) and the scan goes on from the next line. The
+ * watchdog costs some 50 µs per call, so the scan first runs directly the lines whose backtracking
+ * bound on this subject is small (UNGUARDED_MAX_STEPS), and enters the budget only at the first
+ * line whose bound is not.
  */
 export class ResponseMatcher {
   readonly counters: MatcherCounters = {
@@ -78,6 +98,8 @@ export class ResponseMatcher {
     abandoned: 0,
     quarantined: 0,
     executions: 0,
+    guarded: 0,
+    restarts: 0,
   };
   /** Line numbers stopped by the budget, with how often. */
   readonly slowLines = new Map<number, number>();
@@ -111,16 +133,33 @@ export class ResponseMatcher {
       position: 0,
       current: -1,
       result: null,
+      guard: false,
+      retried: -1,
     };
     this.state = state;
     let timeouts = 0;
     try {
+      this.scan();
+      if (state.result !== null || state.chainIndex >= state.chain.length) {
+        if (state.result !== null) this.counters.identified++;
+        return state.result;
+      }
+      state.guard = true;
+      this.counters.guarded++;
       for (;;) {
         try {
           this.script.runInContext(this.context, { timeout: this.options.budgetMs });
           break;
         } catch (error) {
           if ((error as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
+          // The budget covers a whole call: the line it ran out in gets a call of its own first,
+          // and only a line that overruns alone is slow.
+          const at = state.chainIndex * 1_000_000 + state.position;
+          if (at !== state.retried) {
+            state.retried = at;
+            this.counters.restarts++;
+            continue;
+          }
           this.onTimeout(state.current);
           state.position++;
           if (++timeouts >= this.options.maxTimeoutsPerSubject) {
@@ -155,6 +194,7 @@ export class ResponseMatcher {
       for (; s.position < list.length; s.position++) {
         const line = probe.lines[list[s.position]];
         if (this.quarantine.has(line.match.line)) continue;
+        if (!s.guard && !cheap(line.pattern!.backtracking, s.subject.length)) return;
         s.current = line.match.line;
         this.counters.executions++;
         const groups = execPattern(line.pattern!, s.subject);
@@ -170,4 +210,12 @@ export class ResponseMatcher {
       }
     }
   }
+}
+
+/** Whether a line's backtracking bound on an n-byte subject is within UNGUARDED_MAX_STEPS. */
+function cheap(bound: BacktrackingBound, n: number): boolean {
+  return (
+    bound.degree !== Infinity &&
+    bound.factor * Math.pow(Math.max(n, 2), bound.degree + 1) <= UNGUARDED_MAX_STEPS
+  );
 }

@@ -208,3 +208,101 @@ export function minLength(n: PcreNode): number {
 }
 
 export { UNBOUNDED };
+
+/** A repetition longer than this counts as unbounded (a factor of n) in the cost bound. */
+const LONG_REPEAT = 16;
+
+/**
+ * A bound on the backtracking of one match attempt on an n-byte subject: at most about
+ * `factor` × n^`degree` steps (times the pattern's size). Sound but coarse:
+ * - a repetition whose body has a single way to match (a set, or a sequence bound to factor 1,
+ *   degree 0) and whose body cannot begin with a byte that may follow it has a single way to stop:
+ *   no factor. If the body can begin with such a byte, the count is a choice: a factor of its
+ *   range, n when long. A repeated body with several ways to match may be exponential: Infinity;
+ * - an alternation whose branches may begin with the same byte multiplies by its number of
+ *   branches, an optional item that may begin with a byte that may follow it by 2, an unanchored
+ *   pattern by n (its starting positions). Lookarounds count as if inline.
+ */
+export interface BacktrackingBound {
+  factor: number;
+  degree: number;
+}
+
+export function backtrackingBound(root: PcreNode): BacktrackingBound {
+  // Nothing follows the end of the match: a loop at the very end stops where it likes.
+  const bound = boundOf(root, new ByteSet());
+  if (anchoredFirstBytes(root) === null) bound.degree++;
+  return bound;
+}
+
+function boundOf(root: PcreNode, rootFollow: ByteSet | null): BacktrackingBound {
+  const bound = { factor: 1, degree: 0 };
+  const visit = (n: PcreNode, follow: ByteSet | null): void => {
+    if (bound.degree === Infinity) return;
+    switch (n.type) {
+      case 'seq':
+        n.items.forEach((item, i) => visit(item, followOf(n.items.slice(i + 1), follow)));
+        return;
+      case 'alt':
+        // Branches that begin with different bytes: at most one can go on (no factor).
+        if (!firstBytesApart(n.branches)) bound.factor *= n.branches.length;
+        n.branches.forEach((b) => visit(b, follow));
+        return;
+      case 'group':
+        // What follows a lookaround is not what follows its body.
+        visit(n.body, n.kind === 'capture' || n.kind === 'plain' || n.kind === 'atomic' ? follow : null);
+        return;
+      case 'repeat': {
+        const bodyFirst = first(n.body);
+        if (n.max <= 1) {
+          // Optional: a choice only when its first byte may also follow it.
+          if (bodyFirst === null || bodyFirst.nullable || follow === null || !disjoint(bodyFirst.set, follow))
+            bound.factor *= 2;
+          visit(n.body, follow);
+          return;
+        }
+        if (n.body.type !== 'set') {
+          const loopFollow =
+            bodyFirst === null || follow === null ? null : new ByteSet().addSet(bodyFirst.set).addSet(follow);
+          const inner = boundOf(n.body, loopFollow);
+          if (inner.degree !== 0 || inner.factor !== 1 || bodyFirst === null || bodyFirst.nullable) {
+            bound.degree = Infinity;
+            return;
+          }
+        }
+        if (bodyFirst !== null && !bodyFirst.nullable && follow !== null && disjoint(bodyFirst.set, follow))
+          return;
+        if (n.max > LONG_REPEAT) bound.degree++;
+        else bound.factor *= n.max - n.min + 1;
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit(root, rootFollow);
+  return bound;
+}
+
+/** FIRST of what comes after, plus the enclosing follow when all of it may be empty; null: unknown. */
+function followOf(rest: readonly PcreNode[], follow: ByteSet | null): ByteSet | null {
+  const f = first({ type: 'seq', items: [...rest] });
+  if (f === null) return null;
+  if (!f.nullable) return f.set;
+  return follow === null ? null : new ByteSet().addSet(f.set).addSet(follow);
+}
+
+function firstBytesApart(branches: readonly PcreNode[]): boolean {
+  const seen = new ByteSet();
+  for (const b of branches) {
+    const f = first(b);
+    if (f === null || f.nullable || !disjoint(seen, f.set)) return false;
+    seen.addSet(f.set);
+  }
+  return true;
+}
+
+function disjoint(a: ByteSet, b: ByteSet): boolean {
+  for (let x = 0; x < 256; x++) if (a.has(x) && b.has(x)) return false;
+  return true;
+}

@@ -3,9 +3,11 @@ import { emitJavaScript } from './js-emitter.js';
 import { PcreSyntaxError } from './pcre-ast.js';
 import {
   anchoredFirstBytes,
+  backtrackingBound,
   checkBackReferences,
   groupsClearedByRepeats,
   minLength,
+  type BacktrackingBound,
 } from './pcre-analysis.js';
 import { parsePcre, type PcreFlags } from './pcre-parser.js';
 
@@ -24,6 +26,8 @@ export interface TranslatedPattern {
    * earlier iteration, JavaScript does not, so a `$n` of one of these may differ.
    */
   clearedByRepeats: readonly number[];
+  /** A match attempt costs at most about factor × n^degree steps (degree Infinity: no bound). */
+  backtracking: BacktrackingBound;
 }
 
 export type TranslationOutcome =
@@ -54,6 +58,7 @@ export function translatePcre(source: string, flags: PcreFlags = {}): Translatio
         firstBytes: anchoredFirstBytes(parsed.root),
         minLength: minLength(parsed.root),
         clearedByRepeats: groupsClearedByRepeats(parsed.root),
+        backtracking: backtrackingBound(parsed.root),
       },
     };
   } catch (error) {
