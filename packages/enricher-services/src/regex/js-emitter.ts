@@ -129,8 +129,20 @@ function assertSource(kind: Extract<PcreNode, { type: 'assert' }>['kind']): stri
   }
 }
 
+// Sets are shared between nodes (one per literal byte): write each once.
+const written = new WeakMap<ByteSet, string>();
+
 /** A set as a JavaScript atom: one escaped byte, or a class of explicit ranges within 0x00-0xFF. */
 export function setSource(set: ByteSet): string {
+  let source = written.get(set);
+  if (source === undefined) {
+    source = writeSet(set);
+    written.set(set, source);
+  }
+  return source;
+}
+
+function writeSet(set: ByteSet): string {
   const single = set.single();
   if (single >= 0) return byteSource(single, false);
   if (set.isEmpty()) return '[^\\x00-\\uffff]';

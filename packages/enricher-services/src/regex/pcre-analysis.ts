@@ -241,7 +241,11 @@ function boundOf(root: PcreNode, rootFollow: ByteSet | null): BacktrackingBound 
     if (bound.degree === Infinity) return;
     switch (n.type) {
       case 'seq':
-        n.items.forEach((item, i) => visit(item, followOf(n.items.slice(i + 1), follow)));
+        // Right to left, so each item's follow is built from the one after it.
+        for (let i = n.items.length - 1, after = follow; i >= 0; i--) {
+          visit(n.items[i], after);
+          after = followOf(n.items[i], after);
+        }
         return;
       case 'alt':
         // Branches that begin with different bytes: at most one can go on (no factor).
@@ -284,12 +288,12 @@ function boundOf(root: PcreNode, rootFollow: ByteSet | null): BacktrackingBound 
   return bound;
 }
 
-/** FIRST of what comes after, plus the enclosing follow when all of it may be empty; null: unknown. */
-function followOf(rest: readonly PcreNode[], follow: ByteSet | null): ByteSet | null {
-  const f = first({ type: 'seq', items: [...rest] });
+/** What may follow the item before `item`: its FIRST, plus `after` when it may be empty; null: unknown. */
+function followOf(item: PcreNode, after: ByteSet | null): ByteSet | null {
+  const f = first(item);
   if (f === null) return null;
   if (!f.nullable) return f.set;
-  return follow === null ? null : new ByteSet().addSet(f.set).addSet(follow);
+  return after === null ? null : new ByteSet().addSet(f.set).addSet(after);
 }
 
 function firstBytesApart(branches: readonly PcreNode[]): boolean {

@@ -3,7 +3,8 @@ import type { ByteSet } from './byte-set.js';
 /**
  * The syntax tree of one PCRE2 pattern (8-bit, no UTF), with options already applied: literals
  * and classes are byte sets (case-folded where caseless was in force), and each assertion says
- * exactly what it tests, so the JavaScript emitter needs no flags.
+ * exactly what it tests, so the JavaScript emitter needs no flags. Sets in a tree may be shared
+ * between nodes and trees: never mutate them.
  */
 export type PcreNode =
   | { type: 'set'; set: ByteSet }

@@ -201,7 +201,7 @@ class Parser {
         return [{ type: 'set', set: this.charClass(options) }];
       case '.':
         this.pos++;
-        return [{ type: 'set', set: options.dotall ? ByteSet.all() : ByteSet.of(NEWLINE).complement() }];
+        return [{ type: 'set', set: options.dotall ? ANY : NOT_NEWLINE }];
       case '^':
         this.pos++;
         return [{ type: 'assert', kind: options.multiline ? 'line-start' : 'start' }];
@@ -481,7 +481,7 @@ class Parser {
           return { kind: 'assert', assert: 'abs-end' };
         case 'N':
           if (this.peek() === '{') throw this.error('\\N{name} is not supported', at);
-          return { kind: 'set', set: ByteSet.of(NEWLINE).complement() };
+          return { kind: 'set', set: NOT_NEWLINE };
         case 'R':
           return { kind: 'node', node: anyNewline() };
         case 'g':
@@ -584,9 +584,14 @@ class Parser {
   }
 }
 
+// Literals are most of every pattern: one shared (never mutated) set per byte, and per folded byte.
+const SINGLE = Array.from({ length: 256 }, (_, b) => ByteSet.of(b));
+const FOLDED = SINGLE.map((set) => set.caseFolded());
+const NOT_NEWLINE = ByteSet.of(NEWLINE).complement();
+const ANY = ByteSet.all();
+
 function literal(code: number, options: Options): PcreNode {
-  const set = ByteSet.of(code);
-  return { type: 'set', set: options.caseless ? set.caseFolded() : set };
+  return { type: 'set', set: options.caseless ? FOLDED[code] : SINGLE[code] };
 }
 
 /** \R: (?>\r\n|\n|\x0b|\f|\r|\x85). */
