@@ -66,6 +66,22 @@ describe('services enricher', () => {
     enricher.stop();
   });
 
+  it.each([
+    {
+      active: { enabled: true, cidrs: ['10.0.0.0/8', '10.0.0.0/33'], ports: '22' },
+      message: /active\.cidrs\[1\]: "10\.0\.0\.0\/33" is not an IP address or CIDR/,
+    },
+    {
+      active: { enabled: true, cidrs: ['10.0.0.0/8'], ports: '22,x' },
+      message: /active\.ports: bad port list item "x"/,
+    },
+  ])('fails at start, naming the key, on a bad active config', async ({ active, message }) => {
+    const enricher = plugin.create(testContext('services'), { probes, active })!;
+    await expect(enricher.start()).rejects.toThrow(message);
+    expect(enricher.health()).toMatchObject({ state: 'failed' });
+    enricher.stop();
+  });
+
   it('fails at start with the path and the system reason when the probes file is missing', async () => {
     const enricher = plugin.create(testContext('services'), { probes: join(dir, 'absent') })!;
     await expect(enricher.start()).rejects.toThrow(/cannot read nmap-service-probes at .*absent \(ENOENT\)/);

@@ -11,7 +11,7 @@ import {
   type Observation,
   type PluginContext,
 } from '@glia/core';
-import { ActiveProber } from './active/active-prober.js';
+import { ActiveProber, checkActiveConfig } from './active/active-prober.js';
 import type { ServicesConfig } from './config.js';
 import { ResponseMatcher, MATCHER_DEFAULTS } from './match/response-matcher.js';
 import { ServiceDatabase } from './match/service-database.js';
@@ -83,6 +83,7 @@ export class ServicesEnricher implements EnricherInstance {
     this.state.starting();
     const path = resolve(this.ctx.baseDir, this.config.probes);
     try {
+      if (this.config.active.enabled) checkActiveConfig(this.config.active);
       this.db = await ServiceDatabase.load(path);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

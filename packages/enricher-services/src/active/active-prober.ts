@@ -51,6 +51,22 @@ export const ACTIVE_DEFAULTS: Readonly<ActiveConfig> = {
   max_queue: 1024,
 };
 
+/** Throws an error naming the key (`active.cidrs[1]`, `active.ports`) when the addresses or ports are bad. */
+export function checkActiveConfig(config: Pick<ActiveConfig, 'cidrs' | 'ports'>): void {
+  config.cidrs.forEach((cidr, i) => {
+    try {
+      CidrSet.parse([cidr]);
+    } catch (cause) {
+      throw new Error(`active.cidrs[${i}]: ${JSON.stringify(cidr)} is not an IP address or CIDR`, { cause });
+    }
+  });
+  try {
+    if (config.ports.trim() !== '') parsePortList(config.ports, false);
+  } catch (cause) {
+    throw new Error(`active.ports: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 /** nmap reads at most this much of one reply. */
 const MAX_REPLY_BYTES = 4096;
 const NULL_WAIT_MS = 6000;
