@@ -1,5 +1,7 @@
 import type { JsonSchema } from '@glia/core';
-import { ACTIVE_DEFAULTS, type ActiveConfig } from './active/active-prober.js';
+import { resolve } from 'node:path';
+import { ACTIVE_DEFAULTS, checkActiveConfig, type ActiveConfig } from './active/active-prober.js';
+import { ServiceDatabase } from './match/service-database.js';
 
 export interface ServicesConfig {
   /** nmap-service-probes, read at start (never bundled with glia). */
@@ -146,4 +148,35 @@ export function resolveServicesConfig(
   config: (Partial<Omit<ServicesConfig, 'active'>> & { active?: Partial<ActiveConfig> }) | undefined,
 ): ServicesConfig {
   return { ...SERVICES_DEFAULTS, ...config, active: { ...ACTIVE_DEFAULTS, ...config?.active } };
+}
+
+/**
+ * `glia config check`: the probes file can be read and every line of it used, and the active
+ * prober's addresses and ports parse. Each problem is one message (at most 5 lines of the file).
+ */
+export async function checkServicesConfig(
+  config: Parameters<typeof resolveServicesConfig>[0],
+  baseDir: string,
+): Promise<string[]> {
+  const resolved = resolveServicesConfig(config);
+  const problems: string[] = [];
+  if (resolved.active.enabled) {
+    try {
+      checkActiveConfig(resolved.active);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  const path = resolve(baseDir, resolved.probes);
+  let db: ServiceDatabase;
+  try {
+    db = await ServiceDatabase.load(path);
+  } catch (error) {
+    problems.push(`probes: ${error instanceof Error ? error.message : String(error)}`);
+    return problems;
+  }
+  const bad = [...db.stats.errors, ...db.stats.unsupported].sort((a, b) => a.line - b.line);
+  for (const b of bad.slice(0, 5)) problems.push(`probes: ${path}:${b.line}: ${b.message}`);
+  if (bad.length > 5) problems.push(`probes: ${bad.length - 5} more lines of ${path} cannot be used`);
+  return problems;
 }

@@ -1,5 +1,5 @@
 import type { PluginFactory } from '@glia/core';
-import { resolveServicesConfig, servicesConfigSchema } from './config.js';
+import { checkServicesConfig, resolveServicesConfig, servicesConfigSchema } from './config.js';
 import { SERVICE_FIELDS } from './fields.js';
 import { ServicesEnricher } from './plugin.js';
 
@@ -62,6 +62,7 @@ export const plugin: PluginFactory<Parameters<typeof resolveServicesConfig>[0], 
   description: 'service, product and version per server port from banners, with nmap-service-probes',
   configSchema: servicesConfigSchema,
   fields: SERVICE_FIELDS,
+  checkConfig: checkServicesConfig,
   create: (ctx, config) => new ServicesEnricher(ctx, resolveServicesConfig(config)),
 };
 

@@ -82,6 +82,21 @@ describe('services enricher', () => {
     enricher.stop();
   });
 
+  it('config check: the probes file and the active config', async () => {
+    expect(await plugin.checkConfig!({ probes }, dir)).toEqual([]);
+    expect(await plugin.checkConfig!({ probes: 'absent' }, dir)).toEqual([
+      expect.stringMatching(/^probes: cannot read nmap-service-probes at .*absent \(ENOENT\)/),
+    ]);
+    const bad = join(dir, 'bad-probes');
+    writeFileSync(bad, 'Probe TCP NULL q||\nmatch x m|^(a|\n', 'latin1');
+    expect(
+      await plugin.checkConfig!({ probes: bad, active: { enabled: true, cidrs: ['x'], ports: '' } }, dir),
+    ).toEqual([
+      'active.cidrs[0]: "x" is not an IP address or CIDR',
+      expect.stringMatching(/^probes: .*bad-probes:2: illegal regexp: missing closing parenthesis/),
+    ]);
+  });
+
   it('fails at start with the path and the system reason when the probes file is missing', async () => {
     const enricher = plugin.create(testContext('services'), { probes: join(dir, 'absent') })!;
     await expect(enricher.start()).rejects.toThrow(/cannot read nmap-service-probes at .*absent \(ENOENT\)/);
