@@ -65,7 +65,7 @@ function measure(name, probe, reply) {
   const label =
     found === null ? 'no match' : `${found.service} ${found.product ?? ''} ${found.version ?? ''}`.trim();
   const perBanner = matcher.counters.executions / matcher.counters.subjects;
-  const guarded = matcher.counters.guarded > 0 ? " guarded" : "";
+  const guarded = matcher.counters.guarded > 0 ? ' guarded' : '';
   console.log(
     `${name.padEnd(28)} ${fmt(best)} banners/s (${perBanner.toFixed(0).padStart(4)} patterns${guarded}) | every line in order: ${fmt(sequential)} banners/s | ${label}`,
   );
