@@ -106,6 +106,8 @@ export class ServicesEnricher implements EnricherInstance {
     for (const u of stats.unsupported)
       this.ctx.logger.warn({ path, line: u.line }, `unsupported pattern: ${u.message}`);
     for (const e of stats.errors) this.ctx.logger.warn({ path, line: e.line }, `bad line: ${e.message}`);
+    for (const a of stats.approximate)
+      this.ctx.logger.info({ path, line: a.line }, `approximate: ${a.message}`);
     const subscriptions = [this.ctx.bus.subscribe('banner', (e) => this.onBanner(e))];
     if (this.config.active.enabled) {
       this.prober = new ActiveProber(this.db, this.matcher, this.config.active, (ip, port, found) => {

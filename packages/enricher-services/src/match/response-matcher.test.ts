@@ -16,6 +16,17 @@ const FILE = [
   '',
 ].join('\n');
 
+describe('ServiceDatabase stats', () => {
+  it('flags a line whose template uses a group a repetition may leave unset', () => {
+    const db = ServiceDatabase.fromText(
+      ['Probe TCP NULL q||', 'match x m=^(?:(a)|b)+c= v/$1/', 'match y m=^(?:(a)|b)+d= p/y/', ''].join('\n'),
+    );
+    expect(db.stats.approximate).toEqual([
+      { line: 2, message: "groups 1 may differ from PCRE2's after a repetition" },
+    ]);
+  });
+});
+
 describe('ResponseMatcher', () => {
   const db = ServiceDatabase.fromText(FILE);
   const nul = db.nullProbe!;

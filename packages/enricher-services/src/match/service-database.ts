@@ -34,6 +34,11 @@ export interface DatabaseStats {
   errors: ProbeFileError[];
   /** Patterns anchored with a known first byte (the first-byte index skips them cheaply). */
   anchored: number;
+  /**
+   * Lines whose templates use a group that a repetition may leave unset in its last pass: PCRE2
+   * keeps the group's earlier value there, JavaScript does not, so that field may differ.
+   */
+  approximate: UnsupportedLine[];
   /** Lines whose shortest match is longer than 256 bytes: a banner can never match them. */
   longerThanBanner: number;
   parseMs: number;
@@ -94,6 +99,7 @@ export class ServiceDatabase {
       compiled: 0,
       unsupported: [],
       errors: [...file.errors],
+      approximate: [],
       anchored: 0,
       longerThanBanner: 0,
       parseMs: 0,
@@ -118,6 +124,13 @@ export class ServiceDatabase {
           return { match, pattern: null };
         }
         stats.compiled++;
+        const used = templateGroups(match);
+        const differing = outcome.pattern.clearedByRepeats.filter((g) => used.has(g));
+        if (differing.length > 0)
+          stats.approximate.push({
+            line: match.line,
+            message: `groups ${differing.join(', ')} may differ from PCRE2's after a repetition`,
+          });
         if (outcome.pattern.firstBytes !== null) stats.anchored++;
         if (outcome.pattern.minLength > 256) stats.longerThanBanner++;
         return { match, pattern: outcome.pattern };
@@ -151,4 +164,13 @@ export function candidateLines(probe: CompiledProbe, firstByte: number): Int32Ar
     probe.candidates[firstByte] = list;
   }
   return list;
+}
+
+/** Group numbers the version templates of a line substitute ($n, $P(n), $SUBST(n,...), $I(n,...)). */
+function templateGroups(match: MatchLine): Set<number> {
+  const t = match.templates;
+  const text = [t.product, t.version, t.info, t.hostname, t.os, t.deviceType, ...t.cpe].join(' ');
+  const out = new Set<number>();
+  for (const m of text.matchAll(/\$(?:(\d)|[A-Z]+\(\s*(\d+))/g)) out.add(Number(m[1] ?? m[2]));
+  return out;
 }

@@ -21,6 +21,7 @@ describe('nmap-service-probes files load whole', () => {
     const db = ServiceDatabase.fromText(readFileSync(path, 'latin1'), path);
     expect(db.stats.errors).toEqual([]);
     expect(db.stats.unsupported).toEqual([]);
+    expect(db.stats.approximate).toEqual([]);
     expect(db.stats.compiled).toBe(db.stats.matchLines);
     if (lines !== undefined) expect(db.stats.matchLines).toBe(lines);
     expect(db.nullProbe?.lines.length).toBeGreaterThan(1000);
