@@ -5,6 +5,7 @@ import { observationOf, type BannerEvent, type ConnectionFact } from '@glia/core
 import { describePluginContract, enricherFields, testContext } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { plugin } from './index.js';
+import { bannerEvent } from './passive/banner.fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'glia-services-test-'));
 const probes = join(dir, 'nmap-service-probes');
@@ -20,22 +21,9 @@ writeFileSync(
 
 describePluginContract(plugin, { config: { probes } });
 
-function banner(sender: 'client' | 'server', text: string, ts = 1_000n): BannerEvent {
-  const server = { ip: '10.0.0.2', port: 22 };
-  const client = { ip: '10.0.0.1', port: 40000 };
-  const [src, dst] = sender === 'server' ? [server, client] : [client, server];
-  return {
-    ts,
-    iface: 'test0',
-    dir: 'ingress',
-    proto: 'tcp',
-    src: src.ip,
-    sport: src.port,
-    dst: dst.ip,
-    dport: dst.port,
-    sender,
-    payload: new Uint8Array(Buffer.from(text, 'latin1')),
-  };
+function banner(sender: 'client' | 'server', text: string): BannerEvent {
+  const payload = new Uint8Array(Buffer.from(text, 'latin1'));
+  return bannerEvent(sender, { ip: '10.0.0.1', port: 40000 }, { ip: '10.0.0.2', port: 22 }, payload);
 }
 
 describe('services enricher', () => {

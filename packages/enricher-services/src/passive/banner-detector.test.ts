@@ -7,6 +7,7 @@ import { ResponseMatcher } from '../match/response-matcher.js';
 import { ServiceDatabase } from '../match/service-database.js';
 import { translatePcre } from '../regex/translate.js';
 import { BannerDetector } from './banner-detector.js';
+import { bannerEvent } from './banner.fixture.js';
 import { NodeServiceStore } from './node-services.js';
 
 const fixtures = fixturesDir();
@@ -21,19 +22,7 @@ function banner(random: () => number, sender: 'client' | 'server', flow: number)
   if (text && random() < 0.5) payload.set([0x32, 0x32, 0x30, 0x20].slice(0, length)); // "220 "
   const client = { ip: `10.0.${flow >> 8}.${flow & 255}`, port: 40000 + (flow % 1000) };
   const server = { ip: '10.1.0.1', port: 1 + (flow % 50) };
-  const [src, dst] = sender === 'client' ? [client, server] : [server, client];
-  return {
-    ts: BigInt(flow),
-    iface: 'x',
-    dir: 'ingress',
-    proto: 'tcp',
-    src: src.ip,
-    sport: src.port,
-    dst: dst.ip,
-    dport: dst.port,
-    sender,
-    payload,
-  };
+  return bannerEvent(sender, client, server, payload, BigInt(flow));
 }
 
 describe.skipIf(fixtures === null)('BannerDetector on random banners', () => {
