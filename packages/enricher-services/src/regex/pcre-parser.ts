@@ -1,5 +1,8 @@
-import { ByteSet, DIGITS, HSPACE, NEWLINE, POSIX_CLASSES, SPACE, VSPACE, WORD } from './byte-set.js';
-import { PcreSyntaxError, UNBOUNDED, type AssertKind, type GroupKind, type PcreNode } from './pcre-ast.js';
+import { ByteSet } from './byte-set.js';
+import { readClass } from './pcre-class.js';
+import { PatternCursor } from './pcre-cursor.js';
+import { NOT_NEWLINE, readEscape } from './pcre-escapes.js';
+import { PcreSyntaxError, UNBOUNDED, type GroupKind, type PcreNode } from './pcre-ast.js';
 
 /** Compile options nmap may set on a pattern: `i` (PCRE2_CASELESS) and `s` (PCRE2_DOTALL). */
 export interface PcreFlags {
@@ -20,37 +23,7 @@ interface Options {
   extended: boolean;
 }
 
-/** What an escape sequence stands for. */
-type Escape =
-  | { kind: 'char'; code: number }
-  | { kind: 'set'; set: ByteSet }
-  | { kind: 'assert'; assert: AssertKind }
-  | { kind: 'backref'; index: number; at: number }
-  | { kind: 'named-backref'; name: string; at: number }
-  | { kind: 'node'; node: PcreNode }
-  | { kind: 'quote' }
-  | { kind: 'nothing' };
-
 const MAX_QUANTIFIER = 65535;
-
-/** Escapes for one byte: \a \e \f \n \r \t. */
-const CHAR_ESCAPES: Readonly<Record<string, number>> = {
-  a: 0x07,
-  e: 0x1b,
-  f: 0x0c,
-  n: 0x0a,
-  r: 0x0d,
-  t: 0x09,
-};
-
-/** Class escapes; the upper-case letter is the complement (\D \W \S \H \V). */
-const CLASS_ESCAPES: Readonly<Record<string, ByteSet>> = {
-  d: DIGITS,
-  w: WORD,
-  s: SPACE,
-  h: HSPACE,
-  v: VSPACE,
-};
 
 /**
  * Parses a PCRE2 pattern the way PCRE2 10.42's 8-bit library does without UTF/UCP, as nmap
@@ -67,14 +40,10 @@ export function parsePcre(pattern: string, flags: PcreFlags = {}): ParsedPcre {
   });
 }
 
-class Parser {
-  private pos = 0;
-  private groupCount = 0;
+class Parser extends PatternCursor {
   private readonly names = new Map<string, number>();
   private readonly namedRefs: Array<{ node: { index: number }; name: string; at: number }> = [];
   private readonly numberedRefs: Array<{ index: number; at: number }> = [];
-
-  constructor(private readonly src: string) {}
 
   parse(options: Options): ParsedPcre {
     const root = this.alternation(options);
@@ -89,18 +58,6 @@ class Parser {
       ref.node.index = index;
     }
     return { root, groupCount: this.groupCount };
-  }
-
-  private error(message: string, at = this.pos, unsupported = false): PcreSyntaxError {
-    return new PcreSyntaxError(message, at, unsupported);
-  }
-
-  private unsupported(what: string, at = this.pos): PcreSyntaxError {
-    return this.error(`${what} is not supported by the JavaScript translation`, at, true);
-  }
-
-  private peek(offset = 0): string {
-    return this.src.charAt(this.pos + offset);
   }
 
   private alternation(options: Options): PcreNode {
@@ -198,7 +155,7 @@ class Parser {
         return this.group(options);
       case '[':
         this.pos++;
-        return [{ type: 'set', set: this.charClass(options) }];
+        return [{ type: 'set', set: readClass(this, options.caseless) }];
       case '.':
         this.pos++;
         return [{ type: 'set', set: options.dotall ? ANY : NOT_NEWLINE }];
@@ -224,7 +181,7 @@ class Parser {
   }
 
   private escapeAtom(options: Options): PcreNode[] | null {
-    const e = this.escape(false);
+    const e = readEscape(this, false);
     switch (e.kind) {
       case 'char':
         return [literal(e.code, options)];
@@ -355,261 +312,13 @@ class Parser {
     this.pos++;
     return m[0];
   }
-
-  private charClass(options: Options): ByteSet {
-    let negate = false;
-    if (this.peek() === '^') {
-      negate = true;
-      this.pos++;
-    }
-    const set = new ByteSet();
-    let first = true;
-    for (;;) {
-      const c = this.peek();
-      if (c === '') throw this.error('missing terminating ] for character class', this.src.length);
-      if (c === ']' && !first) {
-        this.pos++;
-        break;
-      }
-      first = false;
-      const item = this.classItem();
-      if (item === null) continue;
-      if (typeof item !== 'number') {
-        if (this.peek() === '-' && this.peek(1) !== ']' && this.peek(1) !== '')
-          throw this.error('invalid range in character class', this.pos);
-        set.addSet(item);
-        continue;
-      }
-      if (this.peek() === '-' && this.peek(1) !== ']' && this.peek(1) !== '') {
-        this.pos++;
-        const hi = this.classItem();
-        if (typeof hi !== 'number') throw this.error('invalid range in character class', this.pos);
-        if (hi < item) throw this.error('range out of order in character class', this.pos - 1);
-        set.addRange(item, hi);
-      } else set.add(item);
-    }
-    const folded = options.caseless ? set.caseFolded() : set;
-    return negate ? folded.complement() : folded;
-  }
-
-  /** One class member: a byte, a set (\d, [:alpha:]), or null for \E and empty \Q\E. */
-  private classItem(): number | ByteSet | null {
-    const c = this.peek();
-    if (c === '[') {
-      const posix = /^\[:(\^?)([a-z]+):\]/.exec(this.src.slice(this.pos, this.pos + 16));
-      if (posix !== null) {
-        const set = POSIX_CLASSES[posix[2]];
-        if (set === undefined) throw this.error('unknown POSIX class name');
-        this.pos += posix[0].length;
-        return posix[1] === '^' ? set.complement() : set;
-      }
-      if (
-        /^\[[.=]/.test(this.src.slice(this.pos, this.pos + 2)) &&
-        this.src.indexOf(this.peek(1) + ']', this.pos + 2) >= 0
-      )
-        throw this.error('POSIX collating elements are not supported');
-    }
-    if (c === '\\') {
-      const e = this.escape(true);
-      if (e.kind === 'char') return e.code;
-      if (e.kind === 'set') return e.set;
-      if (e.kind === 'nothing') return null;
-      if (e.kind === 'quote') {
-        // \Q...\E inside a class: each quoted byte is a member; a range cannot start from it.
-        const end = this.src.indexOf('\\E', this.pos);
-        const text = end < 0 ? this.src.slice(this.pos) : this.src.slice(this.pos, end);
-        this.pos = end < 0 ? this.src.length : end + 2;
-        if (text.length === 0) return null;
-        const set = new ByteSet();
-        for (const ch of text) set.add(ch.charCodeAt(0));
-        return set;
-      }
-      throw this.error('escape sequence is invalid in character class', this.pos - 1);
-    }
-    this.pos++;
-    return c.charCodeAt(0);
-  }
-
-  /** Reads an escape at pos (the backslash). */
-  private escape(inClass: boolean): Escape {
-    const at = this.pos;
-    this.pos++;
-    const c = this.peek();
-    if (c === '') throw this.error('\\ at end of pattern', at);
-    this.pos++;
-    const code = CHAR_ESCAPES[c];
-    if (code !== undefined) return { kind: 'char', code };
-    const set = CLASS_ESCAPES[c.toLowerCase()];
-    if (set !== undefined) return { kind: 'set', set: c === c.toLowerCase() ? set : set.complement() };
-    switch (c) {
-      case 'Q':
-        return { kind: 'quote' };
-      case 'E':
-        return { kind: 'nothing' };
-      case 'x':
-        return { kind: 'char', code: this.hexEscape(at) };
-      case 'o':
-        return { kind: 'char', code: this.bracedOctal(at) };
-      case 'c': {
-        const ch = this.peek();
-        if (ch === '') throw this.error('\\c at end of pattern', this.pos);
-        const code = ch.charCodeAt(0);
-        if (code < 0x20 || code > 0x7e)
-          throw this.error('\\c must be followed by a printable ASCII character');
-        this.pos++;
-        return { kind: 'char', code: (ch.toUpperCase().charCodeAt(0) ^ 0x40) & 0xff };
-      }
-      case '0':
-        return { kind: 'char', code: this.octalDigits(2, 0) };
-    }
-    if (c >= '1' && c <= '9') return this.digitEscape(c, inClass);
-    if (inClass) {
-      if (c === 'b') return { kind: 'char', code: 0x08 };
-      if ('BAZzGNRXKgk'.includes(c)) throw this.error(`escape \\${c} is invalid in character class`, at);
-    } else {
-      switch (c) {
-        case 'b':
-          return { kind: 'assert', assert: 'word' };
-        case 'B':
-          return { kind: 'assert', assert: 'not-word' };
-        case 'A':
-        case 'G':
-          return { kind: 'assert', assert: 'start' };
-        case 'Z':
-          return { kind: 'assert', assert: 'end' };
-        case 'z':
-          return { kind: 'assert', assert: 'abs-end' };
-        case 'N':
-          if (this.peek() === '{') throw this.error('\\N{name} is not supported', at);
-          return { kind: 'set', set: NOT_NEWLINE };
-        case 'R':
-          return { kind: 'node', node: anyNewline() };
-        case 'g':
-          return this.gReference(at);
-        case 'k':
-          return this.kReference(at);
-        case 'K':
-          throw this.unsupported('\\K', at);
-        case 'X':
-        case 'p':
-        case 'P':
-        case 'C':
-          throw this.unsupported(`\\${c}`, at);
-      }
-    }
-    if ('LlUu'.includes(c))
-      throw this.error('PCRE2 does not support \\F, \\L, \\l, \\N{name}, \\U, or \\u', at);
-    if (/[A-Za-z0-9]/.test(c)) throw this.error('unrecognized character follows \\', at + 1);
-    return { kind: 'char', code: c.charCodeAt(0) };
-  }
-
-  private hexEscape(at: number): number {
-    if (this.peek() === '{') {
-      const m = /^\{([0-9A-Fa-f]+)\}/.exec(this.src.slice(this.pos));
-      if (m === null) throw this.error('\\x{ must be followed by hexadecimal digits and }', at);
-      this.pos += m[0].length;
-      const value = parseInt(m[1], 16);
-      if (value > 0xff)
-        throw this.error('character code point value in \\x{} or \\o{} is too large', this.pos - 1);
-      return value;
-    }
-    let value = 0;
-    for (let n = 0; n < 2 && /[0-9A-Fa-f]/.test(this.peek()); n++)
-      value = value * 16 + parseInt(this.src[this.pos++], 16);
-    return value;
-  }
-
-  private bracedOctal(at: number): number {
-    const m = /^\{([0-7]+)\}/.exec(this.src.slice(this.pos));
-    if (m === null) throw this.error('\\o must be followed by {octal digits}', at);
-    this.pos += m[0].length;
-    const value = parseInt(m[1], 8);
-    if (value > 0xff)
-      throw this.error('character code point value in \\x{} or \\o{} is too large', this.pos - 1);
-    return value;
-  }
-
-  private octalDigits(max: number, initial: number): number {
-    let value = initial;
-    for (let n = 0; n < max && /[0-7]/.test(this.peek()); n++)
-      value = value * 8 + Number(this.src[this.pos++]);
-    return value & 0xff;
-  }
-
-  /**
-   * `\1`..`\9` are back references; a longer number is one when it begins with 8 or 9 or that many
-   * groups were opened before it, otherwise up to three octal digits. Inside a class: octal, and
-   * \8 \9 are the digits themselves.
-   */
-  private digitEscape(first: string, inClass: boolean): Escape {
-    const digitsStart = this.pos - 1;
-    if (!inClass) {
-      const m = /^\d+/.exec(this.src.slice(digitsStart));
-      const digits = m === null ? first : m[0];
-      const n = Number(digits);
-      if (n < 10 || first === '8' || first === '9' || n <= this.groupCount) {
-        this.pos = digitsStart + digits.length;
-        return { kind: 'backref', index: n, at: digitsStart };
-      }
-    }
-    if (first === '8' || first === '9') return { kind: 'char', code: first.charCodeAt(0) };
-    this.pos = digitsStart + 1;
-    return { kind: 'char', code: this.octalDigits(2, Number(first)) };
-  }
-
-  private gReference(at: number): Escape {
-    const rest = this.src.slice(this.pos);
-    const m = /^(?:\{(-?\d+)\}|(-?\d+)|\{([A-Za-z_]\w*)\})/.exec(rest);
-    if (m === null) {
-      if (rest.startsWith('<') || rest.startsWith("'"))
-        throw this.unsupported('a subroutine call \\g<...>', at);
-      throw this.error('a numbered reference must not be zero', at);
-    }
-    const nameAt = this.pos + 1;
-    this.pos += m[0].length;
-    if (m[3] !== undefined) return { kind: 'named-backref', name: m[3], at: nameAt };
-    const n = Number(m[1] ?? m[2]);
-    if (n === 0) throw this.error('a numbered reference must not be zero', at);
-    const index = n < 0 ? this.groupCount + 1 + n : n;
-    if (index <= 0) throw this.error('reference to non-existent subpattern', at);
-    return { kind: 'backref', index, at: at + 2 };
-  }
-
-  private kReference(at: number): Escape {
-    const m = /^(?:<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'|\{([A-Za-z_]\w*)\})/.exec(this.src.slice(this.pos));
-    if (m === null) throw this.error('\\k is not followed by a braced, angle-bracketed, or quoted name', at);
-    const nameAt = this.pos + 1;
-    this.pos += m[0].length;
-    return { kind: 'named-backref', name: m[1] ?? m[2] ?? m[3], at: nameAt };
-  }
 }
 
 // Literals are most of every pattern: one shared (never mutated) set per byte, and per folded byte.
 const SINGLE = Array.from({ length: 256 }, (_, b) => ByteSet.of(b));
 const FOLDED = SINGLE.map((set) => set.caseFolded());
-const NOT_NEWLINE = ByteSet.of(NEWLINE).complement();
 const ANY = ByteSet.all();
 
 function literal(code: number, options: Options): PcreNode {
   return { type: 'set', set: options.caseless ? FOLDED[code] : SINGLE[code] };
-}
-
-/** \R: (?>\r\n|\n|\x0b|\f|\r|\x85). */
-function anyNewline(): PcreNode {
-  const one = (code: number): PcreNode => ({ type: 'set', set: ByteSet.of(code) });
-  return {
-    type: 'group',
-    kind: 'atomic',
-    body: {
-      type: 'alt',
-      branches: [
-        { type: 'seq', items: [one(0x0d), one(0x0a)] },
-        one(0x0a),
-        one(0x0b),
-        one(0x0c),
-        one(0x0d),
-        one(0x85),
-      ],
-    },
-  };
 }
