@@ -32,7 +32,7 @@ const CLASS_ESCAPES: Readonly<Record<string, ByteSet>> = {
   v: VSPACE,
 };
 
-/** `.` without dotall, and `\\N`: any byte but LF. */
+/** `.` without dotall, and `\N`: any byte but LF. */
 export const NOT_NEWLINE = ByteSet.of(NEWLINE).complement();
 
 /** Reads the escape at the cursor (its backslash), as PCRE2 10.42 reads it without UTF. */
