@@ -5,11 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces.
-# pcre2-utils (pcre2test) is the oracle of the services enricher's regex translation; the servers
-# after it are the real daemons its namespace test identifies (started by the test, never as services)
-# and the everyday clients it talks to them with (ssh, redis-cli and psql come with the servers).
-PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps pcre2-utils openssh-server nginx-light
-  redis-server vsftpd postgresql curl bind9-dnsutils)
+# clang/llvm/libbpf-dev/libelf-dev/zlib1g-dev build the eBPF programs (bpf/) and the libbpf addon
+# (with make, g++ and python3 for node-gyp); iperf3, ping, curl, openssl and openssh make traffic
+# for the kernel tests and benchmarks; libcap2-bin's capsh makes a host without BPF privileges.
+# pcre2-utils (pcre2test) is the oracle of the services enricher's regex translation; nginx-light,
+# redis-server, vsftpd and postgresql are the real daemons its namespace test identifies (started
+# by the test, never as services), with dnsmasq and openssh-server; bind9-dnsutils' dig is one of
+# the everyday clients it talks to them with (ssh, redis-cli and psql come with the servers).
+PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps
+  clang llvm libbpf-dev libelf-dev zlib1g-dev make g++ python3 iputils-ping iperf3 libcap2-bin
+  curl openssl openssh-client openssh-server
+  pcre2-utils nginx-light redis-server vsftpd postgresql bind9-dnsutils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,7 +14,7 @@ import { ACTIVE_DEFAULTS, ServiceDatabase, probePlan } from '@glia/enricher-serv
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VethPair, canCreateNamespaces } from '../support/netns.js';
 import { nmapServiceScan } from '../support/nmap.js';
-import { startNginx, startOpenSsh, startRedis, waitListening } from '../support/servers.js';
+import { startNginx, startOpenSsh, startRedis, waitListening } from '../support/real-servers.js';
 
 const PROBES = '/usr/share/nmap/nmap-service-probes';
 const enabled =

@@ -23,7 +23,7 @@ import {
   startVsftpd,
   waitListening,
   type RealServer,
-} from '../support/servers.js';
+} from '../support/real-servers.js';
 
 const PROBES = '/usr/share/nmap/nmap-service-probes';
 const tools = [

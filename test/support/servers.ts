@@ -1,182 +1,106 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VethPair } from './netns.js';
+import { OutputWatcher } from './glia.js';
+
+/** What runs commands in namespaces: a VethPair or an OverlayLab. */
+export interface NamespaceRunner {
+  spawn(ns: string, command: string, args: string[]): ChildProcess;
+  exec(ns: string, command: string, args: string[]): string;
+}
+
+/** A self-signed certificate and key for a TLS server (openssl), in dir. */
+export function selfSignedCert(dir: string, name: string): { cert: string; key: string } {
+  const cert = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'].concat([
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name}`,
+    ]),
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
+}
 
 /**
- * Real servers (Debian's own daemons) started as children inside a test namespace, each with its
- * own config in a temp dir and listening only on the namespace's address. close() on the pair
- * ends them.
+ * Node servers in a namespace: plain HTTP on `http` ports and HTTPS on `https` ports, each
+ * answering after `delayMs` (so a test can act on a connection before its reply). Resolves once
+ * all listen.
  */
-export interface RealServer {
-  name: string;
-  port: number;
+export async function startWebServers(
+  pair: NamespaceRunner,
+  ns: string,
+  address: string,
+  options: { http?: number[]; https?: number[]; cert?: { cert: string; key: string }; delayMs?: number },
+): Promise<ChildProcess> {
+  const script = `
+    const fs = require('fs'), http = require('http'), https = require('https');
+    const delay = ${options.delayMs ?? 0};
+    const answer = (req, res) => setTimeout(() => res.end('hello from ' + req.socket.localPort + '\\n'), delay);
+    let open = 0;
+    const up = () => { if (++open === ${(options.http ?? []).length + (options.https ?? []).length}) console.log('listening'); };
+    for (const p of ${JSON.stringify(options.http ?? [])}) http.createServer(answer).listen(p, ${JSON.stringify(address)}, up);
+    const tls = ${options.cert === undefined ? 'null' : `{ cert: fs.readFileSync(${JSON.stringify(options.cert.cert)}), key: fs.readFileSync(${JSON.stringify(options.cert.key)}) }`};
+    for (const p of ${JSON.stringify(options.https ?? [])}) https.createServer(tls, answer).listen(p, ${JSON.stringify(address)}, up);
+  `;
+  const child = pair.spawn(ns, process.execPath, ['-e', script]);
+  await new OutputWatcher(child.stdout!).waitFor(/^listening/, 15_000);
+  return child;
 }
 
-export const REAL_SERVER_PACKAGES = [
-  'openssh-server',
-  'nginx-light',
-  'redis-server',
-  'dnsmasq',
-  'vsftpd',
-  'postgresql',
-];
-
-export function startOpenSsh(pair: VethPair, ns: string, addr: string, dir: string): RealServer {
-  const key = join(dir, 'ssh_host_ed25519_key');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-  mkdirSync('/run/sshd', { recursive: true });
-  const config = join(dir, 'sshd_config');
-  writeFileSync(
-    config,
-    [
-      `Port 22`,
-      `ListenAddress ${addr}`,
-      `HostKey ${key}`,
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      'UsePAM no',
-      '',
-    ].join('\n'),
-  );
-  pair.spawn(ns, '/usr/sbin/sshd', ['-D', '-e', '-f', config]);
-  return { name: 'openssh', port: 22 };
-}
-
-export function startNginx(pair: VethPair, ns: string, addr: string, dir: string): RealServer {
-  const conf = join(dir, 'nginx.conf');
-  const tmp = join(dir, 'nginx-tmp');
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(
-    conf,
-    `daemon off; pid ${join(dir, 'nginx.pid')}; error_log ${join(dir, 'nginx-error.log')};
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${tmp}; proxy_temp_path ${tmp}; fastcgi_temp_path ${tmp}; uwsgi_temp_path ${tmp}; scgi_temp_path ${tmp};
-  server { listen ${addr}:80; location / { return 200 "glia test page\\n"; } }
-}
-`,
-  );
-  pair.spawn(ns, '/usr/sbin/nginx', ['-c', conf, '-p', dir]);
-  return { name: 'nginx', port: 80 };
-}
-
-export function startRedis(pair: VethPair, ns: string, addr: string, dir: string): RealServer {
-  pair.spawn(ns, 'redis-server', [
-    '--port',
-    '6379',
-    '--bind',
-    addr,
-    '--protected-mode',
-    'no',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    dir,
-  ]);
-  return { name: 'redis', port: 6379 };
-}
-
-export function startDnsmasq(pair: VethPair, ns: string, addr: string, dir: string): RealServer {
-  pair.spawn(ns, '/usr/sbin/dnsmasq', [
-    '-k',
-    '--conf-file=/dev/null',
+/** dnsmasq answering `names` (name → address) on address:53, nothing else. */
+export async function startDns(
+  pair: NamespaceRunner,
+  ns: string,
+  address: string,
+  names: Record<string, string>,
+): Promise<ChildProcess> {
+  const args = [
+    '--no-daemon',
     '--no-resolv',
     '--no-hosts',
     '--bind-interfaces',
-    `--listen-address=${addr}`,
+    `--listen-address=${address}`,
     '--port=53',
-    '--address=/glia.test/192.0.2.7',
-    `--pid-file=${join(dir, 'dnsmasq.pid')}`,
-  ]);
-  return { name: 'dnsmasq', port: 53 };
+    '--log-queries',
+  ];
+  for (const [name, ip] of Object.entries(names)) args.push(`--host-record=${name},${ip}`);
+  const child = pair.spawn(ns, 'dnsmasq', args);
+  await new OutputWatcher(child.stderr!).waitFor(/started, version/, 15_000);
+  return child;
 }
 
-export function startVsftpd(pair: VethPair, ns: string, addr: string, dir: string): RealServer {
-  const empty = join(dir, 'vsftpd-empty');
-  mkdirSync(empty, { recursive: true });
-  chmodSync(empty, 0o555);
-  const conf = join(dir, 'vsftpd.conf');
-  writeFileSync(
-    conf,
-    [
-      'listen=YES',
-      'listen_ipv6=NO',
-      `listen_address=${addr}`,
-      'listen_port=21',
-      'background=NO',
-      'anonymous_enable=YES',
-      'local_enable=NO',
-      'write_enable=NO',
-      `anon_root=${empty}`,
-      `secure_chroot_dir=${empty}`,
-      'seccomp_sandbox=NO',
-      '',
-    ].join('\n'),
-  );
-  pair.spawn(ns, '/usr/sbin/vsftpd', [conf]);
-  return { name: 'vsftpd', port: 21 };
-}
-
-/** PostgreSQL refuses to run as root: initdb and the server run as the `postgres` user. */
-export function startPostgres(pair: VethPair, ns: string, addr: string, dir: string): RealServer {
-  const bin = postgresBin();
-  const data = join(dir, 'pg');
-  const sockets = join(dir, 'pg-sock');
-  mkdirSync(data, { recursive: true });
-  mkdirSync(sockets, { recursive: true });
-  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-  chmodSync(dir, 0o755);
-  chownSync(data, uid, gid);
-  chownSync(sockets, uid, gid);
-  execFileSync(
-    'runuser',
-    ['-u', 'postgres', '--', join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  pair.spawn(ns, 'runuser', [
-    '-u',
-    'postgres',
-    '--',
-    join(bin, 'postgres'),
-    '-D',
-    data,
-    '-c',
-    `listen_addresses=${addr}`,
-    '-c',
-    `unix_socket_directories=${sockets}`,
-    '-p',
-    '5432',
-  ]);
-  return { name: 'postgresql', port: 5432 };
-}
-
-function postgresBin(): string {
-  const out = spawnSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1'], {
-    encoding: 'utf8',
-  });
-  return out.stdout.trim();
-}
-
-/** Waits until every port listens on TCP inside the namespace. */
-export async function waitListening(
-  pair: VethPair,
+/** sshd on address:22 with a fresh host key (logins are not the point: the banner and kex are). */
+export async function startSshd(
+  pair: NamespaceRunner,
   ns: string,
-  ports: readonly number[],
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const out = pair.exec(ns, 'ss', ['-Hltn']);
-    const missing = ports.filter((p) => !new RegExp(`:${p}\\s`).test(out));
-    if (missing.length === 0) return;
-    if (Date.now() > deadline)
-      throw new Error(`servers not listening on ${missing.join(', ')} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  address: string,
+  dir: string,
+): Promise<ChildProcess> {
+  const key = join(dir, 'ssh_host_ed25519_key');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key], { stdio: 'ignore' });
+  mkdirSync('/run/sshd', { recursive: true });
+  const config = join(dir, 'sshd_config');
+  writeFileSync(config, `ListenAddress ${address}\nHostKey ${key}\nPidFile none\nUsePAM no\n`);
+  const child = pair.spawn(ns, '/usr/sbin/sshd', ['-D', '-e', '-f', config]);
+  await new OutputWatcher(child.stderr!).waitFor(/Server listening/, 15_000);
+  return child;
+}
+
+/** Resolves a name through a given DNS server, from inside a namespace (node's resolver). */
+export function resolveIn(pair: NamespaceRunner, ns: string, server: string, name: string): string {
+  return pair
+    .exec(ns, process.execPath, [
+      '-e',
+      `const r = new (require('dns').promises.Resolver)(); r.setServers([${JSON.stringify(server)}]); r.resolve4(${JSON.stringify(name)}).then((a) => console.log(a.join(',')), (e) => { console.log('error ' + e.code); });`,
+    ])
+    .trim();
 }
