@@ -1,0 +1,259 @@
+import {
+  PluginHealth,
+  defaultRouteDevices,
+  errorMessage,
+  type Counter,
+  type GliaTopics,
+  type Health,
+  type PluginContext,
+  type PluginInstance,
+} from '@glia/core';
+import { CAPTURE_TOPICS, CaptureEventLogic, type CaptureEventMap, type CaptureTopic } from '@glia/packet';
+import { resolveConfig, type AfPacketConfig, type ResolvedAfPacketConfig } from './config.js';
+import { LiveInterface, type DeviceCounters, type DeviceState } from './live-interface.js';
+import { pcapBinding } from './pcap-live.js';
+
+export interface AfPacketStats {
+  devices: Record<string, DeviceState & { counters: DeviceCounters }>;
+  events: Record<CaptureTopic, number>;
+  undecodable: Record<string, number>;
+  flowEvictions: number;
+}
+
+/**
+ * The `af_packet` capture plugin: live capture of the configured devices through libpcap, the
+ * kernel filtering out what the events do not need, the frames run through @glia/packet's
+ * capture-event logic (the code pcap replay runs) onto the bus. Devices that do not exist yet are
+ * looked for every `retry_interval_ms`; one that goes away is reported and looked for again.
+ */
+export class AfPacketCapture implements PluginInstance {
+  private readonly state = new PluginHealth();
+  private readonly config: ResolvedAfPacketConfig;
+  private readonly logic: CaptureEventLogic;
+  private readonly devices = new Map<string, LiveInterface>();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private readonly synced = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: PluginContext,
+    config: AfPacketConfig,
+  ) {
+    this.config = resolveConfig(config);
+    const bus = ctx.bus;
+    this.logic = new CaptureEventLogic(
+      <K extends CaptureTopic>(topic: K, event: CaptureEventMap[K]) => {
+        bus.publish<K>(topic, event as GliaTopics[K]);
+      },
+      { maxFlows: this.config.max_flows },
+    );
+  }
+
+  health(): Health {
+    return this.state.get();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.state.starting();
+    try {
+      pcapBinding();
+    } catch (error) {
+      this.state.failed(errorMessage(error));
+      return;
+    }
+    this.running = true;
+    this.refresh();
+    this.timer = setInterval(() => this.refresh(), this.config.retry_interval_ms);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.state.get().state === 'stopped') return;
+    this.state.stopping();
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    if (this.running) this.syncMetrics();
+    for (const device of this.devices.values()) device.close();
+    this.running = false;
+    this.state.stopped();
+  }
+
+  /** The devices this plugin should be capturing now (`auto` re-read each time). */
+  wantedDevices(): string[] {
+    const names = new Set(this.config.interfaces);
+    for (const name of this.config.egress_interfaces) {
+      if (name === 'auto') for (const d of defaultRouteDevices()) names.add(d);
+      else names.add(name);
+    }
+    return [...names];
+  }
+
+  stats(): AfPacketStats {
+    const devices: AfPacketStats['devices'] = {};
+    for (const [name, device] of this.devices)
+      devices[name] = { ...device.state(), counters: device.counters() };
+    return {
+      devices,
+      events: { ...this.logic.events },
+      undecodable: this.logic.decoder.counters.undecodableByReason() as Record<string, number>,
+      flowEvictions: this.logic.flows.evictions,
+    };
+  }
+
+  /** Opens what appeared, notices what went away, updates health and metrics. */
+  private refresh(): void {
+    if (!this.running) return;
+    const wanted = new Set(this.wantedDevices());
+    for (const name of wanted) {
+      let device = this.devices.get(name);
+      if (device === undefined) {
+        device = new LiveInterface(
+          name,
+          {
+            snaplen: this.config.snaplen,
+            bufferBytes: this.config.buffer_mb << 20,
+            blockTimeoutMs: this.config.block_timeout_ms,
+            maxPacketsPerTurn: this.config.max_packets_per_turn,
+            filter: this.config.filter,
+            sampleBits: this.config.sample_bits,
+          },
+          (bytes, offset, caplen, linkType, sec, nsec, iface, dir) =>
+            this.logic.handleFrame(bytes, offset, caplen, linkType, sec, nsec, iface, dir),
+          (state) => this.logDevice(name, state),
+        );
+        this.devices.set(name, device);
+      }
+      device.poll();
+    }
+    for (const [name, device] of this.devices) {
+      if (!wanted.has(name)) {
+        device.close();
+        this.devices.delete(name);
+        this.ctx.logger.info({ device: name }, 'no longer a default-route device; capture closed');
+      }
+    }
+    this.updateHealth();
+    this.syncMetrics();
+  }
+
+  private logDevice(name: string, state: DeviceState): void {
+    const log = this.ctx.logger;
+    if (state.state === 'capturing')
+      log.info({ device: name, ifindex: state.ifindex }, `capturing on ${name}`);
+    else if (state.state === 'lost') log.warn({ device: name, reason: state.reason }, `lost ${name}`);
+    else log.info({ device: name, reason: state.reason }, `waiting for ${name}`);
+  }
+
+  private updateHealth(): void {
+    if (!this.running) return;
+    const problems: string[] = [];
+    let capturing = 0;
+    for (const [name, device] of this.devices) {
+      const s = device.state();
+      if (s.state === 'capturing') capturing++;
+      else problems.push(`${name}: ${s.reason}`);
+    }
+    if (this.devices.size === 0) {
+      this.state.degraded('no device to observe: interfaces is empty and no default route was found');
+    } else if (problems.length === 0) {
+      this.state.ok();
+    } else {
+      const summary = `capturing on ${capturing} of ${this.devices.size} devices; ${problems.join('; ')}`;
+      this.state.degraded(summary);
+    }
+  }
+
+  /** Adds what changed since the last sync to the counters (the sources are cumulative). */
+  private syncMetrics(): void {
+    const m = this.ctx.metrics;
+    const plugin = this.ctx.name;
+    const add = (key: string, counter: Counter, value: number): void => {
+      const before = this.synced.get(key) ?? 0;
+      if (value > before) counter.inc(value - before);
+      this.synced.set(key, value);
+    };
+    for (const [iface, device] of this.devices) {
+      const c = device.counters();
+      const labels = { plugin, iface };
+      add(
+        `p:${iface}`,
+        m.counter('afpacket_packets_total', 'Frames handed to the capture-event logic', labels),
+        c.packets,
+      );
+      add(
+        `b:${iface}`,
+        m.counter('afpacket_bytes_total', 'Captured bytes handed to the capture-event logic', labels),
+        c.bytes,
+      );
+      add(
+        `r:${iface}`,
+        m.counter(
+          'afpacket_kernel_received_total',
+          'Packets that passed the kernel filter (pcap_stats ps_recv)',
+          labels,
+        ),
+        c.received,
+      );
+      add(
+        `d:${iface}`,
+        m.counter(
+          'afpacket_kernel_dropped_total',
+          'Packets the ring had no room for (pcap_stats ps_drop)',
+          labels,
+        ),
+        c.dropped,
+      );
+      add(
+        `i:${iface}`,
+        m.counter(
+          'afpacket_interface_dropped_total',
+          'Packets the device dropped (pcap_stats ps_ifdrop)',
+          labels,
+        ),
+        c.ifDropped,
+      );
+      add(
+        `o:${iface}`,
+        m.counter('afpacket_opens_total', 'Times a device was opened (reopens after it went away)', labels),
+        c.opens,
+      );
+      add(
+        `x:${iface}`,
+        m.counter(
+          'afpacket_batch_errors_total',
+          'Batches whose handling threw (their remaining packets are lost)',
+          labels,
+        ),
+        c.batchErrors,
+      );
+      m.gauge('afpacket_device_capturing', 'Whether a device is being captured now', labels).set(
+        device.state().state === 'capturing' ? 1 : 0,
+      );
+    }
+    for (const topic of CAPTURE_TOPICS) {
+      add(
+        `e:${topic}`,
+        m.counter('afpacket_events_total', 'Capture events published, by topic', { plugin, topic }),
+        this.logic.events[topic],
+      );
+    }
+    for (const [reason, n] of Object.entries(this.logic.decoder.counters.undecodableByReason())) {
+      add(
+        `u:${reason}`,
+        m.counter('afpacket_undecodable_total', 'Frames that could not be decoded, by reason', {
+          plugin,
+          reason,
+        }),
+        n ?? 0,
+      );
+    }
+    add(
+      'f',
+      m.counter('afpacket_flow_evictions_total', 'Flows forgotten by the capture-event logic LRU', {
+        plugin,
+      }),
+      this.logic.flows.evictions,
+    );
+  }
+}
