@@ -6,6 +6,7 @@ import {
   type GliaTopics,
   type Health,
   type PluginContext,
+  type PluginDetails,
   type PluginInstance,
 } from '@glia/core';
 import { CAPTURE_TOPICS, CaptureEventLogic, type CaptureEventMap, type CaptureTopic } from '@glia/packet';
@@ -87,6 +88,28 @@ export class AfPacketCapture implements PluginInstance {
       else names.add(name);
     }
     return [...names];
+  }
+
+  /** For `glia status`: events by topic, losses by cause, each device's state. */
+  details(): PluginDetails {
+    const drops = {
+      kernel_ring: 0,
+      interface: 0,
+      batch_errors: 0,
+      flow_evictions: this.logic.flows.evictions,
+    };
+    const devices: Record<string, string> = {};
+    let packets = 0;
+    for (const [name, device] of this.devices) {
+      const c = device.counters();
+      drops.kernel_ring += c.dropped;
+      drops.interface += c.ifDropped;
+      drops.batch_errors += c.batchErrors;
+      packets += c.packets;
+      const s = device.state();
+      devices[name] = s.state === 'capturing' ? 'capturing' : `${s.state}: ${s.reason}`;
+    }
+    return { events: { ...this.logic.events }, drops, packets, filter: this.config.filter, devices };
   }
 
   stats(): AfPacketStats {

@@ -1,6 +1,26 @@
-import type { PluginFactory } from '@glia/core';
+import { errorMessage, type PluginFactory, type ProbeResult } from '@glia/core';
 import { AfPacketCapture } from './afpacket-capture.js';
 import { afPacketConfigSchema, type AfPacketConfig } from './config.js';
+import { pcapBinding } from './pcap-live.js';
+
+/**
+ * Opens (and closes at once) a real packet socket on libpcap's "any" device, which always exists:
+ * the binding loads and the process may capture.
+ */
+export function probeAfPacket(): ProbeResult {
+  let binding;
+  try {
+    binding = pcapBinding();
+  } catch (error) {
+    return { ok: false, reason: errorMessage(error) };
+  }
+  try {
+    binding.close(binding.open('any', 256, 65536, 1000));
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: `cannot open a packet socket: ${errorMessage(error)}` };
+  }
+}
 
 export { AfPacketCapture, type AfPacketStats } from './afpacket-capture.js';
 export { afPacketConfigSchema, AFPACKET_DEFAULTS, resolveConfig, type AfPacketConfig } from './config.js';
@@ -23,6 +43,7 @@ const factory: PluginFactory<AfPacketConfig, AfPacketCapture> = {
   description: 'Live AF_PACKET capture (libpcap) with a kernel filter, through the capture-event logic',
   configSchema: afPacketConfigSchema,
   requires: ['cap_net_raw'],
+  probe: () => probeAfPacket(),
   create: (ctx, config) => new AfPacketCapture(ctx, config),
 };
 

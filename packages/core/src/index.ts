@@ -14,6 +14,8 @@ export type {
   PluginFactory,
   AnyPluginFactory,
   PluginInstance,
+  PluginDetails,
+  ProbeResult,
   EnricherInstance,
   SinkInstance,
   PluginContext,
@@ -43,7 +45,16 @@ export {
 } from './config/agent-config.js';
 export { buildSchema, createAjv } from './config/schema.js';
 export { substituteEnv, type Environment } from './config/env.js';
-export { expandObserve } from './config/observe.js';
+export {
+  expandObserve,
+  probeRung,
+  describeChoice,
+  describeRefusals,
+  OBSERVE_LADDER,
+  type ObserveChoice,
+  type ObserveRung,
+  type RungOutcome,
+} from './config/observe.js';
 export { formatPath } from './config/locate.js';
 export { WallClock, PacketClock, type Clock } from './clock.js';
 export { createLogger, silentLogger, type Logger, type LogLevel, type LoggerOptions } from './log.js';

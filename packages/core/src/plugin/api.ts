@@ -36,6 +36,24 @@ export interface PluginInstance {
   /** Idempotent, safe without start, and bounded in time. */
   stop(): void | Promise<void>;
   health(): Health;
+  /** Counters for `glia status` and the admin endpoint's /status (events made, packets dropped ...). */
+  details?(): PluginDetails;
+}
+
+/** What a plugin shows beside its health. Numbers are totals since start. */
+export interface PluginDetails {
+  /** Events or records made, by topic or kind. */
+  events?: Record<string, number>;
+  /** What was lost, by cause (a ring with no room, a full queue ...). */
+  drops?: Record<string, number>;
+  [key: string]: unknown;
+}
+
+/** Whether a plugin can run on this host, and why not. */
+export interface ProbeResult {
+  ok: boolean;
+  /** Why not, in words an operator can act on. */
+  reason?: string;
 }
 
 /** An enricher adds typed fields to observations. */
@@ -61,6 +79,12 @@ export interface PluginFactory<C = Record<string, unknown>, I extends PluginInst
   /** JSON Schema of this plugin's config entry (without the `plugin` and `name` keys). */
   configSchema: JsonSchema;
   requires?: readonly HostFeature[];
+  /**
+   * Tries, without side effects that outlive it, whether this plugin can run here with this config
+   * (e.g. a real tcx attach on the loopback device). `observe.mode: auto` and `glia doctor` use it
+   * to choose a backend; without it, `requires` alone decides.
+   */
+  probe?(config: Partial<C>): ProbeResult | Promise<ProbeResult>;
   create(ctx: PluginContext, config: C): I | null;
 }
 
@@ -81,6 +105,7 @@ export function factoryProblem(value: unknown): string | null {
   if (typeof f.configSchema !== 'object' || f.configSchema === null) return 'has no configSchema object';
   if (typeof f.create !== 'function') return 'has no create() function';
   if (f.requires !== undefined && !Array.isArray(f.requires)) return 'requires is not an array';
+  if (f.probe !== undefined && typeof f.probe !== 'function') return 'probe is not a function';
   return null;
 }
 

@@ -2,13 +2,17 @@ import { createServer, type Server } from 'node:http';
 import type { MetricsRegistry } from '../metrics.js';
 import type { PluginStatus } from './runtime.js';
 
-/** Serves /metrics (Prometheus text) and /status (plugin health as JSON) on the admin address. */
+/**
+ * Serves /metrics (Prometheus text) and /status (JSON: every plugin's health and counters, and
+ * whatever `extra` adds, such as the observe backend chosen) on the admin address.
+ */
 export class AdminServer {
   private server: Server | null = null;
 
   constructor(
     private readonly metrics: MetricsRegistry,
     private readonly status: () => PluginStatus[],
+    private readonly extra: () => Record<string, unknown> = () => ({}),
   ) {}
 
   async listen(address: string): Promise<{ host: string; port: number }> {
@@ -20,7 +24,7 @@ export class AdminServer {
       } else if (req.url === '/status') {
         res
           .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ plugins: this.status() }));
+          .end(JSON.stringify({ ...this.extra(), plugins: this.status() }));
       } else {
         res.writeHead(404).end('not found: try /metrics or /status\n');
       }

@@ -6,7 +6,7 @@ import { errorMessage, InputError, PluginError } from '../errors.js';
 import { missingFeatures } from '../host.js';
 import type { Logger } from '../log.js';
 import type { MetricsRegistry } from '../metrics.js';
-import type { PluginContext, PluginInstance } from '../plugin/api.js';
+import type { PluginContext, PluginDetails, PluginInstance } from '../plugin/api.js';
 import type { Health, HealthState } from '../plugin/health.js';
 import { resolve } from 'node:path';
 
@@ -22,6 +22,8 @@ export interface PluginStatus {
   kind: string;
   type: string;
   health: Health;
+  /** The plugin's own counters, when it has any (PluginInstance.details). */
+  details?: PluginDetails;
 }
 
 interface Slot {
@@ -103,12 +105,26 @@ export class Runtime {
   }
 
   status(): PluginStatus[] {
-    return this.slots.map((s) => ({
-      name: s.plugin.name,
-      kind: s.plugin.kind,
-      type: s.plugin.factory.type,
-      health: this.healthOf(s),
-    }));
+    return this.slots.map((s) => {
+      const status: PluginStatus = {
+        name: s.plugin.name,
+        kind: s.plugin.kind,
+        type: s.plugin.factory.type,
+        health: this.healthOf(s),
+      };
+      const details = this.detailsOf(s);
+      if (details !== undefined) status.details = details;
+      return status;
+    });
+  }
+
+  private detailsOf(slot: Slot): PluginDetails | undefined {
+    if (slot.instance === null || typeof slot.instance.details !== 'function') return undefined;
+    try {
+      return slot.instance.details();
+    } catch (error) {
+      return { error: new PluginError(slot.plugin.name, 'details', error).message };
+    }
   }
 
   /** Stops everything started, in reverse order. Idempotent. */
