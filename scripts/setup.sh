@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces.
-PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps)
+# tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces;
+# libpcap-dev builds the af_packet binding; capsh (libcap2-bin) runs glia without the eBPF capabilities.
+PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps libcap2-bin)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
