@@ -5,8 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces;
-# libpcap-dev builds the af_packet binding; capsh (libcap2-bin) runs glia without the eBPF capabilities.
-PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps libcap2-bin)
+# libpcap-dev builds the af_packet binding.
+# clang/llvm/libbpf-dev/libelf-dev/zlib1g-dev build the eBPF programs (bpf/) and the libbpf addon
+# (with make, g++ and python3 for node-gyp); iperf3, ping, curl, openssl and openssh make traffic
+# for the kernel tests and benchmarks; libcap2-bin's capsh makes a host without BPF privileges.
+PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps
+  clang llvm libbpf-dev libelf-dev zlib1g-dev make g++ python3 iputils-ping iperf3 libcap2-bin
+  curl openssl openssh-client openssh-server)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,7 +22,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -121,13 +121,16 @@ export async function doctorReport(
       kernel.addon.ok,
       kernel.addon.ok ? `addon loads, libbpf ${kernel.libbpfVersion ?? '?'}` : (kernel.addon.reason ?? ''),
     );
+    // libbpf's probes cannot tell a load refused for privileges from an unsupported type.
+    const unprivileged = !(bpfCaps && caps.has('CAP_NET_ADMIN'));
     for (const [name, probe] of [
       ['eBPF programs (sched_cls)', kernel.bpf],
       ['tcx attach', kernel.tcx],
       ['XDP', kernel.xdp],
       ['ring buffer', kernel.ringbuf],
     ] as const) {
-      add(name, probe.ok, probe.ok ? 'yes' : (probe.reason ?? 'no'));
+      const why = unprivileged ? 'cannot tell without eBPF privileges' : (probe.reason ?? 'no');
+      add(name, probe.ok, probe.ok ? 'yes' : why);
     }
   }
 

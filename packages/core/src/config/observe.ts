@@ -16,8 +16,8 @@ export interface ObserveRung {
  * AF_PACKET, which needs no eBPF at all.
  */
 export const OBSERVE_LADDER: readonly ObserveRung[] = [
-  { rung: 'tcx', plugin: 'tcx', config: {} },
-  { rung: 'tc', plugin: 'tcx', config: { attach: 'tc' } },
+  { rung: 'tcx', plugin: 'tcx', config: { legacy_tc: false } },
+  { rung: 'tc', plugin: 'tcx', config: { legacy_tc: true } },
   { rung: 'af_packet', plugin: 'af_packet', config: {} },
 ];
 
@@ -124,7 +124,7 @@ export async function expandObserve(
     try {
       instance = await add(rung);
     } catch (error) {
-      // The tc rung asks the tcx plugin for `attach: tc`; a plugin without that key refuses here.
+      // A rung whose config its plugin's schema rejects (an older plugin) is refused here.
       rungs.push({ rung: rung.rung, plugin: rung.plugin, outcome: 'refused', reason: errorMessage(error) });
       continue;
     }

@@ -9,9 +9,11 @@ import { MetricsRegistry } from '../metrics.js';
 import { CORE_FIELDS } from '../obs/core-fields.js';
 import { EnrichmentStage } from '../obs/enrichment-stage.js';
 import type { FieldDefinition } from '../obs/observation.js';
-import { isEnricher, wantedFields } from '../plugin/api.js';
+import { wantedFields } from '../plugin/api.js';
 import { TOKENS } from '../tokens.js';
 import { describeChoice } from '../config/observe.js';
+import { EnforcementBackends } from '../enforcement.js';
+import { AdminRoutes } from './admin-routes.js';
 import { AdminServer } from './admin-server.js';
 import { Runtime, type PluginStatus, type Stage } from './runtime.js';
 
@@ -56,7 +58,7 @@ export class Agent {
     );
     this.metrics.collect(
       'observations_total',
-      'Observations made from conn and flow events',
+      'Observations made from conn, flow and fact events',
       'counter',
       () => [{ labels: {}, value: enrichment.observations }],
     );
@@ -68,6 +70,7 @@ export class Agent {
       this.admin = new AdminServer(
         this.metrics,
         () => this.status(),
+        this.container.resolve(TOKENS.AdminRoutes),
         () => (observe === undefined ? {} : { observe }),
       );
       this.adminBound = await this.admin.listen(listen);
@@ -102,13 +105,12 @@ export class Agent {
     return this.adminBound;
   }
 
-  /** Every field the core and the running enrichers provide. */
+  /**
+   * Every field the core and the configured enrichers provide (an enricher that does not run
+   * gives its declared fields as absent). Known once the agent has created its plugins.
+   */
   fields(): FieldDefinition[] {
-    const fields = [...CORE_FIELDS];
-    for (const { instance } of this.runtime?.instances() ?? []) {
-      if (isEnricher(instance)) fields.push(...instance.fields());
-    }
-    return fields;
+    return this.runtime?.fieldDefinitions() ?? [...CORE_FIELDS];
   }
 
   /** The running plugin instances with their config entries (failed ones left out). */
@@ -158,6 +160,8 @@ export function createAgent(loaded: LoadedConfig, options: AgentOptions = {}): A
   container.register(TOKENS.Metrics, { useValue: options.metrics ?? new MetricsRegistry() });
   container.register(TOKENS.Config, { useValue: loaded });
   container.register(CONTAINER, { useValue: container });
+  container.register(TOKENS.EnforcementBackends, { useValue: new EnforcementBackends() });
+  container.register(TOKENS.AdminRoutes, { useValue: new AdminRoutes() });
   return container.resolve(Agent);
 }
 
