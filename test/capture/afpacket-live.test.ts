@@ -37,21 +37,17 @@ describe.skipIf(!ready)('af_packet live capture in network namespaces', () => {
   let pair: VethPair;
   const runs: Record<string, { live: EventLine[]; capture: string; final: Record<string, unknown> }> = {};
 
-  async function observe(filter: 'all' | 'events'): Promise<void> {
-    const capture = join(dir, `${filter}.pcap`);
+  async function observe(label: string, config: Record<string, unknown>): Promise<void> {
+    const capture = join(dir, `${label}.pcap`);
     const tcpdump = await startTcpdump(pair, pair.left, pair.leftDev, capture);
-    const live = new LiveCapture(pair, pair.left, {
-      interfaces: [pair.leftDev],
-      filter,
-      sample_bits: SAMPLE_BITS,
-    });
+    const live = new LiveCapture(pair, pair.left, { sample_bits: SAMPLE_BITS, ...config });
     await live.ready();
     pair.exec(pair.left, process.execPath, [TRAFFIC, 'client', pair.rightAddr, pair.rightAddr, ...NAMES]);
     // Longer than the ring's block timeout (50 ms): every block is handed over before the stop.
     await new Promise((r) => setTimeout(r, 600));
     const { final } = await live.stop();
-    console.info(`tcpdump (${filter}): ${(await stopTcpdump(tcpdump)).trim().replace(/\n/g, '; ')}`);
-    runs[filter] = { live: live.events(), capture, final };
+    console.info(`tcpdump (${label}): ${(await stopTcpdump(tcpdump)).trim().replace(/\n/g, '; ')}`);
+    runs[label] = { live: live.events(), capture, final };
   }
 
   beforeAll(async () => {
@@ -69,8 +65,12 @@ describe.skipIf(!ready)('af_packet live capture in network namespaces', () => {
       `--address=/${NAMES[1]}/10.77.0.10`,
     ]);
     await new Promise((r) => setTimeout(r, 500));
-    await observe('all');
-    await observe('events');
+    const both = { interfaces: [pair.leftDev], egress_interfaces: [pair.leftDev] };
+    await observe('all', { ...both, filter: 'all' });
+    await observe('events', { ...both, filter: 'events' });
+    // interfaces alone: received packets only; sent ones only from egress_sources.
+    await observe('ingress', { interfaces: [pair.leftDev], filter: 'all' });
+    await observe('sources', { ...both, filter: 'all', egress_sources: ['192.0.2.0/24'] });
   }, 120_000);
 
   afterAll(async () => {
@@ -84,6 +84,26 @@ describe.skipIf(!ready)('af_packet live capture in network namespaces', () => {
     expect(reference.filter((e) => e.topic === 'dns').length).toBe(NAMES.length);
     expect(sorted(live)).toEqual(sorted(reference));
     expect(final).toMatchObject({ devices: { glia0: { counters: { dropped: 0 } } } });
+  });
+
+  it('interfaces alone observe received packets: the events of the capture’s packets from the peer', async () => {
+    const { live, capture } = runs.ingress;
+    const received = join(dir, 'received.pcap');
+    execFileSync('tcpdump', ['-r', capture, '-w', received, `src host ${pair.rightAddr}`], {
+      stdio: 'ignore',
+    });
+    expect(live.length).toBeGreaterThan(10);
+    expect(live.every((e) => e.dir === 'ingress' && e.src === pair.rightAddr)).toBe(true);
+    expect(sorted(live)).toEqual(sorted(await replay(received)));
+  });
+
+  it('egress_sources keeps sent packets from other sources out (received ones all in)', () => {
+    const { live } = runs.sources;
+    expect(live.length).toBeGreaterThan(10);
+    expect(live.every((e) => e.dir === 'ingress')).toBe(true);
+    const shape = (e: EventLine): string =>
+      `${e.topic} ${String(e.phase ?? e.sender ?? '')} ${String(e.sport)}`;
+    expect(new Set(live.map(shape))).toEqual(new Set(runs.ingress.live.map(shape)));
   });
 
   it('dir is egress for what the observed end sent and ingress for what it received', () => {
@@ -149,7 +169,11 @@ describe.skipIf(!ready)('af_packet and devices that come and go', () => {
   }
 
   it('a device created 5 s after the start is captured without a restart', async () => {
-    live = new LiveCapture(pair, pair.left, { interfaces: ['late0'], retry_interval_ms: 1000 });
+    live = new LiveCapture(pair, pair.left, {
+      interfaces: ['late0'],
+      egress_interfaces: ['late0'],
+      retry_interval_ms: 1000,
+    });
     await live.stderr.waitFor(/"state":"degraded".*late0: the device does not exist/, 15_000);
     await new Promise((r) => setTimeout(r, 5000));
     createLate();

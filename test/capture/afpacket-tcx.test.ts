@@ -49,7 +49,13 @@ describe.skipIf(!ready)('af_packet and tcx observe the same traffic alike', () =
     const configs: Array<[string, string[]]> = [
       ['tcx', [`observe: { mode: tcx, interfaces: [${device}], egress_interfaces: [${device}] }`]],
       ['events', [`observe: { mode: af_packet, interfaces: [${device}], egress_interfaces: [${device}] }`]],
-      ['all', ['capture:', `  - { plugin: af_packet, interfaces: [${device}], filter: all }`]],
+      [
+        'all',
+        [
+          'capture:',
+          `  - { plugin: af_packet, interfaces: [${device}], egress_interfaces: [${device}], filter: all }`,
+        ],
+      ],
     ];
     for (const [name, lines] of configs) {
       const file = join(dir, `${name}.yaml`);

@@ -193,14 +193,17 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   if (failure[0] != 0 && !c->closed) report_error(c, failure);
 }
 
-/* open(device, snaplen, bufferBytes, timeoutMs) -> handle (activated, non-blocking, no filter yet) */
+/*
+ * open(device, snaplen, bufferBytes, timeoutMs, direction) -> handle (activated, non-blocking, no
+ * filter yet). direction: 0 both, 1 received only, 2 sent only (pcap_setdirection).
+ */
 static napi_value js_open(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 4) return throw_error(env, "open", "expects device, snaplen, bufferBytes, timeoutMs");
+  if (argc < 5) return throw_error(env, "open", "expects device, snaplen, bufferBytes, timeoutMs, direction");
   char device[256];
-  int32_t snaplen = 0, buffer_bytes = 0, timeout_ms = 0;
+  int32_t snaplen = 0, buffer_bytes = 0, timeout_ms = 0, direction = 0;
   if (!get_string(env, argv[0], device, sizeof device)) return throw_error(env, "open", "device must be a string");
   if (napi_get_value_int32(env, argv[1], &snaplen) != napi_ok || snaplen < 64)
     return throw_error(env, "open", "snaplen must be an integer >= 64");
@@ -208,6 +211,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     return throw_error(env, "open", "bufferBytes must be an integer >= 65536");
   if (napi_get_value_int32(env, argv[3], &timeout_ms) != napi_ok || timeout_ms < 1)
     return throw_error(env, "open", "timeoutMs must be an integer >= 1");
+  if (napi_get_value_int32(env, argv[4], &direction) != napi_ok || direction < 0 || direction > 2)
+    return throw_error(env, "open", "direction must be 0 (both), 1 (in) or 2 (out)");
 
   char errbuf[PCAP_ERRBUF_SIZE] = {0};
   pcap_t *p = pcap_create(device, errbuf);
@@ -234,6 +239,12 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (pcap_setnonblock(p, 1, errbuf) == -1) {
     pcap_close(p);
     return throw_error(env, device, errbuf);
+  }
+  if (direction != 0 && pcap_setdirection(p, direction == 1 ? PCAP_D_IN : PCAP_D_OUT) != 0) {
+    char message[PCAP_ERRBUF_SIZE + 64];
+    snprintf(message, sizeof message, "pcap_setdirection: %s", pcap_geterr(p));
+    pcap_close(p);
+    return throw_error(env, device, message);
   }
   capture *c = calloc(1, sizeof(capture));
   if (c == NULL) {

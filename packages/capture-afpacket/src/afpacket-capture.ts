@@ -11,6 +11,7 @@ import {
 } from '@glia/core';
 import { CAPTURE_TOPICS, CaptureEventLogic, type CaptureEventMap, type CaptureTopic } from '@glia/packet';
 import { resolveConfig, type AfPacketConfig, type ResolvedAfPacketConfig } from './config.js';
+import type { ObservedDirection } from './event-filter.js';
 import { LiveInterface, type DeviceCounters, type DeviceState } from './live-interface.js';
 import { pcapBinding } from './pcap-live.js';
 
@@ -80,14 +81,25 @@ export class AfPacketCapture implements PluginInstance {
     this.state.stopped();
   }
 
-  /** The devices this plugin should be capturing now (`auto` re-read each time). */
-  wantedDevices(): string[] {
-    const names = new Set(this.config.interfaces);
-    for (const name of this.config.egress_interfaces) {
-      if (name === 'auto') for (const d of defaultRouteDevices()) names.add(d);
-      else names.add(name);
-    }
-    return [...names];
+  /**
+   * The devices this plugin should be capturing now and in which direction, as the tcx backend
+   * reads the same keys: `interfaces` received packets, `egress_interfaces` sent ones (`auto`
+   * re-read each time), a device in both lists both.
+   */
+  wantedDevices(): Map<string, ObservedDirection> {
+    const wanted = new Map<string, ObservedDirection>();
+    for (const name of this.config.interfaces) wanted.set(name, 'ingress');
+    const egress = this.config.egress_interfaces.flatMap((n) => (n === 'auto' ? defaultRouteDevices() : [n]));
+    for (const name of egress) wanted.set(name, wanted.has(name) ? 'both' : 'egress');
+    return wanted;
+  }
+
+  /** CIDRs sent packets must come from (null: all), from `egress_sources`. */
+  private egressSources(): string[] | null {
+    const sources = this.config.egress_sources;
+    const list =
+      sources === 'network' ? [...this.ctx.network.home_net, ...this.ctx.network.pod_nets] : sources;
+    return list.length === 0 ? null : list;
   }
 
   /** For `glia status`: events by topic, losses by cause, each device's state. */
@@ -127,9 +139,14 @@ export class AfPacketCapture implements PluginInstance {
   /** Opens what appeared, notices what went away, updates health and metrics. */
   private refresh(): void {
     if (!this.running) return;
-    const wanted = new Set(this.wantedDevices());
-    for (const name of wanted) {
+    const wanted = this.wantedDevices();
+    for (const [name, direction] of wanted) {
       let device = this.devices.get(name);
+      if (device !== undefined && device.options.direction !== direction) {
+        // A default route moved onto (or off) a device of `interfaces`: reopen it for the new direction.
+        device.close();
+        device = undefined;
+      }
       if (device === undefined) {
         device = new LiveInterface(
           name,
@@ -140,6 +157,8 @@ export class AfPacketCapture implements PluginInstance {
             maxPacketsPerTurn: this.config.max_packets_per_turn,
             filter: this.config.filter,
             sampleBits: this.config.sample_bits,
+            direction,
+            egressSources: this.egressSources(),
           },
           (bytes, offset, caplen, linkType, sec, nsec, iface, dir) =>
             this.logic.handleFrame(bytes, offset, caplen, linkType, sec, nsec, iface, dir),

@@ -2,10 +2,12 @@ import type { JsonSchema } from '@glia/core';
 import { MAX_SAMPLE_BITS, type FilterMode } from './event-filter.js';
 
 export interface AfPacketConfig {
-  /** Devices to observe (both directions); they may appear after the agent starts. */
+  /** Devices whose received packets are observed; they may appear after the agent starts. */
   interfaces?: string[];
-  /** More devices; `auto` stands for the default-route device(s), re-read while running. */
+  /** Devices whose sent packets are observed; `auto` = the default-route device(s), re-read while running. */
   egress_interfaces?: string[];
+  /** CIDRs a sent packet's source must be in; "network" = network.home_net + pod_nets; [] = all. */
+  egress_sources?: 'network' | string[];
   filter?: FilterMode;
   sample_bits?: number;
   buffer_mb?: number;
@@ -20,6 +22,7 @@ export interface AfPacketConfig {
 export type ResolvedAfPacketConfig = Required<AfPacketConfig>;
 
 export const AFPACKET_DEFAULTS: Omit<ResolvedAfPacketConfig, 'interfaces' | 'egress_interfaces'> = {
+  egress_sources: 'network',
   filter: 'events',
   sample_bits: 6,
   buffer_mb: 32,
@@ -40,11 +43,21 @@ export const afPacketConfigSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    interfaces: { ...deviceList, description: 'Devices to observe; they may appear later', default: [] },
+    interfaces: {
+      ...deviceList,
+      description: 'Devices whose received packets are observed; they may appear later',
+      default: [],
+    },
     egress_interfaces: {
       ...deviceList,
-      description: 'More devices; "auto" = the default-route device(s)',
+      description: 'Devices whose sent packets are observed; "auto" = the default-route device(s)',
       default: [],
+    },
+    egress_sources: {
+      description:
+        'CIDRs a sent packet source must be in to be observed: "network" (home_net + pod_nets), or a list ([] observes all)',
+      oneOf: [{ const: 'network' }, { type: 'array', items: { type: 'string', format: 'cidr' } }],
+      default: AFPACKET_DEFAULTS.egress_sources,
     },
     filter: {
       description: 'events: the kernel passes only what the capture events need; all: every packet',

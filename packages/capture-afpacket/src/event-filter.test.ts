@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { hasTool, seededRandom } from '@glia/core/testing';
 import { frames, pcapFile, type FrameRecord } from '@glia/packet';
 import { describe, expect, it } from 'vitest';
-import { captureFilter, eventFilterClauses } from './event-filter.js';
+import { captureFilter, deviceFilter, directionClause, eventFilterClauses } from './event-filter.js';
 import { compileFilter } from './pcap-live.js';
 
 const { ethernet, ipv4, ipv6, tcp, udp, vxlan, bytesOf, concat } = frames;
@@ -254,4 +254,58 @@ describe('event filter', () => {
     // The sample is near 1 in 8 for packets nothing else lets through.
     expect(expected.filter(Boolean).length).toBeGreaterThan(300);
   });
+
+  const MAC = Uint8Array.from([2, 0, 0, 0, 0, 1]);
+  it.each([
+    { direction: 'ingress', sources: ['10.0.0.0/8'], mac: MAC, clause: '' },
+    { direction: 'egress', sources: null, mac: MAC, clause: '' },
+    { direction: 'both', sources: [], mac: MAC, clause: '' },
+    {
+      direction: 'egress',
+      sources: ['10.0.0.0/8', 'fc00::/7'],
+      mac: null,
+      clause: 'src net 10.0.0.0/8 or src net fc00::/7',
+    },
+    {
+      direction: 'both',
+      sources: ['10.0.0.0/8'],
+      mac: MAC,
+      clause: 'not ether src 02:00:00:00:00:01 or src net 10.0.0.0/8',
+    },
+    { direction: 'both', sources: ['10.0.0.0/8'], mac: null, clause: '' },
+    { direction: 'both', sources: ['10.0.0.0/8'], mac: new Uint8Array(6), clause: '' },
+  ] as const)('egress_sources on a $direction handle: "$clause"', ({ direction, sources, mac, clause }) => {
+    expect(directionClause(direction, sources, mac)).toBe(clause);
+    const events = captureFilter('events', { sampleBits: 6 });
+    const whole = deviceFilter('events', { sampleBits: 6 }, 1, direction, sources, mac);
+    expect(whole).toBe(clause === '' ? events : `(${clause}) and (${events})`);
+    expect(compileFilter(whole)).toBeGreaterThan(0);
+    expect(deviceFilter('all', { sampleBits: 6 }, 1, direction, sources, mac)).toBe(clause);
+  });
+
+  it.skipIf(!withTcpdump)(
+    'on a handle of both directions, sent packets pass only from egress_sources (tcpdump applies it)',
+    () => {
+      const own = (frame: Uint8Array): Uint8Array => {
+        const f = frame.slice();
+        f.set(MAC, 6); // source address: the device's own, so the packet was sent
+        return f;
+      };
+      const list = [
+        own(v4tcp(SYN, MISS)), // sent from 10.1.0.1, in 10.1.0.0/24
+        own(
+          ethernet(
+            0x0800,
+            ipv4({ src: '192.0.2.1', dst: B, proto: 6 }, tcp({ sport: 1, dport: 2, flags: SYN })),
+          ),
+        ),
+        ethernet(
+          0x0800,
+          ipv4({ src: '192.0.2.1', dst: B, proto: 6 }, tcp({ sport: 1, dport: 2, flags: SYN })),
+        ), // received
+      ];
+      const filter = deviceFilter('events', { sampleBits: 6 }, 1, 'both', ['10.1.0.0/24'], MAC);
+      expect(tcpdumpPasses(list, filter)).toEqual([true, false, true]);
+    },
+  );
 });

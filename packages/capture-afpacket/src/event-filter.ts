@@ -116,3 +116,44 @@ export function captureFilter(mode: FilterMode, options: EventFilterOptions, lin
     .map((c) => `(${c.expression})`)
     .join(' or ');
 }
+
+/** Which packets of a device are observed: `interfaces` give received ones, `egress_interfaces` sent ones. */
+export type ObservedDirection = 'ingress' | 'egress' | 'both';
+
+/**
+ * The clause that keeps sent packets only from `egressSources` (CIDRs; null: every source), as the
+ * tcx backend's `egress_sources` does. On a sent-only handle the source must match. On a handle of
+ * both directions a packet is "sent" when its Ethernet source is the device's own address (`mac`),
+ * as the events' `dir` reads it; Linux's packet type (`inbound`) is not used because libpcap
+ * re-runs the filter in user space over the ring's blocks that were filling when it was set, and
+ * that interpreter cannot read the packet type, which would drop those packets. A device without
+ * an Ethernet address cannot tell, and is not restricted. '' when nothing is restricted.
+ */
+export function directionClause(
+  direction: ObservedDirection,
+  egressSources: readonly string[] | null,
+  mac: Uint8Array | null = null,
+): string {
+  if (direction === 'ingress' || egressSources === null || egressSources.length === 0) return '';
+  const sources = egressSources.map((cidr) => `src net ${cidr}`).join(' or ');
+  if (direction === 'egress') return sources;
+  if (mac === null || mac.every((b) => b === 0)) return '';
+  const own = [...mac].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  return `not ether src ${own} or ${sources}`;
+}
+
+/** The whole kernel filter of one device: its direction clause and the capture filter. */
+export function deviceFilter(
+  mode: FilterMode,
+  options: EventFilterOptions,
+  linkType: number,
+  direction: ObservedDirection,
+  egressSources: readonly string[] | null,
+  mac: Uint8Array | null = null,
+): string {
+  const events = captureFilter(mode, options, linkType);
+  const sources =
+    linkType === DLT_EN10MB || direction === 'egress' ? directionClause(direction, egressSources, mac) : '';
+  if (sources === '') return events;
+  return events === '' ? sources : `(${sources}) and (${events})`;
+}

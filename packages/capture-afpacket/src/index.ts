@@ -15,7 +15,7 @@ export function probeAfPacket(): ProbeResult {
     return { ok: false, reason: errorMessage(error) };
   }
   try {
-    binding.close(binding.open('any', 256, 65536, 1000));
+    binding.close(binding.open('any', 256, 65536, 1000, 0));
     return { ok: true };
   } catch (error) {
     return { ok: false, reason: `cannot open a packet socket: ${errorMessage(error)}` };

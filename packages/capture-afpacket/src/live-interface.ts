@@ -1,6 +1,6 @@
 import { errorMessage, type Direction } from '@glia/core';
 import { readBatch } from './batch-records.js';
-import { captureFilter, type FilterMode } from './event-filter.js';
+import { deviceFilter, type FilterMode, type ObservedDirection } from './event-filter.js';
 import { frameDirection, readInterface, type InterfaceInfo } from './interfaces.js';
 import { pcapBinding, type PcapHandle, type PcapStats } from './pcap-live.js';
 
@@ -23,7 +23,13 @@ export interface LiveInterfaceOptions {
   maxPacketsPerTurn: number;
   filter: FilterMode;
   sampleBits: number;
+  /** Received packets, sent ones, or both. */
+  direction: ObservedDirection;
+  /** CIDRs a sent packet's source must be in; null: every source. */
+  egressSources: readonly string[] | null;
 }
+
+const PCAP_DIRECTION: Record<ObservedDirection, number> = { both: 0, ingress: 1, egress: 2 };
 
 /** Where one observed device stands. */
 export type DeviceState =
@@ -66,7 +72,7 @@ export class LiveInterface {
 
   constructor(
     readonly name: string,
-    private readonly options: LiveInterfaceOptions,
+    readonly options: LiveInterfaceOptions,
     private readonly sink: FrameSink,
     private readonly onChange: (state: DeviceState) => void = () => undefined,
   ) {
@@ -132,20 +138,29 @@ export class LiveInterface {
 
   private open(info: InterfaceInfo): void {
     const binding = pcapBinding();
+    const o = this.options;
     let handle: PcapHandle;
     try {
       handle = binding.open(
         this.name,
-        this.options.snaplen,
-        this.options.bufferBytes,
-        this.options.blockTimeoutMs,
+        o.snaplen,
+        o.bufferBytes,
+        o.blockTimeoutMs,
+        PCAP_DIRECTION[o.direction],
       );
     } catch (error) {
       return this.wait(`cannot open: ${errorMessage(error)}`);
     }
     try {
       const linkType = binding.datalink(handle);
-      const filter = captureFilter(this.options.filter, { sampleBits: this.options.sampleBits }, linkType);
+      const filter = deviceFilter(
+        o.filter,
+        { sampleBits: o.sampleBits },
+        linkType,
+        o.direction,
+        o.egressSources,
+        info.mac,
+      );
       if (filter !== '') binding.setFilter(handle, filter);
       this.handle = handle;
       this.info = info;

@@ -12,7 +12,14 @@ export interface PcapStats {
 }
 
 interface Binding {
-  open(device: string, snaplen: number, bufferBytes: number, timeoutMs: number): PcapHandle;
+  /** direction: 0 both, 1 received only, 2 sent only. */
+  open(
+    device: string,
+    snaplen: number,
+    bufferBytes: number,
+    timeoutMs: number,
+    direction: number,
+  ): PcapHandle;
   setFilter(handle: PcapHandle, expression: string): void;
   start(
     handle: PcapHandle,
