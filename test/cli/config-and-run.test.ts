@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasTool, repoRoot } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
-import { gliaBin, OutputWatcher, runGlia, startGlia } from '../support/glia.js';
+import { gliaBin, OutputWatcher, runGlia, startGlia, writeIdleCapture } from '../support/glia.js';
 
 function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'glia-cli-'));
@@ -125,6 +125,7 @@ describe('glia run', () => {
       file,
       [
         'admin: { listen: "127.0.0.1:0" }',
+        `capture: [{ plugin: ${writeIdleCapture(dir)} }]`,
         'enrichers:',
         '  - plugin: ../../../../work/main/examples/plugin-hello'.replace(
           '../../../../work/main',

@@ -96,6 +96,7 @@ export { CidrSet, parseCidr, type Cidr } from './net/cidr-set.js';
 export { defaultRouteDevices, defaultRoutesV4, defaultRoutesV6 } from './net/default-route.js';
 export { hasFeature, missingFeatures, kernelVersion } from './host.js';
 export { InputError, PluginError, ExitCode, errorMessage } from './errors.js';
+export { closestName, editDistance } from './text/closest.js';
 export { TOKENS } from './tokens.js';
 export { Runtime, type Stage, type PluginStatus, type RuntimeDeps } from './runtime/runtime.js';
 export { Agent, createAgent, CONTAINER, type AgentOptions } from './runtime/agent.js';
