@@ -190,7 +190,9 @@ static __always_inline void emit_conn(struct ctx_info *c, struct pkt *p)
 	count(c, GLIA_C_EVENTS);
 }
 
-static __always_inline void emit_flow(struct ctx_info *c, struct pkt *p, __u64 packets, __u64 bytes)
+/* A flow record reads client → server (DESIGN §3), as the handshake or the port rule fixed it. */
+static __always_inline void emit_flow(struct ctx_info *c, struct pkt *p, struct flow_state *st, __u64 packets,
+				      __u64 bytes)
 {
 	struct glia_ev_flow *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -198,6 +200,12 @@ static __always_inline void emit_flow(struct ctx_info *c, struct pkt *p, __u64 p
 		return;
 	}
 	fill_hdr(&e->h, c, p, GLIA_EV_FLOW);
+	if (c->src_is_lo != st->client_is_lo) {
+		__builtin_memcpy(e->h.src, p->dst, 16);
+		__builtin_memcpy(e->h.dst, p->src, 16);
+		e->h.sport = p->dport;
+		e->h.dport = p->sport;
+	}
 	e->packets = packets;
 	e->bytes = bytes;
 	bpf_ringbuf_submit(e, 0);
@@ -215,7 +223,7 @@ static __always_inline void maybe_flow(struct ctx_info *c, struct pkt *p, struct
 		return;
 	__u64 packets = __sync_lock_test_and_set(&st->packets, 0);
 	__u64 bytes = __sync_lock_test_and_set(&st->bytes, 0);
-	emit_flow(c, p, packets, bytes);
+	emit_flow(c, p, st, packets, bytes);
 }
 
 static __always_inline void segment(struct ctx_info *c, struct pkt *p, struct flow_state *st)
@@ -351,41 +359,42 @@ static __always_inline int observe(struct __sk_buff *skb, __u8 dir, __u32 prog)
 	c.now = config.use_skb_tstamp ? skb->tstamp : bpf_ktime_get_coarse_ns();
 	count(&c, GLIA_C_PACKETS);
 
-	struct pkt p = {};
-	p.len = skb->len;
-	int r = parse_frame(skb, 0, &p);
+	struct parse_state ps = {};
+	ps.p.len = skb->len;
+	int r = parse_frame(skb, 0, &ps);
+	struct pkt *p = &ps.p;
 	if (r != PARSE_OK) {
 		count(&c, r == PARSE_IGNORED ? GLIA_C_IGNORED : GLIA_C_UNDECODABLE);
 		return TC_ACT_UNSPEC;
 	}
-	if (dir == GLIA_DIR_EGRESS && config.egress_source_filter && !source_allowed(&p)) {
+	if (dir == GLIA_DIR_EGRESS && config.egress_source_filter && !source_allowed(p)) {
 		count(&c, GLIA_C_FILTERED);
 		return TC_ACT_UNSPEC;
 	}
-	int shot = banned(&p);
+	int shot = banned(p);
 
 	struct flow_key k = {};
-	c.src_is_lo = endpoint_cmp(p.src, p.sport, p.dst, p.dport) <= 0;
-	__builtin_memcpy(k.lo, c.src_is_lo ? p.src : p.dst, 16);
-	__builtin_memcpy(k.hi, c.src_is_lo ? p.dst : p.src, 16);
-	k.lo_port = c.src_is_lo ? p.sport : p.dport;
-	k.hi_port = c.src_is_lo ? p.dport : p.sport;
-	k.vni = p.vni;
-	k.proto = p.proto;
-	k.family = p.family;
+	c.src_is_lo = endpoint_cmp(p->src, p->sport, p->dst, p->dport) <= 0;
+	__builtin_memcpy(k.lo, c.src_is_lo ? p->src : p->dst, 16);
+	__builtin_memcpy(k.hi, c.src_is_lo ? p->dst : p->src, 16);
+	k.lo_port = c.src_is_lo ? p->sport : p->dport;
+	k.hi_port = c.src_is_lo ? p->dport : p->sport;
+	k.vni = p->vni;
+	k.proto = p->proto;
+	k.family = p->family;
 
-	int is_tcp = p.proto == IPPROTO_TCP;
-	int syn = is_tcp && (p.tcp_flags & 0x02);
+	int is_tcp = p->proto == IPPROTO_TCP;
+	int syn = is_tcp && (p->tcp_flags & 0x02);
 	struct flow_state *st = bpf_map_lookup_elem(&flows, &k);
 	if (!st) {
 		struct flow_state fresh = {};
 		int from_client;
 		if (syn)
-			from_client = (p.tcp_flags & 0x10) == 0;
-		else if (p.sport != p.dport)
-			from_client = p.sport > p.dport;
+			from_client = (p->tcp_flags & 0x10) == 0;
+		else if (p->sport != p->dport)
+			from_client = p->sport > p->dport;
 		else
-			from_client = addr_cmp(p.src, p.dst) > 0;
+			from_client = addr_cmp(p->src, p->dst) > 0;
 		fresh.client_is_lo = from_client == c.src_is_lo;
 		bpf_map_update_elem(&flows, &k, &fresh, BPF_NOEXIST);
 		st = bpf_map_lookup_elem(&flows, &k);
@@ -395,22 +404,22 @@ static __always_inline int observe(struct __sk_buff *skb, __u8 dir, __u32 prog)
 		}
 	}
 	__sync_fetch_and_add(&st->packets, 1);
-	__sync_fetch_and_add(&st->bytes, p.ip_len);
+	__sync_fetch_and_add(&st->bytes, p->ip_len);
 
 	if (!is_tcp) {
-		maybe_flow(&c, &p, st);
-		if (p.sport == 53) {
-			__u32 n = p.payload_len < GLIA_DNS_MAX ? p.payload_len : GLIA_DNS_MAX;
-			emit_payload(&c, &p, GLIA_EV_DNS, p.payload_off, n, 0, 0, 1);
+		maybe_flow(&c, p, st);
+		if (p->sport == 53) {
+			__u32 n = p->payload_len < GLIA_DNS_MAX ? p->payload_len : GLIA_DNS_MAX;
+			emit_payload(&c, p, GLIA_EV_DNS, p->payload_off, n, 0, 0, 1);
 		}
 		goto out;
 	}
 	if (syn)
-		conn(&c, &p, st);
+		conn(&c, p, st);
 	else
-		maybe_flow(&c, &p, st);
-	if (p.payload_len > 0)
-		payload(&c, &p, st);
+		maybe_flow(&c, p, st);
+	if (p->payload_len > 0)
+		payload(&c, p, st);
 out:
 	if (shot) {
 		count(&c, GLIA_C_SHOT);

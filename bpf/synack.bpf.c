@@ -7,6 +7,7 @@
 #include <linux/in.h>
 #include <bpf/bpf_helpers.h>
 
+#define GLIA_PARSE_XDP
 #include "glia_abi.h"
 #include "glia_parse.h"
 
@@ -33,38 +34,39 @@ int glia_xdp_synack(struct xdp_md *ctx)
 	struct glia_counters *cnt = bpf_map_lookup_elem(&counters, &prog);
 	if (cnt)
 		cnt->c[GLIA_C_PACKETS]++;
-	struct pkt p = {};
-	p.len = bpf_xdp_get_buff_len(ctx);
-	int r = parse_frame(ctx, 1, &p);
+	struct parse_state ps = {};
+	ps.p.len = bpf_xdp_get_buff_len(ctx);
+	int r = parse_frame(ctx, 1, &ps);
+	struct pkt *p = &ps.p;
 	if (r != PARSE_OK) {
 		if (cnt)
 			cnt->c[r == PARSE_IGNORED ? GLIA_C_IGNORED : GLIA_C_UNDECODABLE]++;
 		return XDP_PASS;
 	}
-	if (p.proto != IPPROTO_TCP || (p.tcp_flags & 0x12) != 0x12)
+	if (p->proto != IPPROTO_TCP || (p->tcp_flags & 0x12) != 0x12)
 		return XDP_PASS;
 
 	struct glia_synack_key k = {};
-	__builtin_memcpy(k.server, p.src, 16);
-	k.port = p.sport;
-	k.family = p.family;
-	k.vni = p.vni;
+	__builtin_memcpy(k.server, p->src, 16);
+	k.port = p->sport;
+	k.family = p->family;
+	k.vni = p->vni;
 	struct glia_synack v = {};
 	v.ts = bpf_ktime_get_ns();
 	v.ifindex = ctx->ingress_ifindex;
-	__builtin_memcpy(v.client, p.dst, 16);
-	v.client_port = p.dport;
-	v.flags = p.tcp_flags;
-	v.ttl = p.ttl;
-	v.window = p.window;
-	__u32 optlen = p.optlen;
+	__builtin_memcpy(v.client, p->dst, 16);
+	v.client_port = p->dport;
+	v.flags = p->tcp_flags;
+	v.ttl = p->ttl;
+	v.window = p->window;
+	__u32 optlen = p->optlen;
 	if (optlen > GLIA_TCP_OPTIONS_MAX)
 		optlen = GLIA_TCP_OPTIONS_MAX;
 	v.optlen = optlen;
 	for (int i = 0; i < GLIA_TCP_OPTIONS_MAX / 4; i++) {
 		if ((__u32)i * 4 >= optlen)
 			break;
-		if (bpf_xdp_load_bytes(ctx, p.opt_off + i * 4, &v.options[i * 4], 4))
+		if (bpf_xdp_load_bytes(ctx, p->opt_off + i * 4, &v.options[i * 4], 4))
 			break;
 	}
 	if (bpf_map_update_elem(&synacks, &k, &v, BPF_ANY) == 0 && cnt)

@@ -15,18 +15,36 @@ const { ethernet, ipv4, tcp, udp, vxlan } = frames;
 
 const bytes = (n) => new Uint8Array(n).fill(0x61);
 const client = (flags, payload) =>
-  ethernet(0x0800, ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 6 }, tcp({ sport: 40000, dport: 80, flags }, payload)));
+  ethernet(
+    0x0800,
+    ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 6 }, tcp({ sport: 40000, dport: 80, flags }, payload)),
+  );
 const server = (flags, payload) =>
-  ethernet(0x0800, ipv4({ src: '10.0.0.2', dst: '10.0.0.1', proto: 6 }, tcp({ sport: 80, dport: 40000, flags }, payload)));
+  ethernet(
+    0x0800,
+    ipv4({ src: '10.0.0.2', dst: '10.0.0.1', proto: 6 }, tcp({ sport: 80, dport: 40000, flags }, payload)),
+  );
 const inVxlan = (frame) =>
-  ethernet(0x0800, ipv4({ src: '192.168.0.1', dst: '192.168.0.2', proto: 17 }, udp(5555, 4789, vxlan(42, frame))));
+  ethernet(
+    0x0800,
+    ipv4({ src: '192.168.0.1', dst: '192.168.0.2', proto: 17 }, udp(5555, 4789, vxlan(42, frame))),
+  );
 const arp = ethernet(0x0806, bytes(28));
 
 const SYN = 0x02;
 const ACK = 0x10;
 const options = new Uint8Array([2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7]);
-const syn = ethernet(0x0800, ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 6 }, tcp({ sport: 40000, dport: 80, flags: SYN, options })));
-const synack = ethernet(0x0800, ipv4({ src: '10.0.0.2', dst: '10.0.0.1', proto: 6 }, tcp({ sport: 80, dport: 40000, flags: SYN | ACK, options })));
+const syn = ethernet(
+  0x0800,
+  ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 6 }, tcp({ sport: 40000, dport: 80, flags: SYN, options })),
+);
+const synack = ethernet(
+  0x0800,
+  ipv4(
+    { src: '10.0.0.2', dst: '10.0.0.1', proto: 6 },
+    tcp({ sport: 80, dport: 40000, flags: SYN | ACK, options }),
+  ),
+);
 const midFlow = client(ACK, bytes(1400));
 
 /** Best mean ns per run over ROUNDS runs of REPEAT repetitions. */
@@ -53,7 +71,11 @@ for (const f of [syn, synack, client(ACK), client(ACK, bytes(100)), server(ACK, 
   observer.ingress.testRun(Buffer.from(inVxlan(f)));
 }
 drain();
-rows.push(['tcx observer', 'handshake (SYN, conn event each run)', measure(observer.ingress, syn, 100_000, drain)]);
+rows.push([
+  'tcx observer',
+  'handshake (SYN, conn event each run)',
+  measure(observer.ingress, syn, 100_000, drain),
+]);
 rows.push(['tcx observer', 'mid-flow (1400 B payload, no event)', measure(observer.ingress, midFlow)]);
 rows.push(['tcx observer', 'mid-flow inside VXLAN', measure(observer.ingress, inVxlan(midFlow))]);
 rows.push(['tcx observer', 'non-IP (ARP)', measure(observer.ingress, arp)]);

@@ -16,7 +16,8 @@ const tag = randomBytes(3).toString('hex');
 const left = `glia-bl-${tag}`;
 const right = `glia-br-${tag}`;
 const ip = (...args) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-const inNs = (ns, cmd, args) => spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+const inNs = (ns, cmd, args) =>
+  spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 
 function waitFor(child, stream, pattern) {
   return new Promise((resolve, reject) => {
@@ -33,16 +34,23 @@ function waitFor(child, stream, pattern) {
 }
 
 function iperf() {
-  const out = execFileSync('ip', ['netns', 'exec', left, 'iperf3', '-c', '10.93.0.2', '-t', String(SECONDS), '-J'], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    'ip',
+    ['netns', 'exec', left, 'iperf3', '-c', '10.93.0.2', '-t', String(SECONDS), '-J'],
+    {
+      encoding: 'utf8',
+    },
+  );
   return JSON.parse(out).end.sum_received.bits_per_second / 1e9;
 }
 
 async function withGlia(fn) {
   const dir = mkdtempSync(join(tmpdir(), 'glia-bench-'));
   const config = join(dir, 'glia.yaml');
-  writeFileSync(config, 'agent: { id: bench }\nobserve: { mode: tcx, interfaces: [b1], egress_interfaces: [b1] }\nlog: { level: warn }\n');
+  writeFileSync(
+    config,
+    'agent: { id: bench }\nobserve: { mode: tcx, interfaces: [b1], egress_interfaces: [b1] }\nlog: { level: warn }\n',
+  );
   const agent = inNs(right, process.execPath, [glia, 'run', '-c', config]);
   const started = new Promise((r) => setTimeout(r, 3000));
   await started;
@@ -61,7 +69,10 @@ try {
   ip('-n', left, 'link', 'add', 'b0', 'type', 'veth', 'peer', 'name', 'b1', 'netns', right);
   ip('-n', left, 'addr', 'add', '10.93.0.1/24', 'dev', 'b0');
   ip('-n', right, 'addr', 'add', '10.93.0.2/24', 'dev', 'b1');
-  for (const [ns, dev] of [[left, 'b0'], [right, 'b1']]) {
+  for (const [ns, dev] of [
+    [left, 'b0'],
+    [right, 'b1'],
+  ]) {
     ip('-n', ns, 'link', 'set', 'lo', 'up');
     ip('-n', ns, 'link', 'set', dev, 'up');
   }
@@ -80,7 +91,9 @@ try {
   console.log(`| run | Gbit/s (median of ${ROUNDS} × ${SECONDS} s) | each |`);
   console.log('|---|---:|---|');
   console.log(`| without glia | ${a.toFixed(2)} | ${without.map((x) => x.toFixed(2)).join(', ')} |`);
-  console.log(`| glia tcx observer (ingress + egress) | ${b.toFixed(2)} | ${withObserver.map((x) => x.toFixed(2)).join(', ')} |`);
+  console.log(
+    `| glia tcx observer (ingress + egress) | ${b.toFixed(2)} | ${withObserver.map((x) => x.toFixed(2)).join(', ')} |`,
+  );
   console.log(`\nthroughput change: ${(((b - a) / a) * 100).toFixed(1)} %`);
 } finally {
   spawnSync('ip', ['netns', 'del', left]);

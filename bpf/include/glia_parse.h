@@ -1,12 +1,14 @@
 /* Frame parsing shared by the tcx observer and the XDP recorder: Ethernet with up to 8 VLAN
  * tags, IPv4 (options; a first fragment only), IPv6 with up to 8 extension headers (a first
- * fragment only), TCP, UDP, and VXLAN (UDP 4789, 8472) / Geneve (UDP 6081) nested up to
- * GLIA_MAX_TUNNEL_DEPTH times. The rules are those of @glia/packet's decoder (its decode/ folder), so a
+ * fragment only), TCP, UDP, and tunnels nested up to GLIA_MAX_TUNNEL_DEPTH layers: VXLAN (UDP
+ * 4789, 8472), Geneve (UDP 6081), IP-in-IP (4in4, 6in4, 4in6, 6in6), GRE (with Ethernet
+ * bridging), PPTP's GRE with PPP, and ERSPAN types I, II and III. The rules are those of @glia/packet's decoder (its decode/ folder), so a
  * frame the user-space logic decodes is decoded here to the same packet, and one it rejects is
  * rejected here.
  *
- * Every read is a bpf_skb_load_bytes / bpf_xdp_load_bytes of a constant size into a stack buffer:
- * no direct packet access, so non-linear packets and the verifier are both fine. */
+ * Reads are constant-size: the common frame's 54 header bytes in place when the linear part holds
+ * them, everything else a bpf_skb_load_bytes / bpf_xdp_load_bytes of a constant size into a stack
+ * buffer, so non-linear packets and the verifier are both fine. */
 #pragma once
 
 #include <linux/bpf.h>
@@ -207,13 +209,122 @@ static __always_inline void reset_inner(struct pkt *p)
 	p->optlen = 0;
 }
 
-/* The common frame in one read: Ethernet without tags, IPv4 without options, not a fragment,
- * TCP or UDP that is not a tunnel. Returns PARSE_OK when it is one, else -1 (the general parser
- * then reads the frame layer by layer). Same rules as the general path, fewer helper calls. */
-static __always_inline int parse_simple_ipv4(void *ctx, int is_xdp, struct pkt *p, __u32 base, __u32 end)
+#define GRE_CHECKSUM 0x8000
+#define GRE_ROUTING 0x4000
+#define GRE_KEY 0x2000
+#define GRE_SEQUENCE 0x1000
+#define GRE_ACK 0x0080
+#define GRE_PPP 0x880b
+#define GRE_ERSPAN_II 0x88be
+#define GRE_ERSPAN_III 0x22eb
+
+/* ERSPAN type II (version 1, 8 bytes) or III (version 2, 12 bytes, plus an 8-byte subheader when
+ * its O bit is set), then the mirrored Ethernet frame. */
+static __always_inline int parse_erspan(void *ctx, int is_xdp, __u32 *at, __u32 end, __u32 version, __u32 length,
+					__u32 *next)
 {
-	__u8 b[54];
-	if (end < base + 54 || load(ctx, is_xdp, base, b, 54))
+	__u8 e[12];
+	__u32 off = *at;
+	if (end < off + length || load(ctx, is_xdp, off, e, version == 2 ? 12 : 8))
+		return PARSE_UNDECODABLE;
+	if ((e[0] >> 4) != version)
+		return PARSE_UNDECODABLE;
+	off += length;
+	if (version == 2 && (e[11] & 0x01))
+		off += 8;
+	if (off > end)
+		return PARSE_UNDECODABLE;
+	*next = ETH_P_TEB;
+	*at = off;
+	return PARSE_OK;
+}
+
+/* PPP inside PPTP's GRE: optional 0xff 0x03, then a one-byte (odd) or two-byte protocol; IPv4
+ * (0x21) and IPv6 (0x57) are followed, anything else is a tunnel payload left unread. */
+static __always_inline int parse_ppp(void *ctx, int is_xdp, __u32 *at, __u32 end, __u32 *next)
+{
+	__u8 b[4] = {};
+	__u32 off = *at;
+	__u32 n = end - off < 4 ? end - off : 4;
+	if (n >= 4) {
+		if (load(ctx, is_xdp, off, b, 4))
+			return PARSE_UNDECODABLE;
+	} else if (n == 3) {
+		if (load(ctx, is_xdp, off, b, 3))
+			return PARSE_UNDECODABLE;
+	} else if (n == 2) {
+		if (load(ctx, is_xdp, off, b, 2))
+			return PARSE_UNDECODABLE;
+	} else if (n == 1) {
+		if (load(ctx, is_xdp, off, b, 1))
+			return PARSE_UNDECODABLE;
+	}
+	__u32 i = 0;
+	if (n >= 2 && b[0] == 0xff && b[1] == 0x03)
+		i = 2;
+	if (n < i + 1)
+		return PARSE_UNDECODABLE;
+	__u32 proto = b[i & 3];
+	if (proto & 1) {
+		i += 1;
+	} else {
+		if (n < i + 2)
+			return PARSE_UNDECODABLE;
+		proto = (proto << 8) | b[(i + 1) & 3];
+		i += 2;
+	}
+	*next = proto == 0x21 ? ETH_P_IPV4 : proto == 0x57 ? ETH_P_IPV6_ : 0;
+	*at = off + i;
+	return PARSE_OK;
+}
+
+/* GRE (RFC 2784/2890) and PPTP's enhanced GRE v1: the optional words skipped, then IPv4, IPv6,
+ * Ethernet (transparent bridging), PPP (v1) or ERSPAN I/II/III by protocol type. Source routing
+ * is refused, as Linux does. */
+static __always_inline int parse_gre(void *ctx, int is_xdp, __u32 *at, __u32 end, __u32 *next)
+{
+	__u8 g[4];
+	__u32 off = *at;
+	if (end < off + 4 || load(ctx, is_xdp, off, g, 4))
+		return PARSE_UNDECODABLE;
+	__u32 flags = ((__u32)g[0] << 8) | g[1];
+	__u32 version = flags & 0x7;
+	__u32 proto = ((__u32)g[2] << 8) | g[3];
+	if ((flags & GRE_ROUTING) || version > 1)
+		return PARSE_UNDECODABLE;
+	off += 4;
+	if (version == 1) {
+		if (!(flags & GRE_KEY) || (flags & GRE_CHECKSUM) || proto != GRE_PPP)
+			return PARSE_UNDECODABLE;
+		off += 4 + ((flags & GRE_SEQUENCE) ? 4 : 0) + ((flags & GRE_ACK) ? 4 : 0);
+	} else {
+		off += ((flags & GRE_CHECKSUM) ? 4 : 0) + ((flags & GRE_KEY) ? 4 : 0) + ((flags & GRE_SEQUENCE) ? 4 : 0);
+	}
+	if (off > end)
+		return PARSE_UNDECODABLE;
+	*at = off;
+	if (proto == GRE_PPP)
+		return parse_ppp(ctx, is_xdp, at, end, next);
+	if (proto == GRE_ERSPAN_II) {
+		if (!(flags & GRE_SEQUENCE)) {
+			*next = ETH_P_TEB; /* type I: the mirrored frame follows GRE */
+			return PARSE_OK;
+		}
+		return parse_erspan(ctx, is_xdp, at, end, 1, 8, next);
+	}
+	if (proto == GRE_ERSPAN_III)
+		return parse_erspan(ctx, is_xdp, at, end, 2, 12, next);
+	*next = proto;
+	return PARSE_OK;
+}
+
+/* The common frame: Ethernet without tags, IPv4 without options, not a fragment, TCP or UDP that
+ * is not a tunnel, its 54 header bytes at b (the frame's bytes from `base`). Returns PARSE_OK when
+ * it is one, else -1 (the general parser then reads the frame layer by layer). The same rules as
+ * the general path, read at constant offsets. */
+static __always_inline int parse_simple_bytes(struct pkt *p, const __u8 *b, __u32 base, __u32 end)
+{
+	if (end < base + 54)
 		return -1;
 	if (b[12] != 0x08 || b[13] != 0x00 || b[14] != 0x45)
 		return -1;
@@ -263,67 +374,174 @@ static __always_inline int parse_simple_ipv4(void *ctx, int is_xdp, struct pkt *
 	return PARSE_OK;
 }
 
-/* Parses a frame that starts with an Ethernet header down to its innermost TCP or UDP packet. */
-static __always_inline int parse_frame(void *ctx, int is_xdp, struct pkt *p)
+/* The same, from a constant-size copy: where the headers are not in the linear part, or inside a
+ * tunnel. */
+static __always_inline int parse_simple_ipv4(void *ctx, int is_xdp, struct pkt *p, __u32 base, __u32 end)
 {
-	p->vni = -1;
-	__u32 at = 0;
-	__u32 limit = p->len;
-	__u32 next = ETH_P_TEB;
+	__u8 b[54];
+	if (end < base + 54 || load(ctx, is_xdp, base, b, 54))
+		return -1;
+	return parse_simple_bytes(p, b, base, end);
+}
+
+/* A frame being parsed: the packet so far, and where the next layer starts. */
+struct parse_state {
+	struct pkt p;
+	__u32 at;
+	__u32 limit;
+	__u32 next;
+	__s32 result;
+	/* The frame's start was read in place and is not the common frame: layer 0 need not retry. */
+	__u32 not_simple;
+};
+
+/* One layer: [Ethernet] IP, then the transport; a tunnel sets up the next layer and returns 0,
+ * anything else records the result and returns 1 (stop). */
+static __always_inline int parse_layer(void *ctx, struct parse_state *s, __u32 depth, int is_xdp)
+{
+	struct pkt *p = &s->p;
+	__u32 at = s->at;
+	__u32 limit = s->limit;
+	__u32 next = s->next;
 	int r;
-	p->vni = -1;
-	for (int depth = 0; depth <= GLIA_MAX_TUNNEL_DEPTH; depth++) {
-		if (next == ETH_P_TEB) {
-			if (parse_simple_ipv4(ctx, is_xdp, p, at, limit) == PARSE_OK)
-				return PARSE_OK;
-			r = parse_ethernet(ctx, is_xdp, &at, limit, &next);
-			if (r)
-				return r;
+	if (next == ETH_P_TEB) {
+		if (!(depth == 0 && s->not_simple) && parse_simple_ipv4(ctx, is_xdp, p, at, limit) == PARSE_OK) {
+			s->result = PARSE_OK;
+			return 1;
 		}
-		if (next == ETH_P_IPV4)
-			r = parse_ipv4(ctx, is_xdp, p, &at, limit);
-		else if (next == ETH_P_IPV6_)
-			r = parse_ipv6(ctx, is_xdp, p, &at, limit);
-		else
-			return PARSE_IGNORED;
+		r = parse_ethernet(ctx, is_xdp, &at, limit, &next);
 		if (r)
-			return r;
-		if (p->proto == IPPROTO_TCP)
-			return parse_tcp(ctx, is_xdp, p, at);
-		if (p->proto != IPPROTO_UDP)
-			return PARSE_IGNORED;
-		r = parse_udp(ctx, is_xdp, p, at);
-		if (r)
-			return r;
-		__u16 dport = p->dport;
-		int vxlan = dport == 4789 || dport == 8472;
-		if (!vxlan && dport != 6081)
-			return PARSE_OK;
-		if (depth == GLIA_MAX_TUNNEL_DEPTH)
-			return PARSE_UNDECODABLE;
-		limit = p->payload_off + p->payload_len;
-		at = p->payload_off;
-		__u8 t[8];
-		if (limit < at + 8 || load(ctx, is_xdp, at, t, 8))
-			return PARSE_UNDECODABLE;
-		__s32 vni = ((__s32)t[4] << 16) | ((__s32)t[5] << 8) | t[6];
-		if (vxlan) {
-			next = ETH_P_TEB;
-			at += 8;
-		} else {
-			if ((t[0] >> 6) != 0)
-				return PARSE_UNDECODABLE;
-			__u32 opts = (t[0] & 0x3f) * 4;
-			if (limit < at + 8 + opts)
-				return PARSE_UNDECODABLE;
-			next = ((__u32)t[2] << 8) | t[3];
-			at += 8 + opts;
-		}
-		if (p->vni < 0)
-			p->vni = vni;
-		reset_inner(p);
+			goto done;
 	}
-	return PARSE_UNDECODABLE;
+	if (next == ETH_P_IPV4)
+		r = parse_ipv4(ctx, is_xdp, p, &at, limit);
+	else if (next == ETH_P_IPV6_)
+		r = parse_ipv6(ctx, is_xdp, p, &at, limit);
+	else
+		r = PARSE_IGNORED;
+	if (r)
+		goto done;
+	if (p->proto == IPPROTO_TCP) {
+		r = parse_tcp(ctx, is_xdp, p, at);
+		goto done;
+	}
+	if (p->proto == IPPROTO_IPIP || p->proto == IPPROTO_IPV6 || p->proto == IPPROTO_GRE) {
+		/* IP-in-IP and GRE count against the same tunnel depth as VXLAN and Geneve. */
+		r = PARSE_UNDECODABLE;
+		if (depth >= GLIA_MAX_TUNNEL_DEPTH)
+			goto done;
+		limit = p->ip_end;
+		if (p->proto == IPPROTO_GRE) {
+			r = parse_gre(ctx, is_xdp, &at, limit, &next);
+			if (r)
+				goto done;
+		} else {
+			next = p->proto == IPPROTO_IPIP ? ETH_P_IPV4 : ETH_P_IPV6_;
+		}
+		reset_inner(p);
+		goto more;
+	}
+	r = PARSE_IGNORED;
+	if (p->proto != IPPROTO_UDP)
+		goto done;
+	r = parse_udp(ctx, is_xdp, p, at);
+	if (r)
+		goto done;
+	__u16 dport = p->dport;
+	int vxlan = dport == 4789 || dport == 8472;
+	if (!vxlan && dport != 6081)
+		goto done; /* r is PARSE_OK: a plain UDP packet */
+	r = PARSE_UNDECODABLE;
+	if (depth >= GLIA_MAX_TUNNEL_DEPTH)
+		goto done;
+	limit = p->payload_off + p->payload_len;
+	at = p->payload_off;
+	__u8 t[8];
+	if (limit < at + 8 || load(ctx, is_xdp, at, t, 8))
+		goto done;
+	__s32 vni = ((__s32)t[4] << 16) | ((__s32)t[5] << 8) | t[6];
+	if (vxlan) {
+		next = ETH_P_TEB;
+		at += 8;
+	} else {
+		if ((t[0] >> 6) != 0)
+			goto done;
+		__u32 opts = (t[0] & 0x3f) * 4;
+		if (limit < at + 8 + opts)
+			goto done;
+		next = ((__u32)t[2] << 8) | t[3];
+		at += 8 + opts;
+	}
+	if (p->vni < 0)
+		p->vni = vni;
+	reset_inner(p);
+more:
+	s->at = at;
+	s->limit = limit;
+	s->next = next;
+	return 0;
+done:
+	s->result = r;
+	return 1;
+}
+
+/* One layer as a global function: the verifier checks it once, on its own, and the caller's loop
+ * over tunnel layers sees only its result, so nesting does not multiply the paths to verify. */
+#ifdef GLIA_PARSE_XDP
+__noinline int glia_parse_layer(struct xdp_md *ctx, struct parse_state *s, __u32 depth)
+{
+	if (!s)
+		return 1;
+	return parse_layer(ctx, s, depth, 1);
+}
+#else
+__noinline int glia_parse_layer(struct __sk_buff *ctx, struct parse_state *s, __u32 depth)
+{
+	if (!s)
+		return 1;
+	return parse_layer(ctx, s, depth, 0);
+}
+#endif
+
+/* Parses a frame that starts with an Ethernet header down to its innermost TCP or UDP packet;
+ * s->p.len must hold the frame's length. */
+static __always_inline int parse_frame(void *ctx, int is_xdp, struct parse_state *s)
+{
+	s->at = 0;
+	s->limit = s->p.len;
+	s->next = ETH_P_TEB;
+	s->result = PARSE_UNDECODABLE;
+	s->not_simple = 0;
+	s->p.vni = -1;
+	/* Most frames are the common one: read its headers in place (bounds checked against data_end,
+	 * constant offsets) when the linear part holds them, the cheapest read there is. */
+	const __u8 *data, *data_end;
+	if (is_xdp) {
+		data = (const __u8 *)(long)((struct xdp_md *)ctx)->data;
+		data_end = (const __u8 *)(long)((struct xdp_md *)ctx)->data_end;
+	} else {
+		data = (const __u8 *)(long)((struct __sk_buff *)ctx)->data;
+		data_end = (const __u8 *)(long)((struct __sk_buff *)ctx)->data_end;
+	}
+	if (data + 54 <= data_end) {
+		if (parse_simple_bytes(&s->p, data, 0, s->p.len) == PARSE_OK)
+			return PARSE_OK;
+		s->not_simple = 1;
+	}
+	/* Neither IP nor a VLAN tag (ARP, LLDP ...): nothing to read further. */
+	if (data + 14 <= data_end && s->p.len >= 14) {
+		__u32 type = ((__u32)data[12] << 8) | data[13];
+		if (type != ETH_P_IPV4 && type != ETH_P_IPV6_ && type != ETH_P_VLAN && type != ETH_P_QINQ &&
+		    type != ETH_P_QINQ_OLD) {
+			s->result = PARSE_IGNORED;
+			return PARSE_IGNORED;
+		}
+	}
+	for (__u32 depth = 0; depth <= GLIA_MAX_TUNNEL_DEPTH; depth++) {
+		if (glia_parse_layer(ctx, s, depth))
+			break;
+	}
+	return s->result;
 }
 
 /* (address, port) of a against b, numerically: <0, 0, >0. */

@@ -9,11 +9,10 @@ export { TcxCapture } from './tcx-capture.js';
 export { BannedEdgesMap } from './banned-edges.js';
 export { configSchema, DEFAULTS, egressSources, type TcxConfig } from './config.js';
 export { defaultRouteDevice, resolveInterfaces } from './default-route.js';
-export { probeTcx } from './probe.js';
 
 import type { PluginFactory } from '@glia/core';
 import { configSchema, type TcxConfig } from './config.js';
-import { probeTcx } from './probe.js';
+import { probeTcxAttach } from './attach-probe.js';
 import { TcxCapture } from './tcx-capture.js';
 
 /** The `tcx` capture plugin: the eBPF observer on tcx hooks (Linux 6.6+; legacy tc before). */
@@ -24,9 +23,11 @@ const factory: PluginFactory<TcxConfig, TcxCapture> = {
     'Observes devices with eBPF on tcx hooks: events from the kernel over a ring buffer, per-edge drops',
   configSchema,
   requires: ['ringbuf'],
-  probe: (config) => probeTcx(config),
+  probe: (config) => probeTcxAttach(config),
   create: (ctx, config) => new TcxCapture(ctx, config),
 };
 
 export default factory;
 export const plugin = factory;
+export { probeTcx } from './probe.js';
+export { probeTcxAttach } from './attach-probe.js';

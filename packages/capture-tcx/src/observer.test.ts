@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fixtureCaptures } from '@glia/core/testing';
 import { canRunKernelTests, TcAction } from '@glia/libbpf';
 import { CaptureEventLogic, LinkType } from '@glia/packet';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ethernetFrames, type TimedFrame } from './fixture-frames.js';
 import { TcxObserver } from './observer.js';
 import { ObserverTestRun, TEST_RUN_MAX_FRAME, TEST_RUN_MIN_FRAME, type TestRunEvent } from './test-run.js';
@@ -28,7 +28,7 @@ function userSpaceEvents(frames: readonly TimedFrame[]): TestRunEvent[] {
  * frames: same topics in the same order, same fields, same bytes.
  */
 describe.skipIf(!kernel)('tcx observer under BPF_PROG_TEST_RUN vs the user-space logic', () => {
-  let totals = { frames: 0, events: 0, skipped: 0 };
+  const totals = { frames: 0, events: 0, skipped: 0 };
 
   afterAll(() => {
     console.info(

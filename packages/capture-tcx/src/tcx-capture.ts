@@ -9,13 +9,14 @@ import {
   type PluginContext,
   type PluginInstance,
 } from '@glia/core';
-import { BpfError, RingBufferReader, forEachRecord, isBpffs, probeKernel } from '@glia/libbpf';
+import { BpfError, RingBufferReader, forEachRecord, isBpffs } from '@glia/libbpf';
 import type { CaptureEventMap, CaptureTopic } from '@glia/packet';
 import { BannedEdgesMap } from './banned-edges.js';
 import { COUNTER_NAMES, type ProgramCounters } from './counters.js';
 import { checkRingBytes, DEFAULTS, egressSources, type TcxConfig } from './config.js';
 import { resolveInterfaces } from './default-route.js';
 import { TcxObserver } from './observer.js';
+import { probeTcx } from './probe.js';
 import { RecordDecoder } from './records.js';
 
 /** Wall-clock nanoseconds minus the monotonic clock the programs stamp records with. */
@@ -85,12 +86,9 @@ export class TcxCapture implements PluginInstance {
 
   private open(): void {
     const { config, ctx } = this;
-    const probe = probeKernel();
-    for (const feature of ['bpf', 'ringbuf'] as const) {
-      if (!probe[feature].ok) throw new Error(`${feature}: ${probe[feature].reason ?? 'unavailable'}`);
-    }
-    if (!probe.tcx.ok && config.legacy_tc === false)
-      throw new Error(`tcx: ${probe.tcx.reason ?? 'unavailable'} (legacy_tc is off)`);
+    const probe = probeTcx({ legacyTc: config.legacy_tc });
+    if (!probe.ok) throw new Error(probe.reason);
+    if (probe.legacy) ctx.logger.warn({ reason: probe.reason }, 'attaching as legacy tc filters');
     const ingress = resolveInterfaces(config.interfaces ?? [], 'interfaces');
     const egress = resolveInterfaces(
       config.egress_interfaces ?? DEFAULTS.egress_interfaces,

@@ -19,3 +19,4 @@ const factory: PluginFactory<XdpConfig, XdpCapture> = {
 
 export default factory;
 export const plugin = factory;
+export { probeXdp } from './probe.js';

@@ -1,6 +1,6 @@
 import { PluginHealth, errorMessage, type Health, type PluginContext, type PluginInstance } from '@glia/core';
-import { probeKernel } from '@glia/libbpf';
 import { DEFAULTS, type XdpConfig } from './config.js';
+import { probeXdp } from './probe.js';
 import { SynackRecorder } from './synack-recorder.js';
 
 /**
@@ -29,8 +29,8 @@ export class XdpCapture implements PluginInstance {
     if (this.recorder !== null) return;
     this.state.starting();
     try {
-      const probe = probeKernel();
-      if (!probe.xdp.ok) throw new Error(`xdp: ${probe.xdp.reason ?? 'unavailable'}`);
+      const probe = probeXdp();
+      if (!probe.ok) throw new Error(probe.reason);
       const recorder = SynackRecorder.load({ maxServers: this.config.max_servers ?? DEFAULTS.max_servers });
       this.recorder = recorder;
       for (const iface of this.config.interfaces) {

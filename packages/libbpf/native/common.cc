@@ -15,10 +15,17 @@ std::string g_log;
 
 int PrintHandler(enum libbpf_print_level level, const char* format, va_list args) {
   if (level == LIBBPF_DEBUG) return 0;
-  char line[4096];
-  int n = vsnprintf(line, sizeof(line), format, args);
+  // The verifier log arrives as one message of any size: measure it, then format it whole.
+  va_list copy;
+  va_copy(copy, args);
+  int n = vsnprintf(nullptr, 0, format, copy);
+  va_end(copy);
   if (n <= 0) return 0;
-  g_log.append(line, static_cast<size_t>(n) < sizeof(line) ? n : sizeof(line) - 1);
+  std::string text(static_cast<size_t>(n) + 1, '\0');
+  vsnprintf(text.data(), text.size(), format, args);
+  text.resize(static_cast<size_t>(n));
+  g_log += text;
+  // The end of a verifier log says why; keep the last kMaxLog bytes.
   if (g_log.size() > kMaxLog) g_log.erase(0, g_log.size() - kMaxLog);
   return 0;
 }
