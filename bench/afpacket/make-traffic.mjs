@@ -21,18 +21,30 @@ let ts = 1_700_000_000_000_000_000n;
 const request = new Uint8Array(200).fill(0x41);
 const segment = new Uint8Array(1448).fill(0x42);
 for (let f = 0; f < FLOWS; f++) {
-  const client = `10.90.${(f >> 8) & 255}.${(f & 255) || 1}`;
+  const client = `10.90.${(f >> 8) & 255}.${f & 255 || 1}`;
   const server = '10.91.0.1';
   const sport = 20000 + (f % 40000);
   let cseq = Math.floor(random() * 0xffffffff);
   let sseq = Math.floor(random() * 0xffffffff);
   const c = (flags, payload) => {
-    const frame = ethernet(0x0800, ipv4({ src: client, dst: server, proto: 6 }, tcp({ sport, dport: 80, flags, seq: cseq >>> 0, ack: sseq >>> 0 }, payload)));
+    const frame = ethernet(
+      0x0800,
+      ipv4(
+        { src: client, dst: server, proto: 6 },
+        tcp({ sport, dport: 80, flags, seq: cseq >>> 0, ack: sseq >>> 0 }, payload),
+      ),
+    );
     cseq += payload?.length ?? ((flags & (SYN | FIN)) !== 0 ? 1 : 0);
     records.push({ frame, ts: (ts += 1000n) });
   };
   const s = (flags, payload) => {
-    const frame = ethernet(0x0800, ipv4({ src: server, dst: client, proto: 6 }, tcp({ sport: 80, dport: sport, flags, seq: sseq >>> 0, ack: cseq >>> 0 }, payload)));
+    const frame = ethernet(
+      0x0800,
+      ipv4(
+        { src: server, dst: client, proto: 6 },
+        tcp({ sport: 80, dport: sport, flags, seq: sseq >>> 0, ack: cseq >>> 0 }, payload),
+      ),
+    );
     sseq += payload?.length ?? ((flags & (SYN | FIN)) !== 0 ? 1 : 0);
     records.push({ frame, ts: (ts += 1000n) });
   };
