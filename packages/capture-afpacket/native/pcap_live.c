@@ -330,14 +330,27 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* stats(handle) -> [received, dropped, ifdropped] */
-static napi_value js_stats(napi_env env, napi_callback_info info) {
+/* The handle a one-argument method is called with; NULL (an exception pending) when it is not one,
+   or when `open_only` and it is closed. */
+static capture *handle_argument(napi_env env, napi_callback_info info, const char *method, int open_only) {
   size_t argc = 1;
   napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    throw_error(env, method, "expects a capture handle");
+    return NULL;
+  }
   capture *c = unwrap(env, argv[0]);
+  if (c != NULL && open_only && (c->closed || c->pcap == NULL)) {
+    throw_error(env, method, "the handle is closed");
+    return NULL;
+  }
+  return c;
+}
+
+/* stats(handle) -> [received, dropped, ifdropped] */
+static napi_value js_stats(napi_env env, napi_callback_info info) {
+  capture *c = handle_argument(env, info, "stats", 1);
   if (c == NULL) return NULL;
-  if (c->closed || c->pcap == NULL) return throw_error(env, "stats", "the handle is closed");
   struct pcap_stat s;
   if (pcap_stats(c->pcap, &s) != 0) return throw_error(env, "pcap_stats", pcap_geterr(c->pcap));
   napi_value out, v;
@@ -352,10 +365,7 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  capture *c = unwrap(env, argv[0]);
+  capture *c = handle_argument(env, info, "close", 0);
   if (c == NULL) return NULL;
   shut(c);
   return NULL;
@@ -363,12 +373,8 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
 
 /* datalink(handle) -> DLT number */
 static napi_value js_datalink(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  capture *c = unwrap(env, argv[0]);
+  capture *c = handle_argument(env, info, "datalink", 1);
   if (c == NULL) return NULL;
-  if (c->closed || c->pcap == NULL) return throw_error(env, "datalink", "the handle is closed");
   napi_value out;
   CHECK(napi_create_int32(env, pcap_datalink(c->pcap), &out));
   return out;

@@ -2,17 +2,17 @@ import {
   PluginHealth,
   defaultRouteDevices,
   errorMessage,
-  type Counter,
   type GliaTopics,
   type Health,
   type PluginContext,
   type PluginDetails,
   type PluginInstance,
 } from '@glia/core';
-import { CAPTURE_TOPICS, CaptureEventLogic, type CaptureEventMap, type CaptureTopic } from '@glia/packet';
+import { CaptureEventLogic, type CaptureEventMap, type CaptureTopic } from '@glia/packet';
 import { resolveConfig, type AfPacketConfig, type ResolvedAfPacketConfig } from './config.js';
 import type { ObservedDirection } from './event-filter.js';
 import { LiveInterface, type DeviceCounters, type DeviceState } from './live-interface.js';
+import { AfPacketMetrics } from './metrics.js';
 import { pcapBinding } from './pcap-live.js';
 
 export interface AfPacketStats {
@@ -35,13 +35,14 @@ export class AfPacketCapture implements PluginInstance {
   private readonly devices = new Map<string, LiveInterface>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  private readonly synced = new Map<string, number>();
+  private readonly metrics: AfPacketMetrics;
 
   constructor(
     private readonly ctx: PluginContext,
     config: AfPacketConfig,
   ) {
     this.config = resolveConfig(config);
+    this.metrics = new AfPacketMetrics(ctx.metrics, ctx.name);
     const bus = ctx.bus;
     this.logic = new CaptureEventLogic(
       <K extends CaptureTopic>(topic: K, event: CaptureEventMap[K]) => {
@@ -206,96 +207,7 @@ export class AfPacketCapture implements PluginInstance {
     }
   }
 
-  /** Adds what changed since the last sync to the counters (the sources are cumulative). */
   private syncMetrics(): void {
-    const m = this.ctx.metrics;
-    const plugin = this.ctx.name;
-    const add = (key: string, counter: Counter, value: number): void => {
-      const before = this.synced.get(key) ?? 0;
-      if (value > before) counter.inc(value - before);
-      this.synced.set(key, value);
-    };
-    for (const [iface, device] of this.devices) {
-      const c = device.counters();
-      const labels = { plugin, iface };
-      add(
-        `p:${iface}`,
-        m.counter('afpacket_packets_total', 'Frames handed to the capture-event logic', labels),
-        c.packets,
-      );
-      add(
-        `b:${iface}`,
-        m.counter('afpacket_bytes_total', 'Captured bytes handed to the capture-event logic', labels),
-        c.bytes,
-      );
-      add(
-        `r:${iface}`,
-        m.counter(
-          'afpacket_kernel_received_total',
-          'Packets that passed the kernel filter (pcap_stats ps_recv)',
-          labels,
-        ),
-        c.received,
-      );
-      add(
-        `d:${iface}`,
-        m.counter(
-          'afpacket_kernel_dropped_total',
-          'Packets the ring had no room for (pcap_stats ps_drop)',
-          labels,
-        ),
-        c.dropped,
-      );
-      add(
-        `i:${iface}`,
-        m.counter(
-          'afpacket_interface_dropped_total',
-          'Packets the device dropped (pcap_stats ps_ifdrop)',
-          labels,
-        ),
-        c.ifDropped,
-      );
-      add(
-        `o:${iface}`,
-        m.counter('afpacket_opens_total', 'Times a device was opened (reopens after it went away)', labels),
-        c.opens,
-      );
-      add(
-        `x:${iface}`,
-        m.counter(
-          'afpacket_batch_errors_total',
-          'Batches whose handling threw (their remaining packets are lost)',
-          labels,
-        ),
-        c.batchErrors,
-      );
-      m.gauge('afpacket_device_capturing', 'Whether a device is being captured now', labels).set(
-        device.state().state === 'capturing' ? 1 : 0,
-      );
-    }
-    for (const topic of CAPTURE_TOPICS) {
-      add(
-        `e:${topic}`,
-        m.counter('afpacket_events_total', 'Capture events published, by topic', { plugin, topic }),
-        this.logic.events[topic],
-      );
-    }
-    for (const [reason, n] of Object.entries(this.logic.decoder.counters.undecodableByReason())) {
-      add(
-        `u:${reason}`,
-        m.counter('afpacket_undecodable_total', 'Frames that could not be decoded, by reason', {
-          plugin,
-          reason,
-        }),
-        n ?? 0,
-      );
-    }
-    add(
-      'f',
-      m.counter('afpacket_flow_evictions_total', 'Flows forgotten by the capture-event logic LRU', {
-        plugin,
-      }),
-      this.logic.flows.evictions,
-    );
+    this.metrics.sync(this.devices, this.logic);
   }
 }

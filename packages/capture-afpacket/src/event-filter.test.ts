@@ -91,6 +91,27 @@ const CASES: Array<{ name: string; frame: Uint8Array; passes: boolean }> = [
   { name: 'IPv4 Linux VXLAN port', frame: v4udp(40000, 8472, 0x1201), passes: true },
   { name: 'IPv4 Geneve', frame: v4udp(40000, 6081, 0x1201), passes: true },
   {
+    name: 'IPv4 GRE',
+    frame: ethernet(0x0800, ipv4({ src: A, dst: B, proto: 47 }, new Uint8Array(24))),
+    passes: true,
+  },
+  {
+    name: 'IPv4 IP-in-IP',
+    frame: ethernet(
+      0x0800,
+      ipv4(
+        { src: A, dst: B, proto: 4 },
+        ipv4({ src: A, dst: B, proto: 6 }, tcp({ sport: 1, dport: 2, flags: ACK, ...MISS })),
+      ),
+    ),
+    passes: true,
+  },
+  {
+    name: 'IPv6 in IPv4',
+    frame: ethernet(0x0800, ipv4({ src: A, dst: B, proto: 41 }, new Uint8Array(40))),
+    passes: true,
+  },
+  {
     name: 'IPv4 non-first fragment of TCP',
     frame: ethernet(0x0800, ipv4({ src: A, dst: B, proto: 6, fragmentOffset: 100 }, new Uint8Array(40))),
     passes: false,

@@ -59,6 +59,11 @@ export function eventFilterClauses(options: EventFilterOptions): FilterClause[] 
       why: 'VXLAN and Geneve frames are decapsulated in user space, so they pass whole',
       expression: OVERLAY_PORTS.map((p) => `udp port ${p}`).join(' or '),
     },
+    {
+      name: 'ip_tunnels',
+      why: 'IP-in-IP, IPv6-in-IPv4 and GRE (ERSPAN, PPTP) over IPv4 are decapsulated in user space, so they pass whole (over IPv6 the extension-header clause passes them)',
+      expression: 'ip proto 4 or ip proto 41 or ip proto 47',
+    },
   ];
   if (bits === 0) {
     clauses.push({
