@@ -14,6 +14,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "glia_abi.h"
+#include "glia_counters.h"
 #include "glia_parse.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -99,13 +100,6 @@ struct {
 	__type(value, struct scratch);
 } scratch_buf SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, GLIA_PROGS);
-	__type(key, __u32);
-	__type(value, struct glia_counters);
-} counters SEC(".maps");
-
 struct ctx_info {
 	struct __sk_buff *skb;
 	struct glia_counters *cnt;
@@ -173,19 +167,9 @@ static __always_inline void emit_conn(struct ctx_info *c, struct pkt *p)
 	e->flags = p->tcp_flags;
 	e->ttl = p->ttl;
 	e->window = p->window;
-	__u32 optlen = p->optlen;
-	if (optlen > GLIA_TCP_OPTIONS_MAX)
-		optlen = GLIA_TCP_OPTIONS_MAX;
-	e->optlen = optlen;
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	__builtin_memset(e->options, 0, sizeof(e->options));
-	/* Options come in multiples of 4 bytes: 10 constant-size reads at most. */
-	for (int i = 0; i < GLIA_TCP_OPTIONS_MAX / 4; i++) {
-		if ((__u32)i * 4 >= optlen)
-			break;
-		if (bpf_skb_load_bytes(c->skb, p->opt_off + i * 4, &e->options[i * 4], 4))
-			break;
-	}
+	e->optlen = copy_tcp_options(c->skb, 0, p, e->options);
 	bpf_ringbuf_submit(e, 0);
 	count(c, GLIA_C_EVENTS);
 }
@@ -353,7 +337,7 @@ static __always_inline int source_allowed(struct pkt *p)
 static __always_inline int observe(struct __sk_buff *skb, __u8 dir, __u32 prog)
 {
 	struct ctx_info c = {.skb = skb, .dir = dir};
-	c.cnt = bpf_map_lookup_elem(&counters, &prog);
+	c.cnt = program_counters(prog);
 	/* The coarse clock (a tick, a few ms) is cheap and enough for 60 s windows;
 	 * events read the fine clock (event_time) only when one is written. */
 	c.now = config.use_skb_tstamp ? skb->tstamp : bpf_ktime_get_coarse_ns();

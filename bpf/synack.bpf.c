@@ -9,6 +9,7 @@
 
 #define GLIA_PARSE_XDP
 #include "glia_abi.h"
+#include "glia_counters.h"
 #include "glia_parse.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -20,18 +21,10 @@ struct {
 	__type(value, struct glia_synack);
 } synacks SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, GLIA_PROGS);
-	__type(key, __u32);
-	__type(value, struct glia_counters);
-} counters SEC(".maps");
-
 SEC("xdp")
 int glia_xdp_synack(struct xdp_md *ctx)
 {
-	__u32 prog = GLIA_PROG_XDP;
-	struct glia_counters *cnt = bpf_map_lookup_elem(&counters, &prog);
+	struct glia_counters *cnt = program_counters(GLIA_PROG_XDP);
 	if (cnt)
 		cnt->c[GLIA_C_PACKETS]++;
 	struct parse_state ps = {};
@@ -59,16 +52,7 @@ int glia_xdp_synack(struct xdp_md *ctx)
 	v.flags = p->tcp_flags;
 	v.ttl = p->ttl;
 	v.window = p->window;
-	__u32 optlen = p->optlen;
-	if (optlen > GLIA_TCP_OPTIONS_MAX)
-		optlen = GLIA_TCP_OPTIONS_MAX;
-	v.optlen = optlen;
-	for (int i = 0; i < GLIA_TCP_OPTIONS_MAX / 4; i++) {
-		if ((__u32)i * 4 >= optlen)
-			break;
-		if (bpf_xdp_load_bytes(ctx, p->opt_off + i * 4, &v.options[i * 4], 4))
-			break;
-	}
+	v.optlen = copy_tcp_options(ctx, 1, p, v.options);
 	if (bpf_map_update_elem(&synacks, &k, &v, BPF_ANY) == 0 && cnt)
 		cnt->c[GLIA_C_EVENTS]++;
 	return XDP_PASS;

@@ -544,6 +544,20 @@ static __always_inline int parse_frame(void *ctx, int is_xdp, struct parse_state
 	return s->result;
 }
 
+/* Copies the TCP options (at most 40 bytes, in multiples of 4) into out[40] with constant-size
+ * reads; returns their length. */
+static __always_inline __u8 copy_tcp_options(void *ctx, int is_xdp, const struct pkt *p, __u8 *out)
+{
+	__u32 optlen = p->optlen < GLIA_TCP_OPTIONS_MAX ? p->optlen : GLIA_TCP_OPTIONS_MAX;
+	for (int i = 0; i < GLIA_TCP_OPTIONS_MAX / 4; i++) {
+		if ((__u32)i * 4 >= optlen)
+			break;
+		if (load(ctx, is_xdp, p->opt_off + i * 4, &out[i * 4], 4))
+			break;
+	}
+	return optlen;
+}
+
 /* (address, port) of a against b, numerically: <0, 0, >0. */
 static __always_inline int endpoint_cmp(const __u8 *a, __u16 aport, const __u8 *b, __u16 bport)
 {

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { stopChildren } from './netns.js';
 
 export interface Pod {
   ns: string;
@@ -123,13 +124,7 @@ export class OverlayLab {
   }
 
   async close(): Promise<void> {
-    for (const child of this.children) {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      }
-    }
+    await stopChildren(this.children);
     for (const ns of this.namespaces.reverse()) spawnSync('ip', ['netns', 'del', ns]);
   }
 }

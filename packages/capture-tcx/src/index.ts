@@ -31,3 +31,4 @@ export default factory;
 export const plugin = factory;
 export { probeTcx } from './probe.js';
 export { probeTcxAttach } from './attach-probe.js';
+export { loadObject, closeAttached } from './loaded-object.js';

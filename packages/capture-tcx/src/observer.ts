@@ -1,7 +1,7 @@
 import {
   attachTc,
-  BpfObject,
   native,
+  type BpfObject,
   type BpfLink,
   type BpfMap,
   type BpfProgram,
@@ -9,6 +9,7 @@ import {
 } from '@glia/libbpf';
 import { readCounters, type ProgramCounters } from './counters.js';
 import { lpmKey } from './edge-key.js';
+import { closeAttached, loadObject } from './loaded-object.js';
 import { bpfObjectPath } from './object-path.js';
 
 export interface ObserverOptions {
@@ -50,27 +51,27 @@ export class TcxObserver {
 
   /** Opens and loads the object; a verifier rejection throws a BpfError carrying the log. */
   static load(options: ObserverOptions = {}): TcxObserver {
-    const object = BpfObject.open(options.objectPath ?? bpfObjectPath('observer'));
-    try {
-      object.setMaxEntries('scratch_buf', native().numPossibleCpus());
-      if (options.maxFlows !== undefined) object.setMaxEntries('flows', options.maxFlows);
-      if (options.ringBytes !== undefined) object.setMaxEntries('events', options.ringBytes);
-      const filter = options.egressSources !== undefined && options.egressSources !== null;
-      const rodata = object.initialValue('.rodata');
-      if (rodata !== null) {
-        // struct glia_observer_config, the only .rodata variable: use_skb_tstamp, egress_source_filter.
-        rodata[0] = options.packetTime === true ? 1 : 0;
-        rodata[1] = filter ? 1 : 0;
-        object.setInitialValue('.rodata', rodata);
-      }
-      object.load();
-      const observer = new TcxObserver(object);
-      if (filter) observer.setEgressSources(options.egressSources ?? []);
-      return observer;
-    } catch (error) {
-      object.close();
-      throw error;
-    }
+    const filter = options.egressSources !== undefined && options.egressSources !== null;
+    return loadObject(
+      options.objectPath ?? bpfObjectPath('observer'),
+      (object) => {
+        object.setMaxEntries('scratch_buf', native().numPossibleCpus());
+        if (options.maxFlows !== undefined) object.setMaxEntries('flows', options.maxFlows);
+        if (options.ringBytes !== undefined) object.setMaxEntries('events', options.ringBytes);
+        const rodata = object.initialValue('.rodata');
+        if (rodata !== null) {
+          // struct glia_observer_config, the only .rodata variable: use_skb_tstamp, egress_source_filter.
+          rodata[0] = options.packetTime === true ? 1 : 0;
+          rodata[1] = filter ? 1 : 0;
+          object.setInitialValue('.rodata', rodata);
+        }
+      },
+      (object) => {
+        const observer = new TcxObserver(object);
+        if (filter) observer.setEgressSources(options.egressSources ?? []);
+        return observer;
+      },
+    );
   }
 
   /** Attaches the ingress or egress program to a device: tcx, or legacy tc where tcx is missing. */
@@ -96,13 +97,6 @@ export class TcxObserver {
 
   /** Detaches every link (in reverse order) and closes the object. Idempotent. */
   close(): void {
-    for (const link of this.links.splice(0).reverse()) {
-      try {
-        link.close();
-      } catch {
-        // The device may be gone already; the link is then gone with it.
-      }
-    }
-    this.object.close();
+    closeAttached(this.links, this.object);
   }
 }

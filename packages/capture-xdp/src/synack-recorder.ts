@@ -1,6 +1,19 @@
 import type { ConnEvent } from '@glia/core';
-import { bpfObjectPath, readCounters, type ProgramCounters } from '@glia/capture-tcx';
-import { attachXdp, BpfObject, type BpfLink, type BpfMap, type BpfProgram, type XdpMode } from '@glia/libbpf';
+import {
+  bpfObjectPath,
+  closeAttached,
+  loadObject,
+  readCounters,
+  type ProgramCounters,
+} from '@glia/capture-tcx';
+import {
+  attachXdp,
+  type BpfObject,
+  type BpfLink,
+  type BpfMap,
+  type BpfProgram,
+  type XdpMode,
+} from '@glia/libbpf';
 import { synackEvent } from './synack-entry.js';
 
 /**
@@ -20,15 +33,13 @@ export class SynackRecorder {
   }
 
   static load(options: { maxServers?: number; objectPath?: string } = {}): SynackRecorder {
-    const object = BpfObject.open(options.objectPath ?? bpfObjectPath('synack'));
-    try {
-      if (options.maxServers !== undefined) object.setMaxEntries('synacks', options.maxServers);
-      object.load();
-      return new SynackRecorder(object);
-    } catch (error) {
-      object.close();
-      throw error;
-    }
+    return loadObject(
+      options.objectPath ?? bpfObjectPath('synack'),
+      (object) => {
+        if (options.maxServers !== undefined) object.setMaxEntries('synacks', options.maxServers);
+      },
+      (object) => new SynackRecorder(object),
+    );
   }
 
   attach(iface: string, mode: XdpMode): BpfLink {
@@ -47,13 +58,6 @@ export class SynackRecorder {
   }
 
   close(): void {
-    for (const link of this.links.splice(0).reverse()) {
-      try {
-        link.close();
-      } catch {
-        // the device is gone, and the link with it
-      }
-    }
-    this.object.close();
+    closeAttached(this.links, this.object);
   }
 }

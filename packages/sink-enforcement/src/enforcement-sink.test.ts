@@ -116,28 +116,13 @@ describe('enforcement sink', () => {
       backends: ['tcx'],
       edges: [{ server: '10.244.2.3', remaining_s: 0, installed: true }, { server: '10.244.2.4' }],
     });
-    const unban = routes.find('POST', '/edges/unban')!;
-    expect(
-      (
-        await unban({
-          method: 'POST',
-          query: new URLSearchParams(),
-          body: { client: '10.244.1.2', server: '10.244.2.4', port: 5432 },
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await unban({
-          method: 'POST',
-          query: new URLSearchParams(),
-          body: { client: '10.244.1.2', server: '10.244.2.4', port: 5432 },
-        })
-      ).status,
-    ).toBe(404);
-    expect(
-      (await unban({ method: 'POST', query: new URLSearchParams(), body: { client: 'x' } })).status,
-    ).toBe(400);
+    const unban = async (body: unknown): Promise<number> =>
+      (await routes.find('POST', '/edges/unban')!({ method: 'POST', query: new URLSearchParams(), body }))
+        .status;
+    const edge = { client: '10.244.1.2', server: '10.244.2.4', port: 5432 };
+    expect(await unban(edge)).toBe(200);
+    expect(await unban(edge)).toBe(404);
+    expect(await unban({ client: 'x' })).toBe(400);
     advance(1);
     sink.sweep();
     expect(sink.edges()).toEqual([]);
