@@ -41,24 +41,18 @@ if [ -n "$CPU_LIMIT_PERCENT" ]; then
   fi
 fi
 
+# shellcheck source=namespaces.sh
+source "$ROOT/bench/afpacket/namespaces.sh"
 cleanup() {
-  [ -f "$WORK/capture.pid" ] && kill "$(cat "$WORK/capture.pid")" 2>/dev/null || true
+  bench_cleanup
   [ -n "$CGROUP" ] && rmdir "$CGROUP" 2>/dev/null || true
-  ip netns del "$GEN" 2>/dev/null || true
-  ip netns del "$CAP" 2>/dev/null || true
-  rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 [ -f "$DATA/afpacket-web.pcap" ] || node "$ROOT/bench/afpacket/make-traffic.mjs" "$DATA/afpacket-web.pcap" web 4000
 [ -f "$DATA/afpacket-scan.pcap" ] || node "$ROOT/bench/afpacket/make-traffic.mjs" "$DATA/afpacket-scan.pcap" scan 20000
 
-ip netns add "$GEN"
-ip netns add "$CAP"
-ip -n "$GEN" link add glia1 type veth peer name glia0 netns "$CAP"
-ip -n "$GEN" link set glia1 up
-ip -n "$CAP" link set lo up
-ip -n "$CAP" link set glia0 up
+bench_namespaces
 
 # One measurement: prints "sent_packets actual_pps packets received dropped events cpu_ms wall_ms".
 measure() {
@@ -66,13 +60,9 @@ measure() {
   local limit=$(( rate > 0 ? rate * SECONDS_PER_RUN : 600000 ))
   local speed=(--pps="$rate")
   [ "$rate" -eq 0 ] && speed=(--topspeed)
-  ip netns exec "$CAP" node "$ROOT/bench/afpacket/capture.mjs" glia0 \
-    "{\"filter\":\"$filter\",\"buffer_mb\":$BUFFER_MB}" > "$WORK/capture.out" 2> "$WORK/capture.err" &
-  echo $! > "$WORK/capture.pid"
+  start_capture "{\"filter\":\"$filter\",\"buffer_mb\":$BUFFER_MB}"
   local pid
-  pid=$(cat "$WORK/capture.pid") # ip netns exec execs node: same process
-  for _ in $(seq 300); do grep -q ready "$WORK/capture.out" 2>/dev/null && break; sleep 0.1; done
-  grep -q ready "$WORK/capture.out" || { echo "capture did not start: $(cat "$WORK/capture.err")" >&2; exit 1; }
+  pid=$(cat "$WORK/capture.pid")
   # Held to its CPU budget once started (Node's start-up is not what is measured).
   [ -n "$CGROUP" ] && echo "$pid" > "$CGROUP/cgroup.procs"
   kill -USR2 "$pid"
@@ -80,10 +70,7 @@ measure() {
   sent=$(ip netns exec "$GEN" tcpreplay -i glia1 "${speed[@]}" --limit="$limit" --loop=0 -K \
     "$DATA/afpacket-$traffic.pcap" 2>&1)
   sleep 0.5
-  kill -TERM "$pid"
-  wait "$(cat "$WORK/capture.pid")" 2>/dev/null || true
-  sleep 0.2
-  rm -f "$WORK/capture.pid"
+  stop_capture
   local packets pps
   packets=$(sed -n 's/.*Actual: \([0-9]*\) packets.*/\1/p' <<<"$sent")
   pps=$(sed -n 's/.*Rated: .*, \([0-9.]*\) pps.*/\1/p' <<<"$sent")

@@ -13,19 +13,11 @@ TAG=$$
 GEN=glia-afs-g-$TAG
 CAP=glia-afs-c-$TAG
 WORK=$(mktemp -d /tmp/glia-afsender.XXXXXX)
-cleanup() {
-  [ -f "$WORK/pid" ] && kill "$(cat "$WORK/pid")" 2>/dev/null || true
-  ip netns del "$GEN" 2>/dev/null || true
-  ip netns del "$CAP" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=namespaces.sh
+source "$ROOT/bench/afpacket/namespaces.sh"
+trap bench_cleanup EXIT
 [ -f "$DATA/afpacket-scan.pcap" ] || node "$ROOT/bench/afpacket/make-traffic.mjs" "$DATA/afpacket-scan.pcap" scan 20000
-ip netns add "$GEN"
-ip netns add "$CAP"
-ip -n "$GEN" link add glia1 type veth peer name glia0 netns "$CAP"
-ip -n "$GEN" link set glia1 up
-ip -n "$CAP" link set glia0 up
+bench_namespaces
 
 top_speed() {
   ip netns exec "$GEN" tcpreplay -i glia1 --topspeed --limit="$PACKETS" --loop=0 -K "$DATA/afpacket-scan.pcap" 2>&1 |
@@ -37,20 +29,12 @@ echo
 echo "| capture on the receiving device | top speed, packets/s (median of $ROUNDS) | runs |"
 echo "|---|---:|---|"
 for mode in none events all; do
-  if [ "$mode" != none ]; then
-    ip netns exec "$CAP" node "$ROOT/bench/afpacket/capture.mjs" glia0 "{\"filter\":\"$mode\"}" > "$WORK/out" 2>&1 &
-    echo $! > "$WORK/pid"
-    for _ in $(seq 300); do grep -q ready "$WORK/out" 2>/dev/null && break; sleep 0.1; done
-  fi
+  [ "$mode" != none ] && start_capture "{\"filter\":\"$mode\"}"
   runs=()
   for _ in $(seq "$ROUNDS"); do runs+=("$(top_speed)"); done
   median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")
   echo "| $mode | ${median%.*} | ${runs[*]} |"
-  if [ -f "$WORK/pid" ]; then
-    kill -TERM "$(cat "$WORK/pid")" 2>/dev/null || true
-    wait "$(cat "$WORK/pid")" 2>/dev/null || true
-    rm -f "$WORK/pid"
-  fi
+  [ -f "$WORK/capture.pid" ] && stop_capture
 done
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
