@@ -207,3 +207,34 @@ describe.skipIf(!ready)('af_packet and devices that come and go', () => {
     expect(final).toMatchObject({ devices: { late0: { state: 'capturing', counters: { opens: 2 } } } });
   }, 60_000);
 });
+
+/** `egress_interfaces: [auto]` follows the namespace's default route while the plugin runs. */
+describe.skipIf(!ready)('af_packet egress_interfaces: [auto]', () => {
+  let pair: VethPair;
+
+  beforeAll(() => {
+    pair = new VethPair('10.83.0.1', '10.83.0.2');
+  });
+
+  afterAll(async () => {
+    await pair?.close();
+  });
+
+  it('captures the default-route device once there is a default route, and lets it go when it is gone', async () => {
+    const live = new LiveCapture(pair, pair.left, { egress_interfaces: ['auto'], retry_interval_ms: 200 });
+    await live.stderr.waitFor(/"state":"degraded".*no device to observe/, 15_000);
+    execFileSync('ip', ['-n', pair.left, 'route', 'add', 'default', 'via', pair.rightAddr]);
+    await live.ready(5000);
+    const server = pair.spawn(pair.right, process.execPath, [TRAFFIC, 'serve', pair.rightAddr]);
+    await new Promise((r) => server.stdout?.once('data', r));
+    pair.exec(pair.left, process.execPath, [TRAFFIC, 'client', pair.rightAddr, '-']);
+    await new Promise((r) => setTimeout(r, 400));
+    const syns = live.events().filter((e) => e.topic === 'conn' && e.phase === 'syn');
+    expect(syns.length).toBeGreaterThanOrEqual(5);
+    // Sent packets only: the SYNs, never the peer's SYN-ACKs.
+    expect(live.events().every((e) => e.dir === 'egress' && e.iface === pair.leftDev)).toBe(true);
+    execFileSync('ip', ['-n', pair.left, 'route', 'del', 'default']);
+    await live.stderr.waitFor(/"state":"degraded".*no device to observe/, 5000);
+    await live.stop();
+  }, 60_000);
+});
