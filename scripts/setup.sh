@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces.
+# tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces;
+# libpcap-dev builds the af_packet binding.
 # clang/llvm/libbpf-dev/libelf-dev/zlib1g-dev build the eBPF programs (bpf/) and the libbpf addon
 # (with make, g++ and python3 for node-gyp); iperf3, ping, curl, openssl and openssh make traffic
 # for the kernel tests and benchmarks; libcap2-bin's capsh makes a host without BPF privileges.

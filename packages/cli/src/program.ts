@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '@glia/core';
 import { configCheckCommand } from './commands/config-check.js';
+import { doctorCommand } from './commands/doctor.js';
 import { edgesListCommand, edgesUnbanCommand } from './commands/edges.js';
 import { controlPlaneCommand, TOKEN_ENV, type ControlPlaneOptions } from './commands/control-plane.js';
 import { identityBuildCommand } from './commands/identity-build.js';
@@ -147,9 +148,25 @@ export function buildProgram(result: { code: number }): Command {
 
   program
     .command('status')
-    .description("show plugin health of a running agent (from its admin endpoint, config 'admin.listen')")
+    .description(
+      "show a running agent's observe backend and each plugin's health and counters (admin endpoint, config 'admin.listen')",
+    )
     .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
-    .action(async (o: { url: string }) => set(await statusCommand(o)));
+    .option('--json', "print the admin endpoint's JSON as it is")
+    .action(async (o: { url: string; json?: boolean }) => set(await statusCommand(o)));
+
+  program
+    .command('doctor')
+    .description(
+      'what this host can do for live capture (kernel, BTF, tcx, XDP, ring buffer, privileges, libpcap, interfaces) and the backend observe.mode auto would choose, and why',
+    )
+    .option('-c, --config <file>', "also check the devices this config's observe section names")
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `\nExit codes:\n  0  a live capture backend can run here\n  1  none can\n  2  bad input`,
+    )
+    .action(async (o: { config?: string; json?: boolean }) => set(await doctorCommand(o)));
 
   const edges = program
     .command('edges')
