@@ -4,6 +4,10 @@ import type { Clock } from './clock.js';
 import type { LoadedConfig } from './config/load.js';
 import type { Logger } from './log.js';
 import type { MetricsRegistry } from './metrics.js';
+import type { FieldDefinition } from './obs/observation.js';
+
+/** The fields of the core and the running enrichers, read when a plugin first needs them. */
+export type FieldSource = () => readonly FieldDefinition[];
 
 /** Explicit injection tokens: glia never relies on emitted decorator metadata. */
 export const TOKENS = {
@@ -12,4 +16,6 @@ export const TOKENS = {
   Logger: Symbol.for('glia.Logger') as InjectionToken<Logger>,
   Metrics: Symbol.for('glia.Metrics') as InjectionToken<MetricsRegistry>,
   Config: Symbol.for('glia.Config') as InjectionToken<LoadedConfig>,
+  /** Lets a sink resolve fields on every observation, not only on verdicts (the service graph). */
+  Fields: Symbol.for('glia.Fields') as InjectionToken<FieldSource>,
 } as const;
