@@ -10,3 +10,4 @@ export {
 } from './uploader.js';
 export { retryDelay } from './backoff.js';
 export { FACT_FIELDS, recordNodeFacts, type FieldGetter } from './node-facts-from-fields.js';
+export { GraphRecorder } from './graph-recorder.js';

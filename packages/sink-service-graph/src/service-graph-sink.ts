@@ -2,24 +2,16 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import {
   CORE_FIELDS,
-  FieldResolver,
   PluginHealth,
   TOKENS,
-  errorMessage,
+  type FieldDefinition,
   type Health,
-  type Observation,
   type PluginContext,
   type SinkInstance,
-  type Verdict,
 } from '@glia/core';
-import {
-  GraphAccumulator,
-  SLICE_VERSION,
-  type ObservedSlice,
-  type VerdictOutcome,
-} from '@glia/service-graph';
+import { GraphAccumulator, SLICE_VERSION, type ObservedSlice } from '@glia/service-graph';
 import type { ServiceGraphConfig } from './config.js';
-import { recordNodeFacts } from './node-facts-from-fields.js';
+import { GraphRecorder } from './graph-recorder.js';
 import { Uploader, type SendFn } from './uploader.js';
 
 const gzip = promisify(gzipCallback);
@@ -51,12 +43,10 @@ export class ServiceGraphSink implements SinkInstance {
   private seq = 0;
   /** Set when a slice was dropped: the next drain carries everything still held. */
   private resync = false;
-  private resolver: FieldResolver | null = null;
-  private unsubscribe: Array<() => void> = [];
+  private readonly recorder: GraphRecorder;
   private timer: NodeJS.Timeout | null = null;
   private draining: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
-  private factErrors = 0;
 
   constructor(
     private readonly ctx: PluginContext,
@@ -72,6 +62,12 @@ export class ServiceGraphSink implements SinkInstance {
       idleMs: config.idle_timeout * 1000,
       flowIdleMs: 300_000,
     });
+    this.recorder = new GraphRecorder(
+      ctx.bus,
+      this.accumulator,
+      () => this.fieldDefinitions(),
+      (message: string) => ctx.logger.warn(message),
+    );
     this.uploader = new Uploader({
       send: options.send ?? this.httpSend(),
       maxSlices: config.backlog,
@@ -91,10 +87,7 @@ export class ServiceGraphSink implements SinkInstance {
   start(): void {
     if (this.timer !== null || this.stopping !== null) return;
     this.lifecycle.starting();
-    this.unsubscribe.push(
-      this.ctx.bus.subscribe('observation', (o) => this.onObservation(o)),
-      this.ctx.bus.subscribe('verdict', (v) => this.onVerdict(v)),
-    );
+    this.recorder.start();
     this.timer = setInterval(() => this.tick(), this.config.interval * 1000);
     this.timer.unref();
     this.lifecycle.ok();
@@ -125,48 +118,7 @@ export class ServiceGraphSink implements SinkInstance {
     return this.draining;
   }
 
-  private onObservation(o: Observation): void {
-    const ts = Number(o.ts / 1_000_000n);
-    const first = this.accumulator.observe({
-      client: o.client,
-      server: o.server,
-      clientPort: o.clientPort,
-      serverPort: o.serverPort,
-      proto: o.proto,
-      ts,
-    });
-    if (first === null) return;
-    const phase: string = o.phase;
-    if (!first && phase === 'flow') return;
-    try {
-      this.resolver ??= new FieldResolver(this.fieldDefinitions());
-      const resolver = this.resolver;
-      recordNodeFacts(this.accumulator, o, (obs, name) => resolver.get(obs, name), ts, first);
-    } catch (error) {
-      // A failing enricher costs its facts, never the graph.
-      if (this.factErrors++ === 0)
-        this.ctx.logger.warn({ err: errorMessage(error) }, 'reading node facts failed');
-    }
-  }
-
-  private onVerdict(v: Verdict): void {
-    const o = v.observation;
-    const outcome: VerdictOutcome =
-      v.action === 'drop' ? (v.enforce ? 'drop' : 'would_drop') : v.action === 'log' ? 'log' : 'allow';
-    this.accumulator.verdict(
-      {
-        client: o.client,
-        server: o.server,
-        clientPort: o.clientPort,
-        serverPort: o.serverPort,
-        proto: o.proto,
-        ts: Number(o.ts / 1_000_000n),
-      },
-      outcome,
-    );
-  }
-
-  private fieldDefinitions() {
+  private fieldDefinitions(): readonly FieldDefinition[] {
     const c = this.ctx.container;
     return c.isRegistered(TOKENS.Fields, true) ? c.resolve(TOKENS.Fields)() : CORE_FIELDS;
   }
@@ -201,8 +153,7 @@ export class ServiceGraphSink implements SinkInstance {
     this.lifecycle.stopping();
     clearInterval(this.timer);
     this.timer = null;
-    for (const u of this.unsubscribe) u();
-    this.unsubscribe = [];
+    this.recorder.stop();
     await this.flush();
     await this.uploader.stop(this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
     if (this.uploader.counters.unsent > 0)
