@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces.
-PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps)
+# The service graph's tests: postgresql (a real server they start), chromium (the live page, driven
+# by playwright-core), graphviz (reads the DOT output back), libmaxmind-db-writer-perl and mmdb-bin
+# (MaxMind's own writer and reader for the identity baseline).
+PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps postgresql chromium graphviz libmaxmind-db-writer-perl mmdb-bin)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -68,13 +68,13 @@ describe('FleetGraph: the collector merge rule', () => {
 
   const order: Array<[number, number, number, number, boolean]> = [
     [1, 2, 1, 1, true],
-    [1, 1, 1, 1, false],
+    [1, 1, 1, 1, true],
     [1, 1, 1, 2, false],
     [2, 0, 1, 99, true],
     [1, 99, 2, 0, false],
   ];
   for (const [e, s, e0, s0, newer] of order) {
-    it(`(${e},${s}) newer than (${e0},${s0}): ${newer}`, () => expect(isNewer(e, s, e0, s0)).toBe(newer));
+    it(`(${e},${s}) replaces (${e0},${s0}): ${newer}`, () => expect(isNewer(e, s, e0, s0)).toBe(newer));
   }
 });
 

@@ -8,9 +8,13 @@ interface Versioned<T> {
   seq: number;
 }
 
-/** Whether (epoch, seq) comes after (epoch0, seq0): a later start, or a later slice of the same. */
+/**
+ * Whether a slice (epoch, seq) may replace values from slice (epoch0, seq0): a later start, a later
+ * slice of the same start, or the same slice again (a retry writes the same values; within one
+ * slice the last value of a key wins).
+ */
 export function isNewer(epoch: number, seq: number, epoch0: number, seq0: number): boolean {
-  return epoch > epoch0 || (epoch === epoch0 && seq > seq0);
+  return epoch > epoch0 || (epoch === epoch0 && seq >= seq0);
 }
 
 /**

@@ -130,7 +130,9 @@ export class PostgresStore implements GraphStore {
   async read(from = NO_LIMIT.from, to = NO_LIMIT.to): Promise<RawGraph> {
     const [edges, nodes] = await Promise.all([
       this.pool.query<MergedRow>(mergedEdges('postgres', '$1::bigint', '$2::bigint'), [from, to]),
-      this.pool.query<{ ip: string; facts: string }>('SELECT ip, facts FROM glia_nodes'),
+      this.pool.query<{ agent: string; ip: string; facts: string }>(
+        'SELECT agent, ip, facts FROM glia_nodes',
+      ),
     ]);
     return { edges: edges.rows.map(mergedEdge), nodes: mergeNodeRows(nodes.rows) };
   }

@@ -34,10 +34,16 @@ export function factsJson(n: SliceNode): string {
   return JSON.stringify(facts);
 }
 
-/** Merges stored node rows (several agents per address) into one node per address. */
-export function mergeNodeRows(rows: ReadonlyArray<{ ip: string; facts: string }>): MergedNode[] {
+/**
+ * Merges stored node rows (several agents per address) into one node per address, agents in name
+ * order as FleetGraph does (facts that disagree resolve the same way whatever order rows came in).
+ */
+export function mergeNodeRows(
+  rows: ReadonlyArray<{ agent: string; ip: string; facts: string }>,
+): MergedNode[] {
   const byIp = new Map<string, NodeFacts[]>();
-  for (const r of rows) {
+  const ordered = [...rows].sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+  for (const r of ordered) {
     const list = byIp.get(r.ip);
     const facts = JSON.parse(r.facts) as NodeFacts;
     if (list === undefined) byIp.set(r.ip, [facts]);

@@ -24,8 +24,11 @@ export function schemaStatements(d: Dialect): string[] {
   ];
 }
 
-/** The merge rule in SQL: replace the agent's row unless it came from a later slice. */
-const NEWER = '(excluded.epoch, excluded.seq) > ({table}.epoch, {table}.seq)';
+/**
+ * The merge rule in SQL: replace the agent's row unless it came from a later slice (the same slice
+ * again, a retry, writes the same values; within one slice the last row of a key wins).
+ */
+const NEWER = '(excluded.epoch, excluded.seq) >= ({table}.epoch, {table}.seq)';
 
 /**
  * The upsert of one edge row; `values` is the VALUES/SELECT part the caller writes in its

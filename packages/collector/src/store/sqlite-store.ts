@@ -71,7 +71,7 @@ export class SqliteStore implements GraphStore {
     return {
       apply,
       edges: db.prepare(mergedEdges('sqlite', '?', '?')),
-      nodes: db.prepare('SELECT ip, facts FROM glia_nodes'),
+      nodes: db.prepare('SELECT agent, ip, facts FROM glia_nodes'),
       agents: db.prepare('SELECT agent, epoch, seq, received_at FROM glia_agents ORDER BY agent'),
     };
   }
@@ -84,7 +84,7 @@ export class SqliteStore implements GraphStore {
   async read(from = NO_LIMIT.from, to = NO_LIMIT.to): Promise<RawGraph> {
     const s = this.open();
     const edges = (s.edges.all(from, to) as MergedRow[]).map(mergedEdge);
-    const nodes = mergeNodeRows(s.nodes.all() as Array<{ ip: string; facts: string }>);
+    const nodes = mergeNodeRows(s.nodes.all() as Array<{ agent: string; ip: string; facts: string }>);
     return { edges, nodes };
   }
 
