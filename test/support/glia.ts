@@ -34,8 +34,14 @@ export function runGlia(
 }
 
 /** Starts glia in the background; the caller waits on its output and signals it. */
-export function startGlia(args: string[], options: { cwd?: string } = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [gliaBin(), ...args], { cwd: options.cwd ?? repoRoot(), env: process.env });
+export function startGlia(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [gliaBin(), ...args], {
+    cwd: options.cwd ?? repoRoot(),
+    env: { ...process.env, ...options.env },
+  });
 }
 
 /** Accumulates a child's output so a wait never misses a line that arrived before it was asked. */
