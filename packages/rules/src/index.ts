@@ -12,14 +12,9 @@ export {
   type Literal,
   type ComparisonOp,
 } from './lang/ast.js';
-export { Scheme, typeName, type TypedField } from './lang/scheme.js';
+export { Scheme, typeName, type TypedField, type UnknownFieldExplainer } from './lang/scheme.js';
 export { RuleSyntaxError, positionAt, type SourcePosition } from './lang/source-error.js';
 export type { FieldGetter } from './lang/typed-value.js';
-
-// Fields
-export { DESIGN_FIELDS, type FieldSpec } from './fields/design-fields.js';
-export { providerOf } from './fields/field-providers.js';
-export { fieldsForEnrichers } from './fields/enabled-fields.js';
 
 // Rules and rule files
 export { RuleSet, compileRules, type CompiledRule, type RuleDecision } from './ruleset/rule-set.js';

@@ -13,6 +13,7 @@ import {
 } from 'yaml';
 import { InputError, errorMessage } from '../errors.js';
 import { CidrSet } from '../net/cidr-set.js';
+import { CORE_FIELDS } from '../obs/core-fields.js';
 import type { AnyPluginFactory, PluginKind } from '../plugin/api.js';
 import { SECTION_KIND, type PluginSection } from '../plugin/builtin.js';
 import { PluginLoader } from '../plugin/loader.js';
@@ -139,6 +140,8 @@ export async function loadConfigText(
       });
     });
   }
+  checkFieldOwners(plugins, report);
+  if (problems.length > 0) throw configError(where, problems);
   return {
     file,
     baseDir,
@@ -148,6 +151,24 @@ export async function loadConfigText(
     podNets: CidrSet.parse(config.network.pod_nets),
     neverBan: CidrSet.parse(config.network.never_ban),
   };
+}
+
+/** Each rule field has one provider: two enrichers declaring the same field is a config error. */
+function checkFieldOwners(plugins: readonly LoadedPlugin[], report: Report): void {
+  const owners = new Map<string, string>(CORE_FIELDS.map((f) => [f.name, 'the core']));
+  for (const p of plugins) {
+    if (p.kind !== 'enricher') continue;
+    for (const { name } of p.factory.fields ?? []) {
+      const owner = owners.get(name);
+      if (owner === undefined) owners.set(name, p.name);
+      else
+        report(
+          [p.section, p.index],
+          `${p.name} declares field ${name}, which ${owner} already provides; each field has one provider`,
+          'plugin',
+        );
+    }
+  }
 }
 
 function configError(where: string, problems: string[]): InputError {
