@@ -146,16 +146,18 @@
       state.renders++;
       state.lastRenderMs = performance.now() - started;
       document.body.dataset.state = 'ready';
+      document.body.dataset.namespace = state.namespace;
       document.body.dataset.nodes = String(graph.nodes.length);
       document.body.dataset.edges = String(graph.edges.length);
       document.body.dataset.renders = String(state.renders);
       summary.textContent = `${graph.nodes.length} nodes, ${graph.edges.length} edges — updated ${new Date().toLocaleTimeString()}`;
     };
     if (added === 0) return finish();
+    // Large graphs: fewer iterations and no label-aware spacing, so 2 000 nodes lay out in seconds.
     const big = graph.nodes.length > 500;
     const layout = cy.layout({
       name: 'fcose',
-      quality: big ? 'draft' : 'default',
+      quality: 'default',
       randomize: state.renders === 0 || added > graph.nodes.length / 2,
       animate: false,
       fit: true,
@@ -249,6 +251,7 @@
   });
   select.addEventListener('change', () => {
     state.namespace = select.value;
+    document.body.dataset.state = 'loading';
     cy.elements().remove();
     state.renders = 0;
     void load();
