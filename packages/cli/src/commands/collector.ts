@@ -50,7 +50,7 @@ async function settings(o: CollectorOptions): Promise<CollectorConfig> {
       ? await loadCollectorConfig(o.config)
       : collectorConfig(
           {
-            token: process.env.GLIA_COLLECTOR_TOKEN ?? missingToken(),
+            token: process.env.GLIA_COLLECTOR_TOKEN || missingToken(),
             ...(process.env.GLIA_COLLECTOR_READ_TOKEN
               ? { read_token: process.env.GLIA_COLLECTOR_READ_TOKEN }
               : {}),
