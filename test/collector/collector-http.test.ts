@@ -187,6 +187,25 @@ describe('collector HTTP API', () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 
+  it('refuses (413) a whole graph over max_graph_edges, and serves a time range under it', async () => {
+    const { base } = await start({ max_graph_edges: 2 });
+    const three = slice('a', [
+      ['10.0.0.1', '10.0.0.2', 80, 1],
+      ['10.0.0.1', '10.0.0.3', 80, 1],
+      ['10.0.0.1', '10.0.0.4', 80, 1],
+    ]);
+    three.edges[0].first_seen = three.edges[0].last_seen = 10_000;
+    expect((await put(base, 'a', three)).status).toBe(204);
+    const whole = await fetch(`${base}/v1/graph`);
+    expect(whole.status).toBe(413);
+    expect(((await whole.json()) as { error: string }).error).toMatch(
+      /more than 2 edges \(max_graph_edges\)/,
+    );
+    const recent = await fetch(`${base}/v1/graph?from=5000`);
+    expect(recent.status).toBe(200);
+    expect(((await recent.json()) as ServiceGraph).edges).toHaveLength(1);
+  });
+
   it('with a read token, the graph, agents and events need it (header or access_token)', async () => {
     const { base } = await start({ read_token: 'reader-token' });
     for (const path of ['/v1/graph', '/v1/agents', '/v1/events'])

@@ -14,6 +14,8 @@ import {
 import { parseListen, type CollectorConfig } from './config.js';
 import { parseGraphQuery } from './graph-query.js';
 import { EventStream } from './http/event-stream.js';
+import { IngestGate } from './http/ingest-gate.js';
+import { HttpError } from './http/request-body.js';
 import { handle, sliceFrom, type RouteTarget } from './http/routes.js';
 import { WebAssets } from './http/web-assets.js';
 import { MmdbIdentity } from './mmdb-identity.js';
@@ -51,6 +53,7 @@ export class Collector implements RouteTarget {
   readonly readToken: string | undefined;
   readonly maxBodyBytes: number;
   readonly maxJsonBytes: number;
+  readonly ingest: IngestGate;
   private readonly events = new EventStream();
   private readonly identity: MmdbIdentity | null;
   private readonly internal: CidrSet;
@@ -73,6 +76,7 @@ export class Collector implements RouteTarget {
     this.readToken = config.read_token;
     this.maxBodyBytes = config.max_body_bytes;
     this.maxJsonBytes = config.max_json_bytes;
+    this.ingest = new IngestGate(config.max_concurrent_uploads);
     this.logger = options.logger ?? silentLogger();
     this.metrics = options.metrics ?? new MetricsRegistry();
     this.now = options.now ?? Date.now;
@@ -132,11 +136,15 @@ export class Collector implements RouteTarget {
     if (filter.from === undefined && filter.to === undefined) {
       if (this.cache?.version !== this.version) {
         const version = this.version;
-        this.cache = { version, raw: await this.store.read() };
+        this.cache = {
+          version,
+          raw: this.bounded(await this.store.read(undefined, undefined, this.config.max_graph_edges)),
+        };
       }
       raw = this.cache.raw;
     } else {
-      raw = filterByTime(await this.store.read(filter.from, filter.to), filter.from, filter.to);
+      const read = await this.store.read(filter.from, filter.to, this.config.max_graph_edges);
+      raw = filterByTime(this.bounded(read), filter.from, filter.to);
     }
     const graph = resolveGraph(raw, {
       identity: this.identity?.lookup,
@@ -144,6 +152,15 @@ export class Collector implements RouteTarget {
       now: this.now(),
     });
     return filterGraph(graph, filter);
+  }
+
+  /** Refuses a graph past max_graph_edges: the store read at most one edge more than that. */
+  private bounded(raw: RawGraph): RawGraph {
+    if (raw.edges.length <= this.config.max_graph_edges) return raw;
+    throw new HttpError(
+      413,
+      `the graph has more than ${this.config.max_graph_edges} edges (max_graph_edges): narrow it with from= (a time range)`,
+    );
   }
 
   async graphResponse(params: URLSearchParams): Promise<{ type: string; body: string }> {

@@ -32,6 +32,10 @@ export interface CollectorConfig {
   /** Largest upload accepted, compressed and decompressed (bytes). */
   max_body_bytes: number;
   max_json_bytes: number;
+  /** Uploads read, parsed and stored at once; more wait their turn (memory is bounded by it). */
+  max_concurrent_uploads: number;
+  /** GET /v1/graph refuses (413) a merged graph with more edges than this (memory is bounded by it). */
+  max_graph_edges: number;
 }
 
 export const DEFAULT_COLLECTOR_CONFIG = {
@@ -41,6 +45,8 @@ export const DEFAULT_COLLECTOR_CONFIG = {
   retention: 7 * 86_400,
   max_body_bytes: 32 * 1024 * 1024,
   max_json_bytes: 256 * 1024 * 1024,
+  max_concurrent_uploads: 8,
+  max_graph_edges: 1_000_000,
 };
 
 const cidrs = { type: 'array', items: { type: 'string', format: 'cidr' } } as const;
@@ -87,6 +93,8 @@ export const collectorSchema: JsonSchema = {
     retention: { type: 'number', minimum: 60 },
     max_body_bytes: { type: 'integer', minimum: 1024 },
     max_json_bytes: { type: 'integer', minimum: 1024 },
+    max_concurrent_uploads: { type: 'integer', minimum: 1, maximum: 1024 },
+    max_graph_edges: { type: 'integer', minimum: 1 },
   },
 };
 
@@ -134,6 +142,8 @@ export function collectorConfig(
     retention: c.retention ?? DEFAULT_COLLECTOR_CONFIG.retention,
     max_body_bytes: c.max_body_bytes ?? DEFAULT_COLLECTOR_CONFIG.max_body_bytes,
     max_json_bytes: c.max_json_bytes ?? DEFAULT_COLLECTOR_CONFIG.max_json_bytes,
+    max_concurrent_uploads: c.max_concurrent_uploads ?? DEFAULT_COLLECTOR_CONFIG.max_concurrent_uploads,
+    max_graph_edges: c.max_graph_edges ?? DEFAULT_COLLECTOR_CONFIG.max_graph_edges,
   };
   if (c.read_token !== undefined) config.read_token = c.read_token;
   if (c.identity !== undefined) config.identity = { mmdb: absolute(c.identity.mmdb, baseDir) };

@@ -1,4 +1,4 @@
-import { BoundedLru, type TransportProto } from '@glia/core';
+import type { TransportProto } from '@glia/core';
 import { NodeFactSet } from './node-facts.js';
 import { noVerdicts, type SliceEdge, type SliceNode, type VerdictOutcome } from './slice.js';
 
@@ -7,7 +7,10 @@ export interface AccumulatorLimits {
   maxEdges: number;
   /** Addresses with facts held at once; the same rule. */
   maxNodes: number;
-  /** Connections remembered to count each one once (LRU). */
+  /**
+   * Connections remembered at once to count each one once. Past it a new connection is still
+   * counted but not remembered (its later sightings may count again) until a drain forgets idle ones.
+   */
   maxFlows: number;
   /** An edge or node not seen for this long (ms, the agent's clock) is forgotten at the next drain. */
   idleMs: number;
@@ -37,6 +40,8 @@ export interface Sighting {
 interface EdgeEntry {
   edge: SliceEdge;
   dirty: boolean;
+  /** Client port → when that connection was last seen (ms). */
+  connections: Map<number, number>;
 }
 
 interface NodeEntry {
@@ -47,6 +52,8 @@ interface NodeEntry {
 }
 
 export interface AccumulatorCounters {
+  /** Connections counted but not remembered: maxFlows was reached. */
+  flowsUnremembered: number;
   edgesRefused: number;
   nodesRefused: number;
   edgesExpired: number;
@@ -67,17 +74,16 @@ export interface Drained {
 export class GraphAccumulator {
   private readonly edges = new Map<string, EdgeEntry>();
   private readonly nodes = new Map<string, NodeEntry>();
-  private readonly flows: BoundedLru<string, number>;
+  private remembered = 0;
   readonly counters: AccumulatorCounters = {
+    flowsUnremembered: 0,
     edgesRefused: 0,
     nodesRefused: 0,
     edgesExpired: 0,
     nodesExpired: 0,
   };
 
-  constructor(readonly limits: AccumulatorLimits = DEFAULT_LIMITS) {
-    this.flows = new BoundedLru(limits.maxFlows);
-  }
+  constructor(readonly limits: AccumulatorLimits = DEFAULT_LIMITS) {}
 
   get edgeCount(): number {
     return this.edges.size;
@@ -111,14 +117,21 @@ export class GraphAccumulator {
           verdicts: noVerdicts(),
         },
         dirty: false,
+        connections: new Map(),
       };
       this.edges.set(key, entry);
     }
     const edge = entry.edge;
-    const flowKey = `${key}<${s.clientPort}`;
-    const lastFlow = this.flows.get(flowKey);
+    const lastFlow = entry.connections.get(s.clientPort);
     if (lastFlow === undefined || s.ts - lastFlow > this.limits.flowIdleMs) edge.flows++;
-    this.flows.set(flowKey, s.ts);
+    if (lastFlow !== undefined) {
+      if (s.ts > lastFlow) entry.connections.set(s.clientPort, s.ts);
+    } else if (this.remembered < this.limits.maxFlows) {
+      entry.connections.set(s.clientPort, s.ts);
+      this.remembered++;
+    } else {
+      this.counters.flowsUnremembered++;
+    }
     if (s.ts > edge.last_seen) edge.last_seen = s.ts;
     if (s.ts < edge.first_seen) edge.first_seen = s.ts;
     const wasDirty = entry.dirty;
@@ -169,12 +182,22 @@ export class GraphAccumulator {
     const edges: SliceEdge[] = [];
     const nodes: SliceNode[] = [];
     const horizon = now - this.limits.idleMs;
+    const flowHorizon = now - this.limits.flowIdleMs;
     for (const [key, entry] of this.edges) {
       if (entry.dirty || full) edges.push({ ...entry.edge, verdicts: { ...entry.edge.verdicts } });
       entry.dirty = false;
       if (entry.edge.last_seen < horizon) {
+        this.remembered -= entry.connections.size;
         this.edges.delete(key);
         this.counters.edgesExpired++;
+        continue;
+      }
+      // A connection idle past flowIdleMs would count again anyway: forget it (at most maxFlows).
+      for (const [port, last] of entry.connections) {
+        if (last < flowHorizon) {
+          entry.connections.delete(port);
+          this.remembered--;
+        }
       }
     }
     for (const [ip, entry] of this.nodes) {

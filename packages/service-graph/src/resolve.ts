@@ -43,6 +43,7 @@ export function nameAddress(ip: string, facts: NodeFacts | undefined, options: R
 
 interface NodeBuild {
   node: GraphNode;
+  ips: Set<string>;
   facts: NodeFacts[];
   first: number;
   last: number;
@@ -71,10 +72,11 @@ export function resolveGraph(raw: RawGraph, options: ResolveOptions): ServiceGra
     }
     let build = nodes.get(name.id);
     if (build === undefined) {
-      build = { node: newNode(name), facts: [], first: Infinity, last: -Infinity };
+      build = { node: newNode(name), ips: new Set(), facts: [], first: Infinity, last: -Infinity };
       nodes.set(name.id, build);
     }
-    if (!build.node.ips.includes(ip)) {
+    if (!build.ips.has(ip)) {
+      build.ips.add(ip);
       build.node.ips.push(ip);
       const facts = factsOf.get(ip);
       if (facts !== undefined) build.facts.push(facts);
@@ -120,13 +122,17 @@ export function resolveGraph(raw: RawGraph, options: ResolveOptions): ServiceGra
   }
   // Addresses with facts but no edge (left after their edges were filtered out) are not drawn.
 
-  const outEdges = [...edges.values()].map(({ edge, first, last, agents }) => ({
-    ...edge,
-    first_seen: iso(first),
-    last_seen: iso(last),
-    agents: [...agents].sort(),
-  }));
-  outEdges.sort((a, b) => compare(graphEdgeKey(a), graphEdgeKey(b)));
+  // Sorted by key (each key built once: building them in the comparator dominated at 500 000 edges).
+  const keys = [...edges.keys()].sort(compare);
+  const outEdges = keys.map((key) => {
+    const { edge, first, last, agents } = edges.get(key) as EdgeBuild;
+    return {
+      ...edge,
+      first_seen: iso(first),
+      last_seen: iso(last),
+      agents: agents.size === 1 ? [...agents] : [...agents].sort(),
+    };
+  });
   const outNodes = [...nodes.values()].map(({ node, facts, first, last }) => {
     node.ips.sort();
     return { ...node, ...mergeFacts(facts), first_seen: iso(first), last_seen: iso(last) };

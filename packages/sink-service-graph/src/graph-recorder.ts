@@ -7,7 +7,7 @@ import {
   type Verdict,
 } from '@glia/core';
 import type { GraphAccumulator, Sighting, VerdictOutcome } from '@glia/service-graph';
-import { recordNodeFacts } from './node-facts-from-fields.js';
+import { FACT_FIELDS, recordNodeFacts, type FieldGetter } from './node-facts-from-fields.js';
 
 /**
  * Feeds a graph accumulator from the bus: every observation is a sighting of its edge (plus node
@@ -16,7 +16,7 @@ import { recordNodeFacts } from './node-facts-from-fields.js';
  * graph`. Synchronous and allocation-light: a map update per observation.
  */
 export class GraphRecorder {
-  private resolver: FieldResolver | null = null;
+  private getter: FieldGetter | null = null;
   private unsubscribe: Array<() => void> = [];
   /** Field resolvers that threw (their facts are left out). */
   factErrors = 0;
@@ -49,13 +49,24 @@ export class GraphRecorder {
     const phase: string = o.phase;
     if (!first && phase === 'flow') return;
     try {
-      this.resolver ??= new FieldResolver(this.fields());
-      const resolver = this.resolver;
-      recordNodeFacts(this.accumulator, o, (obs, name) => resolver.get(obs, name), sighting.ts, first);
+      this.getter ??= this.factGetter();
+      recordNodeFacts(this.accumulator, o, this.getter, sighting.ts, first);
     } catch (error) {
       // A failing enricher costs its facts, never the graph.
       if (this.factErrors++ === 0) this.onFactError(`reading node facts failed: ${errorMessage(error)}`);
     }
+  }
+
+  /**
+   * Reads fields through the agent's resolver (memoized on the observation, shared with the policy
+   * stage), skipping names no enabled enricher provides: those are absent anyway.
+   */
+  private factGetter(): FieldGetter {
+    const resolver = new FieldResolver(this.fields());
+    const provided = new Set<string>(
+      Object.values(FACT_FIELDS).filter((name) => resolver.definition(name) !== undefined),
+    );
+    return (o, name) => (provided.has(name) ? resolver.get(o, name) : undefined);
   }
 
   verdict(v: Verdict): void {
@@ -72,6 +83,7 @@ function sightingOf(o: Observation): Sighting {
     clientPort: o.clientPort,
     serverPort: o.serverPort,
     proto: o.proto,
-    ts: Number(o.ts / 1_000_000n),
+    // Number() first: one bigint conversion is cheaper than bigint division (ms need no more).
+    ts: Math.floor(Number(o.ts) / 1e6),
   };
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorMessage, InputError } from '@glia/core';
 import { parseSlice } from '@glia/service-graph';
 import { readBody, HttpError } from './request-body.js';
+import type { IngestGate } from './ingest-gate.js';
 import type { WebAssets } from './web-assets.js';
 
 /** What the routes need from the collector. */
@@ -12,6 +13,7 @@ export interface RouteTarget {
   readonly maxBodyBytes: number;
   readonly maxJsonBytes: number;
   readonly assets: WebAssets;
+  readonly ingest: IngestGate;
   accept(agent: string, body: unknown): Promise<void>;
   graphResponse(params: URLSearchParams): Promise<{ type: string; body: string }>;
   subscribe(req: IncomingMessage, res: ServerResponse): void;
@@ -32,14 +34,19 @@ export async function handle(t: RouteTarget, req: IncomingMessage, res: ServerRe
       if (req.method !== 'PUT' && req.method !== 'POST') throw new HttpError(405, 'use PUT');
       requireToken(req, url, t.token, false);
       const agent = decodeURIComponent(agentMatch[1]);
-      const body = await readBody(req, t.maxBodyBytes, t.maxJsonBytes);
-      let json: unknown;
+      const leave = await t.ingest.enter();
       try {
-        json = JSON.parse(body.toString('utf8'));
-      } catch (error) {
-        throw new HttpError(400, `body is not JSON: ${errorMessage(error)}`);
+        const body = await readBody(req, t.maxBodyBytes, t.maxJsonBytes);
+        let json: unknown;
+        try {
+          json = JSON.parse(body.toString('utf8'));
+        } catch (error) {
+          throw new HttpError(400, `body is not JSON: ${errorMessage(error)}`);
+        }
+        await t.accept(agent, json);
+      } finally {
+        leave();
       }
-      await t.accept(agent, json);
       res.writeHead(204).end();
       return;
     }

@@ -25,8 +25,11 @@ export interface GraphStore {
   readonly kind: 'sqlite' | 'postgres';
   init(): Promise<void>;
   put(slice: ObservedSlice, receivedAt: number): Promise<void>;
-  /** The merged raw graph, edges limited to those whose lifetime overlaps [from, to] (ms). */
-  read(from?: number, to?: number): Promise<RawGraph>;
+  /**
+   * The merged raw graph, edges limited to those whose lifetime overlaps [from, to] (ms); at most
+   * `limit` + 1 edges are read, so the caller can tell a graph over its limit without holding it.
+   */
+  read(from?: number, to?: number, limit?: number): Promise<RawGraph>;
   agents(): Promise<AgentRecord[]>;
   counts(): Promise<StoreCounts>;
   /** Deletes what agents last reported before `before` (collector ms); returns rows deleted. */

@@ -127,9 +127,13 @@ export class PostgresStore implements GraphStore {
     }
   }
 
-  async read(from = NO_LIMIT.from, to = NO_LIMIT.to): Promise<RawGraph> {
+  async read(from = NO_LIMIT.from, to = NO_LIMIT.to, limit = NO_LIMIT.edges): Promise<RawGraph> {
     const [edges, nodes] = await Promise.all([
-      this.pool.query<MergedRow>(mergedEdges('postgres', '$1::bigint', '$2::bigint'), [from, to]),
+      this.pool.query<MergedRow>(mergedEdges('postgres', '$1::bigint', '$2::bigint', '$3::bigint'), [
+        from,
+        to,
+        limit + 1,
+      ]),
       this.pool.query<{ agent: string; ip: string; facts: string }>(
         'SELECT agent, ip, facts FROM glia_nodes',
       ),

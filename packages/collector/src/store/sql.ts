@@ -12,7 +12,7 @@ export function schemaStatements(d: Dialect): string[] {
       flows ${int} NOT NULL, first_seen ${int} NOT NULL, last_seen ${int} NOT NULL,
       v_drop ${int} NOT NULL, v_would_drop ${int} NOT NULL, v_log ${int} NOT NULL, v_allow ${int} NOT NULL,
       epoch ${int} NOT NULL, seq ${int} NOT NULL, received_at ${int} NOT NULL,
-      PRIMARY KEY (agent, client, server, port, proto))`,
+      PRIMARY KEY (client, server, port, proto, agent))`,
     'CREATE INDEX IF NOT EXISTS glia_edges_last_seen ON glia_edges (last_seen)',
     'CREATE INDEX IF NOT EXISTS glia_edges_received_at ON glia_edges (received_at)',
     `CREATE TABLE IF NOT EXISTS glia_nodes (
@@ -36,7 +36,7 @@ const NEWER = '(excluded.epoch, excluded.seq) >= ({table}.epoch, {table}.seq)';
  */
 export function upsertEdges(values: string): string {
   return `INSERT INTO glia_edges (${EDGE_COLUMNS.join(', ')}) ${values}
-    ON CONFLICT (agent, client, server, port, proto) DO UPDATE SET
+    ON CONFLICT (client, server, port, proto, agent) DO UPDATE SET
     ${EDGE_UPDATES.map((c) => `${c} = excluded.${c}`).join(', ')}
     WHERE ${NEWER.replace(/\{table\}/g, 'glia_edges')}`;
 }
@@ -58,14 +58,14 @@ export function upsertAgent(values: string): string {
 export const AGENT_SEPARATOR = '\u001f';
 
 /** The merged edges whose lifetime overlaps [$from, $to]: the agents' rows summed. */
-export function mergedEdges(d: Dialect, from: string, to: string): string {
+export function mergedEdges(d: Dialect, from: string, to: string, limit: string): string {
   const agents =
     d === 'sqlite' ? `group_concat(agent, char(31))` : `string_agg(agent, chr(31) ORDER BY agent)`;
   return `SELECT client, server, port, proto, SUM(flows) AS flows, MIN(first_seen) AS first_seen,
     MAX(last_seen) AS last_seen, SUM(v_drop) AS v_drop, SUM(v_would_drop) AS v_would_drop,
     SUM(v_log) AS v_log, SUM(v_allow) AS v_allow, ${agents} AS agents
     FROM glia_edges WHERE last_seen >= ${from} AND first_seen <= ${to}
-    GROUP BY client, server, port, proto`;
+    GROUP BY client, server, port, proto LIMIT ${limit}`;
 }
 
 /** A row of mergedEdges, numbers possibly as strings (PostgreSQL's bigint and numeric). */
@@ -103,5 +103,35 @@ export function mergedEdge(r: MergedRow): MergedEdge {
   };
 }
 
+/** A row of mergedEdges as an array, columns in its SELECT order (SQLite's raw mode). */
+export type MergedArray = [
+  string,
+  string,
+  number,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  string,
+];
+
+export function mergedEdgeOf(r: MergedArray): MergedEdge {
+  return {
+    client: r[0],
+    server: r[1],
+    port: r[2],
+    proto: r[3] as MergedEdge['proto'],
+    flows: r[4],
+    first_seen: r[5],
+    last_seen: r[6],
+    verdicts: { drop: r[7], would_drop: r[8], log: r[9], allow: r[10] },
+    agents: r[11].includes(AGENT_SEPARATOR) ? r[11].split(AGENT_SEPARATOR).sort() : [r[11]],
+  };
+}
+
 /** Ends of the time filter: the whole range when not given. */
-export const NO_LIMIT = { from: -1, to: Number.MAX_SAFE_INTEGER };
+export const NO_LIMIT = { from: -1, to: Number.MAX_SAFE_INTEGER, edges: Number.MAX_SAFE_INTEGER - 1 };
