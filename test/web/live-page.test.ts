@@ -8,6 +8,10 @@ import type { ObservedSlice, ServiceGraph } from '@glia/service-graph';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, testOutputDir } from '../support/browser.js';
+import type { PageDocument, PageWindow } from '../support/page-globals.js';
+
+declare const document: PageDocument;
+declare const window: PageWindow;
 import { runGliaAsync } from '../support/glia.js';
 import { hasMmdbTools, writeIdentityMmdb, type IdentityEntry } from '../support/mmdb.js';
 

@@ -3,6 +3,10 @@ import type { GraphEdge, GraphNode, ServiceGraph } from '@glia/service-graph';
 import { toMermaid } from '@glia/service-graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../support/browser.js';
+import type { PageDocument, PageWindow } from '../support/page-globals.js';
+
+declare const document: PageDocument;
+declare const window: PageWindow;
 
 /**
  * glia's Mermaid output read back by Mermaid itself (its own parser and renderer, in Chromium): every
