@@ -84,6 +84,7 @@ export {
 export { CidrSet, parseCidr, type Cidr } from './net/cidr-set.js';
 export { hasFeature, missingFeatures, kernelVersion } from './host.js';
 export { InputError, PluginError, ExitCode, errorMessage } from './errors.js';
+export { closestName, editDistance } from './text/closest.js';
 export { TOKENS, type FieldSource } from './tokens.js';
 export { Runtime, type Stage, type PluginStatus, type RuntimeDeps } from './runtime/runtime.js';
 export { Agent, createAgent, CONTAINER, type AgentOptions } from './runtime/agent.js';

@@ -47,6 +47,8 @@ export interface LoadedConfig {
   baseDir: string;
   config: AgentConfig;
   plugins: LoadedPlugin[];
+  /** Where a config path is in the file, "file:line:col" (or the file alone), for later checks' messages. */
+  where(path: ReadonlyArray<string | number>): string;
   /** Parsed network sets, compiled once. */
   homeNet: CidrSet;
   podNets: CidrSet;
@@ -147,6 +149,10 @@ export async function loadConfigText(
     baseDir,
     config,
     plugins,
+    where: (path) => {
+      const pos = locator.locate([...path]);
+      return pos === null ? where : `${where}:${pos.line}:${pos.col}`;
+    },
     homeNet: CidrSet.parse(config.network.home_net),
     podNets: CidrSet.parse(config.network.pod_nets),
     neverBan: CidrSet.parse(config.network.never_ban),

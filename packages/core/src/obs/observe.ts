@@ -35,21 +35,14 @@ export function senderIsClient(sport: number, dport: number, src: string, dst: s
 
 /**
  * The observation of the edge an event belongs to, normalized client → server: a SYN is sent by
- * the client, a SYN-ACK by the server, a payload event says its sender, and a flow event goes by
- * the port rule of senderIsClient.
+ * the client, a SYN-ACK by the server, a payload event says its sender, and a flow event is
+ * already oriented client → server by its backend (FlowEvent).
  */
 export function observationOf(
   event: ConnEvent | FlowEvent | BannerEvent | SegmentEvent,
   phase: Observation['phase'],
 ): Observation {
-  const fromClient =
-    'sender' in event
-      ? event.sender === 'client'
-      : phase === 'syn'
-        ? true
-        : phase === 'synack'
-          ? false
-          : senderIsClient(event.sport, event.dport, event.src, event.dst);
+  const fromClient = 'sender' in event ? event.sender === 'client' : phase !== 'synack';
   const observation: Observation = {
     ts: event.ts,
     iface: event.iface,

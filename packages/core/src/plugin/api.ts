@@ -83,6 +83,12 @@ export interface PluginFactory<C = Record<string, unknown>, I extends PluginInst
    * `glia test -c` compile rules against these without creating the plugin.
    */
   fields?: readonly FieldSpec[];
+  /**
+   * Checks what a config entry depends on beyond its schema (a file it names exists and reads as
+   * what it should), for `glia config check`; resolves to the problems found, each a plain
+   * message, none when all is well. Never called by `run`, which finds out at start.
+   */
+  checkConfig?(config: C, baseDir: string): Promise<string[]>;
   create(ctx: PluginContext, config: C): I | null;
 }
 

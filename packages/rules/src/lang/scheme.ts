@@ -1,4 +1,4 @@
-import type { FieldType } from '@glia/core';
+import { closestName, type FieldType } from '@glia/core';
 
 /** A field name with its type; core's FieldSpec and FieldDefinition both fit. */
 export interface TypedField {
@@ -45,7 +45,7 @@ export class Scheme {
   explainUnknown(name: string): string {
     const explained = this.explainer?.(name);
     if (explained !== undefined) return explained;
-    const suggestion = closest(name, this.names());
+    const suggestion = closestName(name, this.names());
     return `unknown field ${name}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`;
   }
 }
@@ -53,29 +53,4 @@ export class Scheme {
 export function typeName(type: FieldType): string {
   if (typeof type === 'string') return type;
   return `${type.kind === 'map' ? 'Map' : 'Array'}(${type.value})`;
-}
-
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
-  for (const c of candidates) {
-    const d = distance(name, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length];
 }

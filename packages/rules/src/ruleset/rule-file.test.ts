@@ -122,10 +122,26 @@ const PROBLEMS: Array<[string, string, string[]]> = [
       'r.yaml:4:13: rule "a": action "explode" is not one of drop, block, log, allow',
       'r.yaml:5:5: rule "b": "expression" is missing',
       'r.yaml:7:5: rules[2]: "id" must be a non-empty string',
-      'r.yaml:14:5: rule "c": unknown key "colour"; a rule has id, expression, action, source, description, ttl, enforce',
       'r.yaml:12:10: rule "c": "ttl" must be a whole number of seconds, at least 1',
       'r.yaml:13:14: rule "c": "enforce" must be true or false',
+      'r.yaml:14:5: rule "c": unknown key "colour"; a rule has id, expression, action, source, description, ttl, enforce',
       'r.yaml:16:29: rule "d": dns.fqdn is Bytes: expected a string in quotes, found "1"',
+    ],
+  ],
+  [
+    'the expression of a rule with a bad shape is checked too',
+    [
+      '- {id: a, expression: "tcp.dstport eq", action: explode}',
+      '- {expression: "ip.src eq 1.2.3", action: drop}',
+      '- {id: c, expression: "tcp.dstport eq 1", action: log, bogus: 1}',
+      '',
+    ].join('\n'),
+    [
+      'r.yaml:1:38: rule "a": expected a value after "eq", found end of input',
+      'r.yaml:1:49: rule "a": action "explode" is not one of drop, block, log, allow',
+      'r.yaml:2:3: rules[1]: "id" must be a non-empty string',
+      'r.yaml:2:27: expected an IP address for ip.src, found "1.2.3"',
+      'r.yaml:3:56: rule "c": unknown key "bogus"; a rule has id, expression, action, source, description, ttl, enforce',
     ],
   ],
   [

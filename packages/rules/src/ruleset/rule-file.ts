@@ -7,6 +7,8 @@ import { YamlSource } from './yaml-source.js';
 export interface ParsedRuleFile {
   rules: LocatedRule[];
   problems: RuleProblem[];
+  /** Rules left out for a problem of their shape that still have an expression to check. */
+  flawed?: LocatedRule[];
 }
 
 /**
@@ -50,7 +52,7 @@ export function parseRuleFile(text: string, file?: string): ParsedRuleFile {
     }
   }
   const read = readRuleEntries(source, list, file);
-  return { rules: read.rules, problems: [...problems, ...read.problems] };
+  return { rules: read.rules, problems: [...problems, ...read.problems], flawed: read.flawed };
 }
 
 export async function loadRuleFile(path: string): Promise<ParsedRuleFile> {
