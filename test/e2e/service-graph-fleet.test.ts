@@ -12,12 +12,17 @@ const ready = fixtures !== null && hasTool('tshark');
 const TOKEN = 'fleet-test-token';
 
 /**
- * Captures whose connections are all oriented the same way by the pipeline and by tshark's SYNs.
- * (FTP's data connections are left out: a flow event for a connection whose handshake was seen is
- * oriented by the port rule in the enrichment stage today, which reverses a data connection from
- * a lower client port to a higher server port; see docs of @glia/sink-service-graph.)
+ * Each agent replays its own captures; zeek_http_get.pcap is in both, so one edge is reported by two
+ * agents. FTP's data connections (a lower client port to a higher server port) check that a
+ * connection stays oriented by its handshake, not by the port rule.
  */
-const AGENT_A = ['zeek_smtp.pcap', 'zeek_http_get.pcap', 'zeek_dns_long-connection.pcap'];
+const AGENT_A = [
+  'zeek_smtp.pcap',
+  'zeek_http_get.pcap',
+  'zeek_dns_long-connection.pcap',
+  'zeek_ftp_ipv4.pcap',
+  'zeek_ftp_ipv6.pcap',
+];
 const AGENT_B = [
   'zeek_ssh_single-conn.pcap',
   'zeek_redis_pipelining-example.pcap',
