@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasTool, repoRoot } from '@glia/core/testing';
@@ -134,6 +134,7 @@ describe('glia graph diff', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
     }
+    expect(readdirSync(cwd)).toEqual([]); // nothing created for a refused start
   });
 });
 
@@ -153,10 +154,12 @@ describe('glia collector', () => {
         /--listen nowhere: expected HOST:PORT/,
       ],
     ];
+    const cwd = mkdtempSync(join(tmpdir(), 'glia-collector-cli-'));
     for (const [args, e, message] of cases) {
-      const r = runGlia(args, { env: e, timeoutMs: 20_000 });
+      const r = runGlia(args, { env: e, timeoutMs: 20_000, cwd });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
     }
+    expect(readdirSync(cwd)).toEqual([]); // nothing created for a refused start
   });
 });

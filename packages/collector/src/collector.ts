@@ -87,10 +87,11 @@ export class Collector implements RouteTarget {
 
   /** Opens the store and the identity baseline, then listens; returns the bound address. */
   async start(): Promise<{ host: string; port: number }> {
+    // Bad input first, before the store creates anything on disk.
+    const { host, port } = parseListen(this.config.listen);
     this.identity?.load();
     await this.store.init();
     this.store.onChange(() => this.changed());
-    const { host, port } = parseListen(this.config.listen);
     const server = createServer((req, res) => void handle(this, req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
