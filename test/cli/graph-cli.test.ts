@@ -134,7 +134,6 @@ describe('glia graph diff', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-    expect(readdirSync(cwd)).toEqual([]); // nothing created for a refused start
   });
 });
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { GraphEdge, GraphNode, ServiceGraph } from '@glia/service-graph';
-import { toMermaid } from '@glia/service-graph';
+import { blankEdge, blankNode, toMermaid } from '@glia/service-graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../support/browser.js';
 import type { PageDocument, PageWindow } from '../support/page-globals.js';
@@ -25,32 +25,14 @@ const AWKWARD = [
 ];
 
 function node(id: string, extra: Partial<GraphNode> = {}): GraphNode {
-  return {
-    id,
-    kind: 'host',
-    ips: [],
-    first_seen: '',
-    last_seen: '',
-    ja4t: [],
-    ja4ts: [],
-    services: [],
-    dns_names: [],
-    tls_names: [],
-    ...extra,
-  };
+  return { ...blankNode(id, 'host'), ...extra };
 }
 
 function edge(source: string, target: string, port: number, flows: number, drop = 0): GraphEdge {
   return {
-    source,
-    target,
-    port,
-    proto: 'tcp',
+    ...blankEdge(source, target, port, 'tcp'),
     flows,
-    first_seen: '',
-    last_seen: '',
     verdicts: { drop, would_drop: 0, log: 0, allow: 0 },
-    agents: [],
   };
 }
 

@@ -1,5 +1,5 @@
 import type { TransportProto } from '@glia/core';
-import type { NodeFacts, SliceEdge, VerdictCounts } from './slice.js';
+import { noVerdicts, type NodeFacts, type SliceEdge, type VerdictCounts } from './slice.js';
 
 /** Version of the service-graph document (GET /v1/graph, `glia replay --print graph`). */
 export const GRAPH_VERSION = 1;
@@ -71,4 +71,35 @@ export interface ServiceGraph {
 
 export function graphEdgeKey(e: Pick<GraphEdge, 'source' | 'target' | 'port' | 'proto'>): string {
   return `${e.source}>${e.target}:${e.port}/${e.proto}`;
+}
+
+/** A node with no addresses, times or facts yet (resolveGraph fills them in). */
+export function blankNode(id: string, kind: NodeKind): GraphNode {
+  return {
+    id,
+    kind,
+    ips: [],
+    first_seen: '',
+    last_seen: '',
+    ja4t: [],
+    ja4ts: [],
+    services: [],
+    dns_names: [],
+    tls_names: [],
+  };
+}
+
+/** An edge with no connections, times, verdicts or agents yet. */
+export function blankEdge(source: string, target: string, port: number, proto: TransportProto): GraphEdge {
+  return {
+    source,
+    target,
+    port,
+    proto,
+    flows: 0,
+    first_seen: '',
+    last_seen: '',
+    verdicts: noVerdicts(),
+    agents: [],
+  };
 }

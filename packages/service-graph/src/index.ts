@@ -22,6 +22,8 @@ export {
   type Sighting,
 } from './accumulator.js';
 export {
+  blankEdge,
+  blankNode,
   GRAPH_VERSION,
   graphEdgeKey,
   type GraphEdge,

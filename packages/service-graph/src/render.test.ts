@@ -3,36 +3,18 @@ import { hasTool } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { diffGraphs, diffText, parseGraph } from './diff.js';
 import { dotString, toDot } from './dot.js';
-import type { GraphEdge, GraphNode, ServiceGraph } from './graph.js';
+import { blankEdge, blankNode, type GraphEdge, type GraphNode, type ServiceGraph } from './graph.js';
 import { mermaidText, toMermaid } from './mermaid.js';
 
 function n(id: string, extra: Partial<GraphNode> = {}): GraphNode {
-  return {
-    id,
-    kind: 'host',
-    ips: [],
-    first_seen: '',
-    last_seen: '',
-    ja4t: [],
-    ja4ts: [],
-    services: [],
-    dns_names: [],
-    tls_names: [],
-    ...extra,
-  };
+  return { ...blankNode(id, 'host'), ...extra };
 }
 
 function e(source: string, target: string, port: number, flows = 1, drop = 0, would = 0): GraphEdge {
   return {
-    source,
-    target,
-    port,
-    proto: 'tcp',
+    ...blankEdge(source, target, port, 'tcp'),
     flows,
-    first_seen: '',
-    last_seen: '',
     verdicts: { drop, would_drop: would, log: 0, allow: 0 },
-    agents: [],
   };
 }
 

@@ -1,6 +1,8 @@
 import { mergeFacts } from './node-facts.js';
-import { noVerdicts, VERDICT_OUTCOMES, type NodeFacts } from './slice.js';
+import { VERDICT_OUTCOMES, type NodeFacts } from './slice.js';
 import {
+  blankEdge,
+  blankNode,
   GRAPH_VERSION,
   graphEdgeKey,
   type GraphEdge,
@@ -97,17 +99,7 @@ export function resolveGraph(raw: RawGraph, options: ResolveOptions): ServiceGra
     let build = edges.get(key);
     if (build === undefined) {
       build = {
-        edge: {
-          source,
-          target,
-          port: e.port,
-          proto: e.proto,
-          flows: 0,
-          first_seen: '',
-          last_seen: '',
-          verdicts: noVerdicts(),
-          agents: [],
-        },
+        edge: blankEdge(source, target, e.port, e.proto),
         first: e.first_seen,
         last: e.last_seen,
         agents: new Set(),
@@ -142,18 +134,7 @@ export function resolveGraph(raw: RawGraph, options: ResolveOptions): ServiceGra
 }
 
 function newNode(name: NodeName): GraphNode {
-  const node: GraphNode = {
-    id: name.id,
-    kind: name.kind,
-    ips: [],
-    first_seen: '',
-    last_seen: '',
-    ja4t: [],
-    ja4ts: [],
-    services: [],
-    dns_names: [],
-    tls_names: [],
-  };
+  const node = blankNode(name.id, name.kind);
   const identity = name.identity;
   if (identity !== undefined) {
     if (identity.namespace !== undefined) node.namespace = identity.namespace;

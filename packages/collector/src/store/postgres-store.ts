@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { ObservedSlice, RawGraph } from '@glia/service-graph';
 import type { AgentRecord, GraphStore, StoreCounts } from './graph-store.js';
 import { EDGE_COLUMNS } from './graph-store.js';
-import { factsJson, mergeNodeRows, uniqueRows } from './slice-rows.js';
+import { edgeRow, factsJson, mergeNodeRows, uniqueRows } from './slice-rows.js';
 import {
   mergedEdge,
   mergedEdges,
@@ -53,13 +53,12 @@ export class PostgresStore implements GraphStore {
     this.pool.on('error', () => undefined);
   }
 
-  async init(): Promise<void> {
+  /** Runs `work` in one transaction on one pooled connection; rolls back if it throws. */
+  private async transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect();
     try {
-      // Several collectors may start at once: one creates the tables, the others wait for it.
       await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(714253)');
-      for (const s of schemaStatements('postgres')) await client.query(s);
+      await work(client);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -67,6 +66,14 @@ export class PostgresStore implements GraphStore {
     } finally {
       client.release();
     }
+  }
+
+  async init(): Promise<void> {
+    // Several collectors may start at once: one creates the tables, the others wait for it.
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(714253)');
+      for (const s of schemaStatements('postgres')) await client.query(s);
+    });
     this.listener = await this.pool.connect();
     this.listener.on('notification', (m) => {
       if (m.channel === CHANGE_CHANNEL) for (const l of this.listeners) l(m.payload ?? '');
@@ -78,31 +85,10 @@ export class PostgresStore implements GraphStore {
     const { agent, epoch, seq } = slice;
     const rows = uniqueRows(slice);
     const columns: unknown[][] = EDGE_COLUMNS.map(() => []);
-    for (const e of rows.edges) {
-      const v = e.verdicts;
-      const row = [
-        agent,
-        e.client,
-        e.server,
-        e.port,
-        e.proto,
-        e.flows,
-        e.first_seen,
-        e.last_seen,
-        v.drop,
-        v.would_drop,
-        v.log,
-        v.allow,
-        epoch,
-        seq,
-        receivedAt,
-      ];
-      row.forEach((value, i) => columns[i].push(value));
-    }
+    for (const e of rows.edges)
+      edgeRow(agent, e, epoch, seq, receivedAt).forEach((value, i) => columns[i].push(value));
     const unnest = EDGE_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.transaction(async (client) => {
       if (rows.edges.length > 0) await client.query(upsertEdges(`SELECT * FROM unnest(${unnest})`), columns);
       if (rows.nodes.length > 0)
         await client.query(
@@ -118,13 +104,7 @@ export class PostgresStore implements GraphStore {
         receivedAt,
       ]);
       await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, agent]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async read(from = NO_LIMIT.from, to = NO_LIMIT.to, limit = NO_LIMIT.edges): Promise<RawGraph> {

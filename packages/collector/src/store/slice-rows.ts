@@ -51,3 +51,31 @@ export function mergeNodeRows(
   }
   return [...byIp].map(([ip, all]) => ({ ip, ...mergeFacts(all) }));
 }
+
+/** One stored edge row, values in EDGE_COLUMNS order. */
+export function edgeRow(
+  agent: string,
+  e: SliceEdge,
+  epoch: number,
+  seq: number,
+  receivedAt: number,
+): Array<string | number> {
+  const v = e.verdicts;
+  return [
+    agent,
+    e.client,
+    e.server,
+    e.port,
+    e.proto,
+    e.flows,
+    e.first_seen,
+    e.last_seen,
+    v.drop,
+    v.would_drop,
+    v.log,
+    v.allow,
+    epoch,
+    seq,
+    receivedAt,
+  ];
+}

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { MergedEdge, ObservedSlice, RawGraph } from '@glia/service-graph';
 import type { AgentRecord, GraphStore, StoreCounts } from './graph-store.js';
 import { EDGE_COLUMNS } from './graph-store.js';
-import { factsJson, mergeNodeRows, uniqueRows } from './slice-rows.js';
+import { edgeRow, factsJson, mergeNodeRows, uniqueRows } from './slice-rows.js';
 import {
   mergedEdgeOf,
   mergedEdges,
@@ -45,26 +45,7 @@ export class SqliteStore implements GraphStore {
     const apply = db.transaction((slice: ObservedSlice, at: number) => {
       const { agent: a, epoch, seq } = slice;
       const rows = uniqueRows(slice);
-      for (const e of rows.edges) {
-        const v = e.verdicts;
-        edge.run(
-          a,
-          e.client,
-          e.server,
-          e.port,
-          e.proto,
-          e.flows,
-          e.first_seen,
-          e.last_seen,
-          v.drop,
-          v.would_drop,
-          v.log,
-          v.allow,
-          epoch,
-          seq,
-          at,
-        );
-      }
+      for (const e of rows.edges) edge.run(...edgeRow(a, e, epoch, seq, at));
       for (const n of rows.nodes) node.run(a, n.ip, factsJson(n), epoch, seq, at);
       agent.run(a, epoch, seq, at);
     });
