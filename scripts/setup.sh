@@ -5,10 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces.
+# clang/llvm/libbpf-dev/libelf-dev/zlib1g-dev build the eBPF programs (bpf/) and the libbpf addon
+# (with make, g++ and python3 for node-gyp); iperf3, ping, curl, openssl and openssh make traffic
+# for the kernel tests and benchmarks; libcap2-bin's capsh makes a host without BPF privileges.
 # The service graph's tests: postgresql (a real server they start), chromium (the live page, driven
 # by playwright-core), graphviz (reads the DOT output back), libmaxmind-db-writer-perl and mmdb-bin
 # (MaxMind's own writer and reader for the identity baseline).
-PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps postgresql chromium graphviz libmaxmind-db-writer-perl mmdb-bin)
+PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps
+  clang llvm libbpf-dev libelf-dev zlib1g-dev make g++ python3 iputils-ping iperf3 libcap2-bin
+  curl openssl openssh-client openssh-server
+  postgresql chromium graphviz libmaxmind-db-writer-perl mmdb-bin)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

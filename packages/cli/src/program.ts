@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '@glia/core';
 import { configCheckCommand } from './commands/config-check.js';
+import { edgesListCommand, edgesUnbanCommand } from './commands/edges.js';
 import { pluginNewCommand, type PluginNewOptions } from './commands/plugin-new.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { replayCommand, type ReplayOptions } from './commands/replay.js';
@@ -143,6 +144,25 @@ export function buildProgram(result: { code: number }): Command {
     .description("show plugin health of a running agent (from its admin endpoint, config 'admin.listen')")
     .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
     .action(async (o: { url: string }) => set(await statusCommand(o)));
+
+  const edges = program
+    .command('edges')
+    .description("see and lift a running agent's banned edges (from its admin endpoint)");
+  edges
+    .command('list')
+    .description('the edges banned in the kernel (or recorded as would-drops), with time left and rules')
+    .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
+    .option('--json', 'print the raw JSON')
+    .action(async (o: { url: string; json?: boolean }) => set(await edgesListCommand(o)));
+  edges
+    .command('unban <client> <server> <port>')
+    .description('lift the ban of client -> server:port before its expiry')
+    .addOption(new Option('--proto <proto>', 'transport').choices(['tcp', 'udp']).default('tcp'))
+    .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (client: string, server: string, port: string, o: { url: string; proto: string }) =>
+      set(await edgesUnbanCommand(client, server, port, o)),
+    );
 
   return program;
 }
