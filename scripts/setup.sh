@@ -16,10 +16,12 @@ cd "$(dirname "$0")/.."
 # redis-server, vsftpd and postgresql are the real daemons its namespace test identifies (started
 # by the test, never as services), with dnsmasq and openssh-server; bind9-dnsutils' dig is one of
 # the everyday clients it talks to them with (ssh, redis-cli and psql come with the servers).
+# The service graph's tests: postgresql (a real server they start), chromium (the live page, driven
+# by playwright-core), graphviz (reads the DOT output back).
 PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps
   clang llvm libbpf-dev libelf-dev zlib1g-dev make g++ python3 iputils-ping iperf3 libcap2-bin
   curl openssl openssh-client openssh-server mmdb-bin libmaxmind-db-writer-perl
-  pcre2-utils nginx-light redis-server vsftpd postgresql bind9-dnsutils)
+  pcre2-utils nginx-light redis-server vsftpd postgresql bind9-dnsutils chromium graphviz)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

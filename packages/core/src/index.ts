@@ -104,7 +104,7 @@ export { defaultRouteDevices, defaultRoutesV4, defaultRoutesV6 } from './net/def
 export { hasFeature, missingFeatures, kernelVersion } from './host.js';
 export { InputError, PluginError, ExitCode, errorMessage } from './errors.js';
 export { closestName, editDistance } from './text/closest.js';
-export { TOKENS } from './tokens.js';
+export { TOKENS, type FieldSource } from './tokens.js';
 export { Runtime, type Stage, type PluginStatus, type RuntimeDeps } from './runtime/runtime.js';
 export { Agent, createAgent, CONTAINER, type AgentOptions } from './runtime/agent.js';
 export { AdminServer } from './runtime/admin-server.js';

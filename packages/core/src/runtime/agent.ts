@@ -36,6 +36,7 @@ export class Agent {
     @inject(CONTAINER) private readonly container: DependencyContainer,
   ) {
     bus.setErrorHandler(onceLogger(logger));
+    container.register(TOKENS.Fields, { useValue: () => this.fields() });
   }
 
   /** Adds a stage (e.g. the policy stage) started after the sinks and before enrichers and captures. */
