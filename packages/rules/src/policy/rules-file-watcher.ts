@@ -1,20 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { formatProblem, type RuleProblem } from '../ruleset/problem.js';
 import { loadRuleFile } from '../ruleset/rule-file.js';
-import type { RuleSet } from '../ruleset/rule-set.js';
-import type { ReloadResult, RuleSource } from './policy-stage.js';
+import { reloadParsedRules, type Reloadable, type ReloadOutcome } from './rules-reload.js';
 
-/** Something rules can be reloaded into: the policy stage. */
-export interface Reloadable {
-  reload(rules: RuleSource, rulesFile?: string): ReloadResult;
-  readonly rules: RuleSet;
-}
-
-export interface ReloadOutcome extends ReloadResult {
-  /** One line for the log: what is in force now and why. */
-  message: string;
-}
+export type { Reloadable, ReloadOutcome };
 
 export interface RulesFileWatcherOptions {
   path: string;
@@ -67,23 +56,8 @@ export class RulesFileWatcher {
 
   private async reloadNow(): Promise<ReloadOutcome> {
     const { path, target, onReload } = this.options;
-    const parsed = await loadRuleFile(path);
-    let result: ReloadResult;
-    if (parsed.problems.length > 0) {
-      result = { ok: false, rules: target.rules.rules.length, problems: parsed.problems };
-    } else {
-      result = target.reload(parsed.rules, path);
-    }
-    const outcome: ReloadOutcome = {
-      ...result,
-      message: describe(path, result.problems, result.ok, parsed.rules.length),
-    };
+    const outcome = reloadParsedRules(target, await loadRuleFile(path), path);
     onReload?.(outcome);
     return outcome;
   }
-}
-
-function describe(path: string, problems: readonly RuleProblem[], ok: boolean, count: number): string {
-  if (ok) return `${path}: ${count} rule${count === 1 ? '' : 's'} in force`;
-  return `${path}: kept the rules in force; the new file has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.map(formatProblem).join('\n  ')}`;
 }
