@@ -6,13 +6,13 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixturesDir, hasTool, tsharkFields } from '@glia/core/testing';
+import { fixturesDir, hasTool, tsharkFields, underCi } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runGlia } from '../support/glia.js';
 
 const fixtures = fixturesDir();
 const PROBES = '/usr/share/nmap/nmap-service-probes';
-const enabled = fixtures !== null && hasTool('tshark') && (existsSync(PROBES) || process.env.CI === 'true');
+const enabled = fixtures !== null && hasTool('tshark') && (existsSync(PROBES) || underCi());
 
 describe.skipIf(!enabled)('glia replay with the services enricher', () => {
   const dir = mkdtempSync(join(tmpdir(), 'glia-services-cli-'));

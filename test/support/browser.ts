@@ -2,15 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { repoRoot } from '@glia/core/testing';
+import { repoRoot, underCi } from '@glia/core/testing';
 
 const CHROMIUM = process.env.GLIA_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Whether Debian's Chromium is installed: a loud skip outside CI, an error under CI. */
 export function hasChromium(): boolean {
   const found = existsSync(CHROMIUM);
-  if (!found && process.env.CI === 'true')
-    throw new Error(`${CHROMIUM} is missing; .ci/run must install chromium`);
+  if (!found && underCi()) throw new Error(`${CHROMIUM} is missing; .ci/run must install chromium`);
   if (!found) console.warn(`SKIPPING browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
   return found;
 }

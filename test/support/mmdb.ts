@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { underCi } from '@glia/core/testing';
 
 /** One identity record (DESIGN §7 keys) at one address. */
 export interface IdentityEntry {
@@ -16,7 +17,7 @@ export interface IdentityEntry {
 export function hasMmdbTools(): boolean {
   const writer = spawnSync('perl', ['-MMaxMind::DB::Writer::Tree', '-e', '1']).status === 0;
   const reader = spawnSync('sh', ['-c', 'command -v mmdblookup']).status === 0;
-  if ((!writer || !reader) && process.env.CI === 'true')
+  if ((!writer || !reader) && underCi())
     throw new Error('libmaxmind-db-writer-perl and mmdb-bin must be installed (.ci/run installs them)');
   if (!writer || !reader)
     console.warn('SKIPPING identity-baseline tests: libmaxmind-db-writer-perl or mmdb-bin missing');

@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { underCi } from '@glia/core/testing';
 
 const BIN = process.env.GLIA_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -21,8 +22,7 @@ export interface TestPostgres {
  */
 export function hasPostgres(): boolean {
   const found = existsSync(join(BIN, 'initdb')) && existsSync(join(BIN, 'pg_ctl'));
-  if (!found && process.env.CI === 'true')
-    throw new Error(`PostgreSQL is not installed at ${BIN}; .ci/run must install it`);
+  if (!found && underCi()) throw new Error(`PostgreSQL is not installed at ${BIN}; .ci/run must install it`);
   if (!found)
     console.warn(`SKIPPING PostgreSQL tests: no initdb/pg_ctl in ${BIN} (apt-get install postgresql)`);
   return found;

@@ -7,6 +7,15 @@ export type KernelFeature = 'bpf' | 'btf' | 'tcx' | 'xdp' | 'ringbuf';
  * warning naming why, except under GLIA_REQUIRE_KERNEL=1 (CI), where they are an error: there a
  * kernel test must never skip.
  */
+/**
+ * GLIA_REQUIRE_KERNEL set to anything but empty, "0", "false" or "no": the rule of envFlag in
+ * @glia/core/testing (this package does not depend on core), so CI may spell it 1 or true.
+ */
+function kernelRequired(): boolean {
+  const value = process.env.GLIA_REQUIRE_KERNEL?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false' && value !== 'no';
+}
+
 export function canRunKernelTests(features: readonly KernelFeature[] = ['bpf', 'tcx', 'ringbuf']): boolean {
   const probe: KernelProbe = probeKernel();
   const missing = [
@@ -15,8 +24,7 @@ export function canRunKernelTests(features: readonly KernelFeature[] = ['bpf', '
   ];
   if (missing.length === 0) return true;
   const why = missing.map(([f, reason]) => `${f}: ${reason ?? 'unavailable'}`).join('; ');
-  if (process.env.GLIA_REQUIRE_KERNEL === '1')
-    throw new Error(`kernel tests required but the host lacks ${why}`);
+  if (kernelRequired()) throw new Error(`kernel tests required but the host lacks ${why}`);
   console.warn(`SKIPPING kernel tests: ${why} (GLIA_REQUIRE_KERNEL=1 makes this an error)`);
   return false;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatIPv4, parseCidr, type Cidr } from '@glia/core';
-import { hasTool, seededRandom } from '@glia/core/testing';
+import { hasTool, seededRandom, underCi } from '@glia/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { networkText } from '../inventory/network-text.js';
 import type { IdentityRecord } from '../record/identity-record.js';
@@ -199,7 +199,7 @@ function perlNetwork(network: Cidr): string {
 
 function hasPerlWriter(): boolean {
   const found = spawnSync('perl', ['-MMaxMind::DB::Writer::Tree', '-e', '1']).status === 0;
-  if (!found && process.env.CI === 'true')
+  if (!found && underCi())
     throw new Error(
       'MaxMind::DB::Writer::Tree is missing; scripts/setup.sh must install libmaxmind-db-writer-perl',
     );

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixturesDir } from '@glia/core/testing';
+import { fixturesDir, underCi } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ServiceDatabase } from '../match/service-database.js';
 import { parseProbeFile } from './probe-file.js';
@@ -13,9 +13,7 @@ describe('nmap-service-probes files load whole', () => {
     ...(fixtures === null
       ? []
       : [{ name: 'fixture copy', path: join(fixtures, 'nmap', 'nmap-service-probes'), lines: 12171 }]),
-    ...(existsSync(SYSTEM) || process.env.CI === 'true'
-      ? [{ name: "Debian's nmap", path: SYSTEM, lines: undefined }]
-      : []),
+    ...(existsSync(SYSTEM) || underCi() ? [{ name: "Debian's nmap", path: SYSTEM, lines: undefined }] : []),
   ];
   it.each(files)('$name: zero errors, every match line compiled', ({ path, lines }) => {
     const db = ServiceDatabase.fromText(readFileSync(path, 'latin1'), path);
