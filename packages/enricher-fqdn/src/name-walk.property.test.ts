@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { propertyRuns } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { NameWalker } from './name-walk.js';
+import { canonicalName } from './response-parser.js';
 
 /**
  * NameWalker's dot flag and end offset against a model of the name as a list of labels: a name is
@@ -70,4 +71,19 @@ describe('NameWalker properties', () => {
       propertyRuns('NameWalker dot flag through a pointer', 400),
     );
   });
+});
+
+describe('canonicalName (named)', () => {
+  const cases: Array<[string, string, string]> = [
+    ['upper case folded', 'WWW.Example.COM', 'www.example.com'],
+    ['the trailing dot of a fully qualified name dropped', 'example.com.', 'example.com'],
+    ['only the trailing dot dropped', '.example.com', '.example.com'],
+    ['the root is empty', '.', ''],
+    ['the letters A and Z are the bounds', 'AZ', 'az'],
+    ['@ and [ next to them stay', '@[`{', '@[`{'],
+    ['upper case after other characters', 'a-B_c.D', 'a-b_c.d'],
+    ['several runs of capitals', 'ABcDEfG', 'abcdefg'],
+    ['non-ASCII letters are not folded (RFC 4343)', 'K\u212a', 'k\u212a'],
+  ];
+  it.each(cases)('%s', (_name, text, want) => expect(canonicalName(text)).toBe(want));
 });

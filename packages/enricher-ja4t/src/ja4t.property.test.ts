@@ -140,3 +140,17 @@ describe('JA4T of built option areas', () => {
     );
   });
 });
+
+describe('TCP options of the wrong length (named)', () => {
+  it.each([
+    ['a window scale of length 4 is listed but not read', [3, 4, 7, 0], [3], undefined, undefined],
+    ['an MSS of length 3 is listed but not read', [2, 3, 5], [2], undefined, undefined],
+    ['an MSS of length 4 is read', [2, 4, 5, 180], [2], 1460, undefined],
+    ['a window scale of length 3 is read', [3, 3, 7], [3], undefined, 7],
+  ])('%s', (_name, bytes, kinds, mss, wscale) => {
+    const parsed = parseTcpOptions(Uint8Array.from(bytes as number[]));
+    expect(parsed.kinds).toEqual(kinds);
+    expect(parsed.mss).toBe(mss);
+    expect(parsed.wscale).toBe(wscale);
+  });
+});
