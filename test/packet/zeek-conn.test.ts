@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { observationOf, type ConnEvent } from '@glia/core';
 import { fixturesDir } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { replayAll } from './fixture-replay.js';
+import { zeekBaselineCases, zeekLogRows } from './zeek-baselines.js';
 
 /**
  * Zeek's own expected conn.log for each fixture capture (../shared/fixtures/expected/zeek, the
@@ -25,27 +25,13 @@ const TUNNEL_PORTS = new Set(['4789', '8472', '6081']);
  * (some baselines went through zeek-cut and keep only a few, with a plain header line).
  */
 function zeekConns(dir: string): { columns: string[]; conns: Conn[] } | null {
-  const logs = readdirSync(dir).filter((n) => n.endsWith('conn.log'));
-  if (logs.length === 0) return null;
-  const conns: Conn[] = [];
-  let columns: string[] = [];
-  for (const log of logs) {
-    let fields: string[] | null = null;
-    for (const line of readFileSync(join(dir, log), 'utf8').split('\n')) {
-      if (line.startsWith('#fields')) fields = line.split('\t').slice(1);
-      if (line.startsWith('#') || line.trim() === '') continue;
-      if (fields === null) {
-        fields = line.split('\t');
-        continue;
-      }
-      const row = Object.fromEntries(line.split('\t').map((v, i) => [(fields as string[])[i], v]));
-      if (row.proto !== undefined && row.proto !== 'tcp' && row.proto !== 'udp') continue;
-      if (TUNNEL_PORTS.has(row['id.resp_p'])) continue;
-      conns.push(Object.fromEntries(COLUMNS.filter((c) => c in row).map((c) => [c, row[c]])));
-    }
-    columns = COLUMNS.filter((c) => fields?.includes(c));
-  }
-  return { columns, conns };
+  const log = zeekLogRows(dir, 'conn.log');
+  if (log === null) return null;
+  const conns = log.rows
+    .filter((row) => row.proto === undefined || row.proto === 'tcp' || row.proto === 'udp')
+    .filter((row) => !TUNNEL_PORTS.has(row['id.resp_p']))
+    .map((row) => Object.fromEntries(COLUMNS.filter((c) => c in row).map((c) => [c, row[c]])) as Conn);
+  return { columns: COLUMNS.filter((c) => log.columns.includes(c)), conns };
 }
 
 /** A connection as the columns a baseline has: "orig_h orig_p > resp_h resp_p proto". */
@@ -83,13 +69,7 @@ function gliaConns(events: Awaited<ReturnType<typeof replayAll>>['events']): Con
 }
 
 const fixtures = fixturesDir();
-const baselines = fixtures === null ? null : join(fixtures, 'expected', 'zeek');
-const cases =
-  baselines === null || !existsSync(baselines)
-    ? []
-    : readdirSync(baselines)
-        .map((capture) => ({ capture, zeek: zeekConns(join(baselines, capture)) }))
-        .filter((c): c is { capture: string; zeek: { columns: string[]; conns: Conn[] } } => c.zeek !== null);
+const cases = zeekBaselineCases(fixtures, zeekConns);
 
 describe.runIf(cases.length > 0)("glia's connections agree with Zeek's conn.log", () => {
   it('has baselines to compare with', () => expect(cases.length).toBeGreaterThan(10));

@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fixturesDir } from '@glia/core/testing';
 import dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import { ofTopic, replayAll } from './fixture-replay.js';
+import { zeekBaselineCases, zeekLogRows } from './zeek-baselines.js';
 
 /**
  * Zeek's dns.log baselines (../shared/fixtures/expected/zeek) against glia's `dns` events, by
@@ -31,30 +31,21 @@ interface ZeekDns {
 }
 
 function zeekDns(dir: string): ZeekDns[] | null {
-  const logs = readdirSync(dir).filter((n) => n.endsWith('dns.log'));
-  if (logs.length === 0) return null;
-  const rows: ZeekDns[] = [];
-  for (const log of logs) {
-    let fields: string[] = [];
-    for (const line of readFileSync(join(dir, log), 'utf8').split('\n')) {
-      if (line.startsWith('#fields')) fields = line.split('\t').slice(1);
-      if (line.startsWith('#') || line.trim() === '') continue;
-      const r = Object.fromEntries(line.split('\t').map((v, i) => [fields[i], v]));
-      rows.push({
-        orig: r['id.orig_h'],
-        origPort: r['id.orig_p'],
-        resp: r['id.resp_h'],
-        respPort: r['id.resp_p'],
-        transId: Number(r.trans_id),
-        query: r.query,
-        qtype: r.qtype,
-        rcode: r.rcode,
-        answers: r.answers === '-' ? [] : r.answers.split(','),
-        ttls: r.TTLs === '-' ? [] : r.TTLs.split(',').map(Number),
-      });
-    }
-  }
-  return rows;
+  const log = zeekLogRows(dir, 'dns.log');
+  return (
+    log?.rows.map((r) => ({
+      orig: r['id.orig_h'],
+      origPort: r['id.orig_p'],
+      resp: r['id.resp_h'],
+      respPort: r['id.resp_p'],
+      transId: Number(r.trans_id),
+      query: r.query,
+      qtype: r.qtype,
+      rcode: r.rcode,
+      answers: r.answers === '-' ? [] : r.answers.split(','),
+      ttls: r.TTLs === '-' ? [] : r.TTLs.split(',').map(Number),
+    })) ?? null
+  );
 }
 
 /** One answer record as Zeek's dns.log writes it. */
@@ -70,13 +61,7 @@ function zeekForm(a: dnsPacket.Answer): string {
 }
 
 const fixtures = fixturesDir();
-const baselines = fixtures === null ? null : join(fixtures, 'expected', 'zeek');
-const cases =
-  baselines === null || !existsSync(baselines)
-    ? []
-    : readdirSync(baselines)
-        .map((capture) => ({ capture, zeek: zeekDns(join(baselines, capture)) }))
-        .filter((c): c is { capture: string; zeek: ZeekDns[] } => c.zeek !== null);
+const cases = zeekBaselineCases(fixtures, zeekDns);
 
 describe.runIf(cases.length > 0)("glia's DNS responses agree with Zeek's dns.log", () => {
   it('has the dns.log baselines (a duplicate response, DNS in GRE and in PPTP)', () => {

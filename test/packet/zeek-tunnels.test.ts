@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIPv4, formatIPv6 } from '@glia/core';
 import { fixturesDir } from '@glia/core/testing';
@@ -13,6 +13,7 @@ import {
 } from '@glia/packet';
 import { describe, expect, it } from 'vitest';
 import { replayAll } from './fixture-replay.js';
+import { zeekBaselineCases, zeekLogRows } from './zeek-baselines.js';
 
 /**
  * Zeek's tunnel.log baselines (../shared/fixtures/expected/zeek) against the tunnel layers glia's
@@ -34,24 +35,16 @@ interface Tunnel {
 
 /** DISCOVER rows of the tunnel.log files of one baseline folder. */
 function zeekTunnels(dir: string): Tunnel[] | null {
-  const logs = readdirSync(dir).filter((n) => n.endsWith('tunnel.log'));
-  if (logs.length === 0) return null;
-  const out: Tunnel[] = [];
-  for (const log of logs) {
-    let fields: string[] = [];
-    for (const line of readFileSync(join(dir, log), 'utf8').split('\n')) {
-      if (line.startsWith('#fields')) fields = line.split('\t').slice(1);
-      if (line.startsWith('#') || line.trim() === '') continue;
-      const row = Object.fromEntries(line.split('\t').map((v, i) => [fields[i], v]));
-      if (row.action !== 'Tunnel::DISCOVER') continue;
-      out.push({
-        type: row.tunnel_type.replace('Tunnel::', ''),
-        orig: `${row['id.orig_h']}:${row['id.orig_p']}`,
-        resp: `${row['id.resp_h']}:${row['id.resp_p']}`,
-      });
-    }
-  }
-  return out;
+  const log = zeekLogRows(dir, 'tunnel.log');
+  return (
+    log?.rows
+      .filter((r) => r.action === 'Tunnel::DISCOVER')
+      .map((r) => ({
+        type: r.tunnel_type.replace('Tunnel::', ''),
+        orig: `${r['id.orig_h']}:${r['id.orig_p']}`,
+        resp: `${r['id.resp_h']}:${r['id.resp_p']}`,
+      })) ?? null
+  );
 }
 
 function address(p: DecodedPacket, offset: number, v4: number): string {
@@ -97,12 +90,7 @@ const text = (t: Tunnel): string => `${t.type} ${t.orig} > ${t.resp}`;
 
 const fixtures = fixturesDir();
 const baselines = fixtures === null ? null : join(fixtures, 'expected', 'zeek');
-const cases =
-  baselines === null || !existsSync(baselines)
-    ? []
-    : readdirSync(baselines)
-        .map((capture) => ({ capture, zeek: zeekTunnels(join(baselines, capture)) }))
-        .filter((c): c is { capture: string; zeek: Tunnel[] } => c.zeek !== null);
+const cases = zeekBaselineCases(fixtures, zeekTunnels);
 
 describe.runIf(cases.length > 0)("glia's tunnel layers agree with Zeek's tunnel.log", () => {
   it('has the tunnel baselines, GRE, ERSPAN and IP-in-IP ones among them', () => {
