@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { propertyRuns } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { isGrease, parseClientHelloBody } from './client-hello.js';
-import { extension, helloBody } from './hello-builder.fixture.js';
+import { extension, handshake, helloBody, records } from './hello-builder.fixture.js';
+import { readClientHello } from './tls-records.js';
 
 /**
  * parseClientHelloBody against ClientHellos built field by field from a random model (server names,
@@ -105,6 +106,49 @@ describe('ClientHello parsing against a model', () => {
         },
       ),
       propertyRuns('ClientHello inner length lies', 400),
+    );
+  });
+});
+
+describe('readClientHello over records and stream prefixes', () => {
+  it('any prefix of a hello split into records asks for more, by a bound that is never past the end', () => {
+    fc.assert(
+      fc.property(spec, fc.integer({ min: 1, max: 300 }), fc.nat(), (s, recordSize, at) => {
+        const body = helloBody(s);
+        const stream = records(handshake(body), recordSize);
+        const whole = readClientHello(stream);
+        expect(whole).toEqual({ status: 'ok', hello: parseClientHelloBody(Uint8Array.from(body)) });
+        const cut = at % stream.length;
+        const prefix = readClientHello(stream.subarray(0, cut));
+        expect(prefix.status).toBe('incomplete');
+        if (prefix.status !== 'incomplete') return;
+        expect(prefix.needed).toBeGreaterThan(cut);
+        expect(prefix.needed).toBeLessThanOrEqual(stream.length);
+        // Below the need, oversize; at or above it, still incomplete (an empty stream is never oversize).
+        if (cut > 0)
+          expect(readClientHello(stream.subarray(0, cut), prefix.needed - 1)).toEqual({
+            status: 'failed',
+            reason: 'oversize',
+          });
+        expect(readClientHello(stream.subarray(0, cut), prefix.needed).status).toBe('incomplete');
+      }),
+      propertyRuns('readClientHello prefixes', 300),
+    );
+  });
+
+  it('a record that is not a handshake, or of another version, after the first is a bad record', () => {
+    fc.assert(
+      fc.property(spec, fc.constantFrom([23, 3, 3], [22, 2, 0], [22, 3, 5]), (s, [type, major, minor]) => {
+        const stream = records(handshake(helloBody(s)), 40);
+        const second = 45; // the second record's header: 5 + 40 bytes in
+        const bad = Uint8Array.from(stream);
+        [bad[second], bad[second + 1], bad[second + 2]] = [type, major, minor];
+        expect(readClientHello(bad)).toEqual({ status: 'failed', reason: 'bad_record' });
+        const first = Uint8Array.from(stream);
+        [first[0], first[1], first[2]] = [type, major, minor];
+        expect(readClientHello(first)).toEqual({ status: 'failed', reason: 'not_tls' });
+      }),
+      propertyRuns('readClientHello bad records', 100),
     );
   });
 });
