@@ -130,6 +130,37 @@ describe('FlowWindows corner cases (named)', () => {
     expect(windows.record(at(2, 53, 'udp')).uniqueDstPorts).toBe(2);
   });
 
+  it('TCP 65535 and UDP 1 are two destination ports (the UDP ports sit above the TCP range)', () => {
+    const windows = new FlowWindows({ windowNs: WINDOW, maxSources: 10, maxEntriesPerSource: 100 });
+    windows.record(at(1, 65535, 'tcp'));
+    expect(windows.record(at(2, 1, 'udp')).uniqueDstPorts).toBe(2);
+  });
+
+  it('idle sources are swept once packet time passes their window; the source just seen stays', () => {
+    const windows = new FlowWindows({ windowNs: WINDOW, maxSources: 100, maxEntriesPerSource: 100 });
+    for (let i = 1; i <= 5; i++) windows.record({ ...at(0), client: `10.0.1.${i}` });
+    windows.record({ ...at(30), client: '10.0.2.1' });
+    expect(windows.trackedSources).toBe(6);
+    expect(windows.sourcesExpired).toBe(0);
+    windows.record({ ...at(61), client: '10.0.2.2' });
+    expect(windows.sourcesExpired).toBe(5);
+    expect(windows.trackedSources).toBe(2);
+    windows.record({ ...at(200), client: '10.0.2.2' });
+    expect(windows.trackedSources).toBe(1);
+  });
+
+  it('entry evictions of swept and evicted sources still count', () => {
+    const windows = new FlowWindows({ windowNs: WINDOW, maxSources: 2, maxEntriesPerSource: 2 });
+    for (const port of [1, 2, 3]) windows.record({ ...at(0, port), client: '10.0.3.1' });
+    expect(windows.entryEvictions).toBe(2);
+    for (const port of [1, 2, 3]) windows.record({ ...at(1, port), client: '10.0.3.2' });
+    windows.record({ ...at(2), client: '10.0.3.3' }); // evicts 10.0.3.1, the stalest
+    expect(windows.sourceEvictions).toBe(1);
+    expect(windows.entryEvictions).toBe(4);
+    windows.record({ ...at(100), client: '10.0.3.4' }); // sweeps 10.0.3.2
+    expect(windows.entryEvictions).toBe(4);
+  });
+
   it('the same observation twice counts once', () => {
     const windows = new FlowWindows({ windowNs: WINDOW, maxSources: 10, maxEntriesPerSource: 100 });
     const o = at(1);
