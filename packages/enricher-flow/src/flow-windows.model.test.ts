@@ -122,6 +122,9 @@ describe('FlowWindows corner cases (named)', () => {
     const w = windows.record(at(10, 81, 'tcp', 40001));
     expect(w.flows).toBe(1);
     expect(w.uniqueDstPorts).toBe(1);
+    // Exactly one window older than the newest: just outside (newest − window, newest].
+    expect(windows.record(at(40, 82, 'tcp', 40002)).flows).toBe(1);
+    expect(windows.record(at(41, 83, 'tcp', 40003)).flows).toBe(2);
   });
 
   it('TCP and UDP on the same port are two destination ports', () => {
@@ -142,11 +145,19 @@ describe('FlowWindows corner cases (named)', () => {
     windows.record({ ...at(30), client: '10.0.2.1' });
     expect(windows.trackedSources).toBe(6);
     expect(windows.sourcesExpired).toBe(0);
-    windows.record({ ...at(61), client: '10.0.2.2' });
+    windows.record({ ...at(60), client: '10.0.2.2' }); // exactly one window after: idle
     expect(windows.sourcesExpired).toBe(5);
     expect(windows.trackedSources).toBe(2);
     windows.record({ ...at(200), client: '10.0.2.2' });
     expect(windows.trackedSources).toBe(1);
+  });
+
+  it('destinations evicted from a full window count as entry evictions', () => {
+    const windows = new FlowWindows({ windowNs: WINDOW, maxSources: 2, maxEntriesPerSource: 2 });
+    for (const server of ['10.9.0.1', '10.9.0.2', '10.9.0.3'])
+      windows.record({ ...at(0), server, client: '10.0.4.1' });
+    // Three connections (one per server) and three destinations in maps of two; one port.
+    expect(windows.entryEvictions).toBe(2);
   });
 
   it('entry evictions of swept and evicted sources still count', () => {
