@@ -1,8 +1,8 @@
 // Mutation testing (Stryker) of glia's pure logic, one package at a time: `npm run mutate` runs every
 // target of scripts/mutate-targets.mjs in order; `npm run mutate -- packet rules` runs those only.
 // Options: --concurrency N (default 1: the machine is shared), --incremental (reuse the previous
-// run's results for unchanged code and tests), --mutate GLOB (a part of one target's files, for a
-// split run). Reports land in reports/mutation/<target>.{json,html}; the closing table gives each
+// run's results for unchanged code and tests), --mutate GLOBS (a part of one target's files, for a
+// split run: comma-separated paths or globs; Stryker splits on commas, so no {a,b} braces). Reports land in reports/mutation/<target>.{json,html}; the closing table gives each
 // target's score (killed + timeout over all valid mutants, Stryker's "mutation score").
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -53,7 +53,8 @@ const rows = [];
 let failed = false;
 for (const name of targets) {
   const target = TARGETS[name];
-  console.log(`mutate: ${name} (${target.mutate.join(' ')}) with concurrency ${concurrency}`);
+  const files = mutate ?? target.mutate.join(' ');
+  console.log(`mutate: ${name} (${files}) with concurrency ${concurrency}`);
   const started = Date.now();
   const run = spawnSync(
     'npx',
