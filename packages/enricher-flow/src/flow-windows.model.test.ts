@@ -168,7 +168,10 @@ describe('FlowWindows corner cases (named)', () => {
     windows.record({ ...at(2), client: '10.0.3.3' }); // evicts 10.0.3.1, the stalest
     expect(windows.sourceEvictions).toBe(1);
     expect(windows.entryEvictions).toBe(4);
-    windows.record({ ...at(100), client: '10.0.3.4' }); // sweeps 10.0.3.2
+    // 10.0.3.3 again, far later: 10.0.3.2 is swept as idle (no new source, so no eviction).
+    windows.record({ ...at(100), client: '10.0.3.3' });
+    expect(windows.sourcesExpired).toBe(1);
+    expect(windows.sourceEvictions).toBe(1);
     expect(windows.entryEvictions).toBe(4);
   });
 
