@@ -47,7 +47,7 @@ export class Scheme {
 
 export function typeName(type: FieldType): string {
   if (typeof type === 'string') return type;
-  return `${type.kind === 'map' ? 'Map' : 'Array'}(${type.value})`;
+  return `${type.kind === 'map' ? 'Map' : 'Array'}(${typeName(type.value)})`;
 }
 
 function closest(name: string, candidates: readonly string[]): string | undefined {

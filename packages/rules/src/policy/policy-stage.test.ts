@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DESIGN_FIELDS } from '../fields/design-fields.js';
 import { Scheme } from '../lang/scheme.js';
-import { compileRules, RuleSet } from '../ruleset/rule-set.js';
+import { compileRules } from '../ruleset/compile-rules.js';
+import { RuleSet } from '../ruleset/rule-set.js';
 import { PolicyStage, type PolicyStageOptions } from './policy-stage.js';
 import { RulesFileWatcher, type ReloadOutcome } from './rules-file-watcher.js';
 

@@ -1,5 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { errorMessage } from '@glia/core';
+import type { RuleSetSettings } from '../ruleset/compile-rules.js';
 import { formatProblem, type RuleProblem } from '../ruleset/problem.js';
 import { loadRuleFile } from '../ruleset/rule-file.js';
 import type { RuleSet } from '../ruleset/rule-set.js';
@@ -7,7 +9,9 @@ import type { ReloadResult, RuleSource } from './policy-stage.js';
 
 /** Something rules can be reloaded into: the policy stage. */
 export interface Reloadable {
-  reload(rules: RuleSource, rulesFile?: string): ReloadResult;
+  reload(rules: RuleSource, rulesFile?: string, settings?: RuleSetSettings): ReloadResult;
+  /** Counts a reload refused before it got to `reload` (the file does not parse or cannot be read). */
+  refuseReload(problems: RuleProblem[]): ReloadResult;
   readonly rules: RuleSet;
 }
 
@@ -28,7 +32,8 @@ export interface RulesFileWatcherOptions {
 /**
  * Reloads a rule file when it changes (fs.watch on its directory, so editors that save by rename
  * are seen) and whenever reload() is called, which is the hook for SIGHUP. A file with any problem
- * leaves the rules in force untouched and reports every problem.
+ * (or any failure reading or compiling it) leaves the rules in force untouched, is counted by the
+ * target and reported through onReload; reload() never rejects.
  */
 export class RulesFileWatcher {
   private watcher: FSWatcher | null = null;
@@ -67,18 +72,24 @@ export class RulesFileWatcher {
 
   private async reloadNow(): Promise<ReloadOutcome> {
     const { path, target, onReload } = this.options;
-    const parsed = await loadRuleFile(path);
     let result: ReloadResult;
-    if (parsed.problems.length > 0) {
-      result = { ok: false, rules: target.rules.rules.length, problems: parsed.problems };
-    } else {
-      result = target.reload(parsed.rules, path);
+    let count = 0;
+    try {
+      const parsed = await loadRuleFile(path);
+      count = parsed.rules.length;
+      result =
+        parsed.problems.length > 0
+          ? target.refuseReload(parsed.problems)
+          : target.reload(parsed.rules, path, parsed.settings);
+    } catch (error) {
+      result = target.refuseReload([{ file: path, message: `the rule file could not be loaded: ${errorMessage(error)}` }]);
     }
-    const outcome: ReloadOutcome = {
-      ...result,
-      message: describe(path, result.problems, result.ok, parsed.rules.length),
-    };
-    onReload?.(outcome);
+    const outcome: ReloadOutcome = { ...result, message: describe(path, result.problems, result.ok, count) };
+    try {
+      onReload?.(outcome);
+    } catch {
+      // A failing report must not turn into an unhandled rejection of the watcher's reload.
+    }
     return outcome;
   }
 }

@@ -8,7 +8,7 @@ import { Scheme } from '../lang/scheme.js';
 import { checkRulesFile, checkRulesText } from './check.js';
 import { formatProblem } from './problem.js';
 import { parseRuleFile } from './rule-file.js';
-import { compileRules } from './rule-set.js';
+import { compileRules } from './compile-rules.js';
 
 const full = new Scheme(DESIGN_FIELDS);
 
@@ -125,7 +125,7 @@ const PROBLEMS: Array<[string, string, string[]]> = [
       'r.yaml:14:5: rule "c": unknown key "colour"; a rule has id, expression, action, source, description, ttl, enforce',
       'r.yaml:12:10: rule "c": "ttl" must be a whole number of seconds, at least 1',
       'r.yaml:13:14: rule "c": "enforce" must be true or false',
-      'r.yaml:16:29: rule "d": dns.fqdn is Bytes: expected a string in quotes, found "1"',
+      'r.yaml:16:29: rule "d": dns.fqdn is Bytes: expected a string in quotes or hex bytes like 6F:72:67, found "1"',
     ],
   ],
   [
@@ -144,7 +144,7 @@ const PROBLEMS: Array<[string, string, string[]]> = [
     'unknown top-level key',
     'rulez: []\n',
     [
-      'r.yaml:1:1: unknown key "rulez"; expected "rules"',
+      'r.yaml:1:1: unknown key "rulez"; expected "rules" or "absent_not_equal"',
       'r.yaml:1:1: expected a list of rules or a mapping with "rules"',
     ],
   ],

@@ -1,16 +1,15 @@
-import type { RuleAction, RuleEntry } from '@glia/core';
-import { compileExpression, type CompiledExpression } from '../lang/compile.js';
-import type { Scheme } from '../lang/scheme.js';
-import { RuleSyntaxError } from '../lang/source-error.js';
-import type { FieldGetter } from '../lang/typed-value.js';
+import type { RuleAction } from '@glia/core';
+import type { CompiledExpression } from '../lang/compile.js';
 import {
   boundRuleSetFunction,
+  CHUNK_RULES,
   ruleSetFunction,
-  type BoundMatcher,
+  type BoundChunkMatcher,
+  type ChunkMatcher,
   type FieldReader,
 } from '../lang/rule-set-function.js';
-import type { RuleProblem } from './problem.js';
-import type { LocatedRule } from './rule-entries.js';
+import type { FieldGetter } from '../lang/typed-value.js';
+import { RuleIndex } from './rule-index.js';
 
 export interface CompiledRule {
   id: string;
@@ -37,152 +36,183 @@ export interface RuleDecision {
   readonly ttl?: number;
 }
 
+export interface RuleSetOptions {
+  /** false: evaluate the closures instead of generated functions (tests; hosts without code generation). */
+  generate?: boolean;
+  /** false: evaluate every rule for every observation instead of the indexed candidates (tests). */
+  index?: boolean;
+  /** The rule set's absent_not_equal option, as its expressions were compiled. */
+  absentNotEqual?: boolean;
+}
+
+/** A rule set bound to per-field readers of one kind of observation (see RuleSet.bind). */
+export interface BoundRuleSet<O> {
+  decide(observation: O, get: FieldGetter, enforce: boolean): RuleDecision | null;
+}
+
 const PRECEDENCE: readonly RuleAction[] = ['allow', 'drop', 'log'];
-/** Rule sets up to this size keep matches in a bit mask and reuse decisions per mask. */
-const MASK_RULES = 31;
 const MAX_CACHED_DECISIONS = 4096;
+const TWO_32 = 4_294_967_296;
+
+interface Chunk {
+  matcher: ChunkMatcher | null;
+  tests: Array<(get: FieldGetter) => boolean>;
+}
 
 /**
- * A compiled, immutable set of rules. Every rule is evaluated for every observation; allow beats
- * drop beats log (DESIGN §6). For up to 31 rules the matches are a bit mask and each distinct
- * outcome's decision is built once, so deciding allocates nothing on the hot path.
+ * A compiled, immutable set of rules; allow beats drop beats log (DESIGN §6). Rules are indexed
+ * by their deciding values (rule-index.ts), so an observation evaluates only the rules that can
+ * match it; the verdict is the one evaluating every rule would give. Rules are evaluated in
+ * chunks of 32 by generated functions, matches kept as bit masks, and each distinct outcome's
+ * decision is built once, so deciding allocates nothing on the hot path.
  */
 export class RuleSet {
-  private readonly tests: Array<(get: FieldGetter) => boolean>;
-  /** Bit mask of the matching rules, for up to 31 rules. */
-  private readonly matchMask: ((get: FieldGetter) => number) | null;
-  private readonly masks: Record<RuleAction, number> = { allow: 0, drop: 0, log: 0 };
-  private readonly cached = [new Map<number, RuleDecision>(), new Map<number, RuleDecision>()];
   /** Every field some rule reads. */
   readonly fields: readonly string[];
+  readonly absentNotEqual: boolean;
+  readonly index: RuleIndex;
+  private readonly chunks: Chunk[] = [];
+  private readonly actionWords: Record<RuleAction, Uint32Array>;
+  private readonly candidateWords: Uint32Array;
+  private readonly matchedWords: Uint32Array;
+  private readonly cached = [new Map<number | string, RuleDecision>(), new Map<number | string, RuleDecision>()];
+  private readonly generate: boolean;
 
-  /** `generate: false` evaluates the closures directly instead of a generated function (for tests). */
   constructor(
     readonly rules: readonly CompiledRule[],
-    options: { generate?: boolean } = {},
+    options: RuleSetOptions = {},
   ) {
-    this.tests = rules.map((r) => r.expression.test);
     this.fields = [...new Set(rules.flatMap((r) => r.expression.fields))];
-    if (rules.length <= MASK_RULES) rules.forEach((r, i) => (this.masks[r.action] |= 1 << i));
-    this.matchMask =
-      rules.length <= MASK_RULES
-        ? options.generate === false
-          ? null
-          : ruleSetFunction(rules.map((r) => r.expression.plan))
-        : null;
+    this.absentNotEqual = options.absentNotEqual === true;
+    this.generate = options.generate !== false;
+    this.index = new RuleIndex(
+      rules.map((r) => r.expression.hints),
+      options.index !== false,
+    );
+    const words = Math.ceil(rules.length / CHUNK_RULES);
+    this.candidateWords = new Uint32Array(words);
+    this.matchedWords = new Uint32Array(words);
+    this.actionWords = { allow: new Uint32Array(words), drop: new Uint32Array(words), log: new Uint32Array(words) };
+    rules.forEach((r, i) => (this.actionWords[r.action][i >>> 5] |= 1 << (i & 31)));
+    for (let start = 0; start < rules.length; start += CHUNK_RULES) {
+      const part = rules.slice(start, start + CHUNK_RULES);
+      this.chunks.push({
+        matcher: this.generate ? ruleSetFunction(part.map((r) => r.expression.plan)) : null,
+        tests: part.map((r) => r.expression.test),
+      });
+    }
   }
 
   static empty(): RuleSet {
     return new RuleSet([]);
   }
 
-  /** The decision for one observation, or null when no rule matches. */
+  /** The decision for one observation whose fields `get` reads, or null when no rule matches. */
   decide(get: FieldGetter, enforce: boolean): RuleDecision | null {
-    const tests = this.tests;
-    if (tests.length > MASK_RULES) return this.decideWide(get, enforce);
-    let mask = 0;
-    if (this.matchMask !== null) mask = this.matchMask(get);
-    else for (let i = 0; i < tests.length; i++) if (tests[i](get)) mask |= 1 << i;
-    return this.decideMask(mask, enforce);
+    const words = this.candidateWords;
+    const matched = this.matchedWords;
+    const paths = this.index.paths;
+    words.set(this.index.always);
+    for (let i = 0; i < paths.length; i++) {
+      const { read, index } = paths[i];
+      const raw = get(read.name, read.slot);
+      index.collect(read.derive === null ? raw : read.derive(raw), words);
+    }
+    for (let c = 0; c < words.length; c++) {
+      const candidates = words[c];
+      if (candidates === 0) matched[c] = 0;
+      else {
+        const chunk = this.chunks[c];
+        matched[c] = chunk.matcher === null ? evaluate(chunk.tests, get, candidates) : chunk.matcher(get, candidates);
+      }
+    }
+    return this.decideWords(matched, enforce);
   }
 
   /**
-   * A function returning the bit mask of the matching rules that reads each field through its own
-   * reader (see boundRuleSetFunction), for decideMask; null for more than 31 rules or where code
-   * generation is disabled (use decide then).
+   * The rule set with each field read by a reader of its own (see boundRuleSetFunction), for one
+   * kind of observation; `get` passed to decide must share the readers' memo. Falls back to
+   * decide() where code generation is disabled.
    */
-  bind<O>(readerOf: (name: string) => FieldReader<O> | undefined): BoundMatcher<O> | null {
-    if (this.rules.length > MASK_RULES || this.matchMask === null) return null;
-    return boundRuleSetFunction(
-      this.rules.map((r) => r.expression.plan),
-      readerOf,
-    );
-  }
-
-  /** The decision for a mask of matching rules (up to 31 rules), or null when it is 0. */
-  decideMask(mask: number, enforce: boolean): RuleDecision | null {
-    if (mask === 0) return null;
-    const winners = mask & this.masks.allow || mask & this.masks.drop || mask & this.masks.log;
-    const cache = this.cached[enforce ? 1 : 0];
-    let decision = cache.get(winners);
-    if (decision === undefined) {
-      decision = this.decision(
-        this.rules.filter((_, i) => (winners & (1 << i)) !== 0),
-        enforce,
-      );
-      if (cache.size < MAX_CACHED_DECISIONS) cache.set(winners, decision);
+  bind<O>(readerOf: (name: string) => FieldReader<O> | undefined): BoundRuleSet<O> {
+    const plans = this.rules.map((r) => r.expression.plan);
+    const matchers: Array<BoundChunkMatcher<O> | null> = [];
+    for (let start = 0; start < plans.length; start += CHUNK_RULES) {
+      matchers.push(this.generate ? boundRuleSetFunction(plans.slice(start, start + CHUNK_RULES), readerOf) : null);
     }
-    return decision;
+    if (matchers.some((m) => m === null)) return { decide: (_o, get, enforce) => this.decide(get, enforce) };
+    const bound = matchers as Array<BoundChunkMatcher<O>>;
+    const pathReaders = this.index.paths.map(({ read }): FieldReader<O> | ((o: O) => unknown) => {
+      const reader = readerOf(read.name);
+      if (reader === undefined) return () => undefined;
+      const derive = read.derive;
+      return derive === null ? reader : (o: O) => derive(reader(o));
+    });
+    const indexes = this.index.paths.map((p) => p.index);
+    const always = this.index.always;
+    const words = this.candidateWords;
+    const matched = this.matchedWords;
+    return {
+      decide: (observation, get, enforce) => {
+        words.set(always);
+        for (let i = 0; i < indexes.length; i++) indexes[i].collect(pathReaders[i](observation), words);
+        for (let c = 0; c < words.length; c++) {
+          const candidates = words[c];
+          matched[c] = candidates === 0 ? 0 : bound[c](observation, get, candidates);
+        }
+        return this.decideWords(matched, enforce);
+      },
+    };
   }
 
-  private decideWide(get: FieldGetter, enforce: boolean): RuleDecision | null {
-    let matched: CompiledRule[] | null = null;
-    for (let i = 0; i < this.tests.length; i++) if (this.tests[i](get)) (matched ??= []).push(this.rules[i]);
-    if (matched === null) return null;
+  /** The decision for the matched rules (bit words), or null when none matched. */
+  private decideWords(matched: Uint32Array, enforce: boolean): RuleDecision | null {
     for (const action of PRECEDENCE) {
-      const winners = matched.filter((r) => r.action === action);
-      if (winners.length > 0) return this.decision(winners, enforce);
+      const actionWords = this.actionWords[action];
+      let found = -1;
+      let key: number | string = 0;
+      for (let c = 0; c < matched.length; c++) {
+        const w = (matched[c] & actionWords[c]) >>> 0;
+        if (w === 0) continue;
+        if (found < 0) {
+          found = c;
+          key = c * TWO_32 + w;
+        } else key = `${key}|${c * TWO_32 + w}`;
+      }
+      if (found >= 0) return this.decisionFor(action, key, matched, enforce);
     }
     return null;
   }
 
-  /** Winners all share one action. */
-  private decision(winners: readonly CompiledRule[], enforce: boolean): RuleDecision {
-    const ruleIds = winners.map((r) => r.id);
-    const ttls = winners.flatMap((r) => (r.ttl === undefined ? [] : [r.ttl]));
-    return {
-      action: winners[0].action,
-      ruleIds,
-      key: `${winners[0].action}|${ruleIds.join(',')}`,
-      enforce: enforce && winners.some((r) => r.enforce),
-      ...(winners[0].source === undefined ? {} : { source: winners[0].source }),
-      ...(ttls.length === 0 ? {} : { ttl: Math.max(...ttls) }),
-    };
+  private decisionFor(action: RuleAction, key: number | string, matched: Uint32Array, enforce: boolean): RuleDecision {
+    const cache = this.cached[enforce ? 1 : 0];
+    let decision = cache.get(key);
+    if (decision === undefined) {
+      const actionWords = this.actionWords[action];
+      const winners = this.rules.filter((_, i) => ((matched[i >>> 5] & actionWords[i >>> 5]) >>> (i & 31)) & 1);
+      decision = decisionOf(winners, enforce);
+      if (cache.size < MAX_CACHED_DECISIONS) cache.set(key, decision);
+    }
+    return decision;
   }
 }
 
-/**
- * Compiles rule entries (inline from the config, or located in a file) against a scheme. All
- * problems are collected; the set is returned only when there are none, so a bad set never
- * half-replaces a good one.
- */
-export function compileRules(
-  rules: ReadonlyArray<RuleEntry | LocatedRule>,
-  scheme: Scheme,
-  file?: string,
-): { ruleSet: RuleSet | null; problems: RuleProblem[] } {
-  const problems: RuleProblem[] = [];
-  const compiled: CompiledRule[] = [];
-  const seen = new Map<string, LocatedRule>();
-  for (const item of rules) {
-    const located: LocatedRule = 'entry' in item ? item : { entry: item };
-    const { entry } = located;
-    const where = { file, line: located.position?.line, column: located.position?.column, ruleId: entry.id };
-    const first = seen.get(entry.id);
-    if (first !== undefined) {
-      const at = first.position === undefined ? '' : ` (first defined at line ${first.position.line})`;
-      problems.push({ ...where, message: `duplicate rule id${at}; ids must be unique` });
-    } else seen.set(entry.id, located);
-    try {
-      const rule: CompiledRule = {
-        id: entry.id,
-        action: entry.action === 'block' ? 'drop' : entry.action,
-        expression: compileExpression(entry.expression, scheme),
-        enforce: entry.enforce !== false,
-      };
-      if (entry.source !== undefined) rule.source = entry.source;
-      if (entry.description !== undefined) rule.description = entry.description;
-      if (entry.ttl !== undefined) rule.ttl = entry.ttl;
-      compiled.push(rule);
-    } catch (error) {
-      if (!(error instanceof RuleSyntaxError)) throw error;
-      const inFile = located.expressionPosition?.(error.offset);
-      problems.push(
-        inFile === undefined
-          ? { ...where, message: `expression ${error.message}` }
-          : { ...where, line: inFile.line, column: inFile.column, message: error.detail },
-      );
-    }
-  }
-  return { ruleSet: problems.length === 0 ? new RuleSet(compiled) : null, problems };
+function evaluate(tests: ReadonlyArray<(get: FieldGetter) => boolean>, get: FieldGetter, candidates: number): number {
+  let mask = 0;
+  for (let i = 0; i < tests.length; i++) if ((candidates >>> i) & 1 && tests[i](get)) mask |= 1 << i;
+  return mask >>> 0;
+}
+
+/** Winners all share one action. */
+function decisionOf(winners: readonly CompiledRule[], enforce: boolean): RuleDecision {
+  const ruleIds = winners.map((r) => r.id);
+  const ttls = winners.flatMap((r) => (r.ttl === undefined ? [] : [r.ttl]));
+  return {
+    action: winners[0].action,
+    ruleIds,
+    key: `${winners[0].action}|${ruleIds.join(',')}`,
+    enforce: enforce && winners.some((r) => r.enforce),
+    ...(winners[0].source === undefined ? {} : { source: winners[0].source }),
+    ...(ttls.length === 0 ? {} : { ttl: Math.max(...ttls) }),
+  };
 }

@@ -1,0 +1,60 @@
+import { parseIPv4 } from '@glia/core';
+import { ipNumber, type IpRange } from './ip-literal.js';
+
+/**
+ * A set of addresses, CIDRs and ranges (`ip.src in {10.0.0.0/8 192.168.1.1 10.1.0.0..10.1.0.9}`)
+ * compiled into sorted, merged ranges per family: membership is a binary search.
+ */
+export class IpRangeSet {
+  private readonly v4Lo: Float64Array;
+  private readonly v4Hi: Float64Array;
+  private readonly v6Lo: bigint[];
+  private readonly v6Hi: bigint[];
+
+  constructor(ranges: readonly IpRange[]) {
+    const v4 = merge(ranges.filter((r) => r.family === 4).map((r) => [r.lo, r.hi] as [number, number]), 1);
+    const v6 = merge(ranges.filter((r) => r.family === 6).map((r) => [r.lo, r.hi] as [bigint, bigint]), 1n);
+    this.v4Lo = Float64Array.from(v4, (r) => r[0]);
+    this.v4Hi = Float64Array.from(v4, (r) => r[1]);
+    this.v6Lo = v6.map((r) => r[0]);
+    this.v6Hi = v6.map((r) => r[1]);
+  }
+
+  /** Membership of an address string; false for anything that is not an address. */
+  has(ip: string): boolean {
+    if (!ip.includes(':')) {
+      const v4 = parseIPv4(ip);
+      return v4 !== null && within(this.v4Lo, this.v4Hi, v4);
+    }
+    const n = ipNumber(ip);
+    return n !== null && n.family === 6 && within(this.v6Lo, this.v6Hi, n.value);
+  }
+}
+
+/** Sorts and merges overlapping or adjacent ranges. */
+export function merge<T extends number | bigint>(ranges: Array<[T, T]>, one: T): Array<[T, T]> {
+  ranges.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Array<[T, T]> = [];
+  for (const [lo, hi] of ranges) {
+    const last = out[out.length - 1];
+    if (last !== undefined && lo <= ((last[1] as number) + (one as number)) ) {
+      if (hi > last[1]) last[1] = hi;
+    } else out.push([lo, hi]);
+  }
+  return out;
+}
+
+function within<T extends number | bigint>(
+  lo: ArrayLike<T>,
+  hi: ArrayLike<T>,
+  value: T,
+): boolean {
+  let a = 0;
+  let b = lo.length - 1;
+  while (a <= b) {
+    const mid = (a + b) >>> 1;
+    if (lo[mid] <= value) a = mid + 1;
+    else b = mid - 1;
+  }
+  return b >= 0 && value <= hi[b];
+}
