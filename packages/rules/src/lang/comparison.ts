@@ -13,7 +13,11 @@ import { parseWildcard, wildcardMatcher } from './wildcard.js';
 export type ValuePredicate = (value: unknown) => boolean;
 
 /** What an index may learn from a comparison, before it is tied to the value compared. */
-export type HintSpec = IndexHint extends infer H ? (H extends IndexHint ? Omit<H, 'key' | 'read'> : never) : never;
+export type HintSpec = IndexHint extends infer H
+  ? H extends IndexHint
+    ? Omit<H, 'key' | 'read'>
+    : never
+  : never;
 
 export interface Comparison {
   test: ValuePredicate;
@@ -31,7 +35,11 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Why `op` cannot apply to a value of this type, or undefined when it can. */
-export function operatorProblem(type: FieldType, op: ComparisonOp | 'in', subject: string): string | undefined {
+export function operatorProblem(
+  type: FieldType,
+  op: ComparisonOp | 'in',
+  subject: string,
+): string | undefined {
   if (type === 'Bool')
     return `${subject} is Bool: it cannot be compared; use it on its own (${subject}) or negated (not ${subject})`;
   if (typeof type !== 'string') {
@@ -42,11 +50,17 @@ export function operatorProblem(type: FieldType, op: ComparisonOp | 'in', subjec
     return `${subject} is ${typeName(type)}: "${op}" needs a single value; ${hint}`;
   }
   const allowed = ALLOWED[type];
-  if (!allowed.includes(op)) return `"${op}" is not defined for ${subject} (${type}); use one of ${allowed.join(', ')}`;
+  if (!allowed.includes(op))
+    return `"${op}" is not defined for ${subject} (${type}); use one of ${allowed.join(', ')}`;
   return undefined;
 }
 
-export function comparison(type: 'Int' | 'Bytes' | 'Ip', op: ComparisonOp, rhs: Literal, read: LiteralReader): Comparison {
+export function comparison(
+  type: 'Int' | 'Bytes' | 'Ip',
+  op: ComparisonOp,
+  rhs: Literal,
+  read: LiteralReader,
+): Comparison {
   if (type === 'Int') {
     const lit = read.int(rhs);
     if (op === 'bitwise_and') return { test: (v) => typeof v === 'number' && bitwiseAnd(v, lit) };
@@ -56,7 +70,9 @@ export function comparison(type: 'Int' | 'Bytes' | 'Ip', op: ComparisonOp, rhs: 
     const lit = read.ip(rhs);
     const n = ipNumber(lit) as IpNumber;
     const hint: HintSpec | undefined =
-      op === 'eq' ? { kind: 'ip', ranges: [{ family: n.family, lo: n.value, hi: n.value } as never] } : undefined;
+      op === 'eq'
+        ? { kind: 'ip', ranges: [{ family: n.family, lo: n.value, hi: n.value } as never] }
+        : undefined;
     return { test: ipComparison(op, lit, n), ...(hint === undefined ? {} : { hint }) };
   }
   switch (op) {
@@ -88,14 +104,22 @@ export function comparison(type: 'Int' | 'Bytes' | 'Ip', op: ComparisonOp, rhs: 
     default: {
       const lit = read.bytes(rhs);
       if (op === 'eq' || op === 'ne') {
-        return { test: ordered(op, lit), fused: { op, lit }, ...(op === 'eq' ? { hint: { kind: 'bytes', values: [lit] } } : {}) };
+        return {
+          test: ordered(op, lit),
+          fused: { op, lit },
+          ...(op === 'eq' ? { hint: { kind: 'bytes', values: [lit] } } : {}),
+        };
       }
       return { test: bytesOrdering(op, lit) };
     }
   }
 }
 
-export function setComparison(type: 'Int' | 'Bytes' | 'Ip', items: readonly Literal[], read: LiteralReader): Comparison {
+export function setComparison(
+  type: 'Int' | 'Bytes' | 'Ip',
+  items: readonly Literal[],
+  read: LiteralReader,
+): Comparison {
   if (type === 'Ip') {
     const ranges = items.map((item) => read.ipRange(item));
     const set = new IpRangeSet(ranges);

@@ -343,12 +343,7 @@ const SEMANTICS: Array<[name: string, expression: string, fields: Fields, expect
   ['all of absent array is true (no element fails)', 'all(dns.fqdns[*] eq "x")', {}, true],
   ['any of absent array is false', 'any(dns.fqdns[*] eq "x")', {}, false],
   ['any with not inside', 'any(not dns.fqdns[*] eq "a")', { 'dns.fqdns': ['a', 'b'] }, true],
-  [
-    'any over int array with set',
-    'any(test.ports[*] in {22 2222})',
-    { 'test.ports': [80, 2222] },
-    true,
-  ],
+  ['any over int array with set', 'any(test.ports[*] in {22 2222})', { 'test.ports': [80, 2222] }, true],
   [
     'any over map values',
     'any(identity.k8s.dst_label[*] eq "db")',

@@ -130,9 +130,16 @@ class Compiler {
     const test = absent ? (v: unknown) => (v === undefined ? true : present(v)) : present;
     const d = value.derived;
     const hints: IndexHint[] =
-      result.hint !== undefined && d !== undefined ? [{ ...result.hint, key: value.text, read: d } as IndexHint] : [];
+      result.hint !== undefined && d !== undefined
+        ? [{ ...result.hint, key: value.text, read: d } as IndexHint]
+        : [];
     let plan: Plan;
-    if (d !== undefined && d.derive === null && fused !== undefined && (typeof fused.lit === 'number' || fused.op === 'eq' || fused.op === 'ne')) {
+    if (
+      d !== undefined &&
+      d.derive === null &&
+      fused !== undefined &&
+      (typeof fused.lit === 'number' || fused.op === 'eq' || fused.op === 'ne')
+    ) {
       plan = { kind: 'fused', op: fused.op, name: d.name, slot: d.slot, lit: fused.lit, absent };
     } else if (d !== undefined) {
       plan = { kind: 'test', name: d.name, slot: d.slot, derive: d.derive, test };
@@ -176,7 +183,12 @@ class Compiler {
       d !== undefined
         ? { kind: 'test', name: d.name, slot: d.slot, derive: d.derive, test }
         : { kind: 'leaf', test: (g) => read(g) === true };
-    return { vec: false, get: (g) => read(g) === true, plan, hints: whenTrue === undefined ? [] : [whenTrue] };
+    return {
+      vec: false,
+      get: (g) => read(g) === true,
+      plan,
+      hints: whenTrue === undefined ? [] : [whenTrue],
+    };
   }
 
   private logical(expr: Extract<Expr, { kind: 'logical' }>): Predicate {
@@ -190,7 +202,11 @@ class Compiler {
         );
       }
     });
-    if (vec) return elementwise(expr.op, items.map((i) => i.get as (g: FieldGetter) => boolean[]));
+    if (vec)
+      return elementwise(
+        expr.op,
+        items.map((i) => i.get as (g: FieldGetter) => boolean[]),
+      );
     const ones = items as Array<Extract<Predicate, { vec: false }>>;
     const gets = ones.map((i) => i.get);
     const plan: Plan = { kind: 'logical', op: expr.op, items: ones.map((i) => i.plan) };
@@ -234,7 +250,10 @@ class Compiler {
   }
 }
 
-function logicalClosure(op: 'and' | 'or' | 'xor', gets: Array<(g: FieldGetter) => boolean>): (g: FieldGetter) => boolean {
+function logicalClosure(
+  op: 'and' | 'or' | 'xor',
+  gets: Array<(g: FieldGetter) => boolean>,
+): (g: FieldGetter) => boolean {
   if (gets.length === 2) {
     const [l, r] = gets;
     return op === 'and' ? (g) => l(g) && r(g) : op === 'or' ? (g) => l(g) || r(g) : (g) => l(g) !== r(g);
@@ -261,4 +280,3 @@ function elementwise(op: 'and' | 'or' | 'xor', gets: Array<(g: FieldGetter) => b
     },
   };
 }
-

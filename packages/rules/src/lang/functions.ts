@@ -51,7 +51,8 @@ const DEFINITIONS: Readonly<Record<string, Definition>> = {
 function bytesToBytes(f: (s: string) => string): Definition {
   return {
     arity: 1,
-    result: (t, name) => (t === 'Bytes' ? { type: 'Bytes' } : { error: `${name}() takes Bytes, found ${typeName(t)}` }),
+    result: (t, name) =>
+      t === 'Bytes' ? { type: 'Bytes' } : { error: `${name}() takes Bytes, found ${typeName(t)}` },
     make: () => (x) => (typeof x === 'string' ? f(x) : undefined),
   };
 }
@@ -59,8 +60,12 @@ function bytesToBytes(f: (s: string) => string): Definition {
 function affix(test: (s: string, affix: string) => boolean): Definition {
   return {
     arity: 2,
-    result: (t, name) => (t === 'Bytes' ? { type: 'Bool' } : { error: `${name}() takes Bytes, found ${typeName(t)}` }),
-    make: ([text]) => (x) => (typeof x === 'string' ? test(x, text) : undefined),
+    result: (t, name) =>
+      t === 'Bytes' ? { type: 'Bool' } : { error: `${name}() takes Bytes, found ${typeName(t)}` },
+    make:
+      ([text]) =>
+      (x) =>
+        typeof x === 'string' ? test(x, text) : undefined,
   };
 }
 
@@ -86,14 +91,20 @@ export function applyFunction(
   }
   const { arity } = definition;
   if (args.length !== arity) {
-    fail(head.offset, `${head.name}() takes ${arity} argument${arity === 1 ? '' : 's'}, found ${args.length}`);
+    fail(
+      head.offset,
+      `${head.name}() takes ${arity} argument${arity === 1 ? '' : 's'}, found ${args.length}`,
+    );
   }
   const subject = args[0];
   if (isLiteral(subject))
     fail(subject.offset, `the first argument of ${head.name}() must be a field or a function, not a literal`);
   const literals = args.slice(1).map((a) => {
     if (!isLiteral(a) || a.kind !== 'string') {
-      return fail(isLiteral(a) ? a.offset : head.offset, `the second argument of ${head.name}() must be a string literal`);
+      return fail(
+        isLiteral(a) ? a.offset : head.offset,
+        `the second argument of ${head.name}() must be a string literal`,
+      );
     }
     return decode(a);
   });
@@ -134,7 +145,13 @@ export function applyFunction(
   if (subject.derived !== undefined) value.derived = deriveFurther(subject.derived, f);
   let whenTrue: IndexHint | undefined;
   if (head.name === 'ends_with' && value.derived !== undefined && subject.derived !== undefined) {
-    whenTrue = { kind: 'suffix', key: subject.text, read: subject.derived, suffixes: [literals[0]], caseless: false };
+    whenTrue = {
+      kind: 'suffix',
+      key: subject.text,
+      read: subject.derived,
+      suffixes: [literals[0]],
+      caseless: false,
+    };
   }
   return whenTrue === undefined ? { value } : { value, whenTrue };
 }

@@ -35,9 +35,7 @@ export function parseIntLiteral(text: string): { value: number } | { error: stri
 }
 
 /** `a..b` (inclusive), or a single integer. */
-export function parseIntRange(
-  text: string,
-): { lo: number; hi: number } | { error: string; at: number } {
+export function parseIntRange(text: string): { lo: number; hi: number } | { error: string; at: number } {
   const dots = text.indexOf('..');
   if (dots < 0) {
     const single = parseIntLiteral(text);
@@ -47,6 +45,7 @@ export function parseIntRange(
   if ('error' in lo) return { error: lo.error, at: 0 };
   const hi = parseIntLiteral(text.slice(dots + 2));
   if ('error' in hi) return { error: hi.error, at: dots + 2 };
-  if (lo.value > hi.value) return { error: `range ${text} is empty: its start is greater than its end`, at: 0 };
+  if (lo.value > hi.value)
+    return { error: `range ${text} is empty: its start is greater than its end`, at: 0 };
   return { lo: lo.value, hi: hi.value };
 }

@@ -12,8 +12,14 @@ export class IpRangeSet {
   private readonly v6Hi: bigint[];
 
   constructor(ranges: readonly IpRange[]) {
-    const v4 = merge(ranges.filter((r) => r.family === 4).map((r) => [r.lo, r.hi] as [number, number]), 1);
-    const v6 = merge(ranges.filter((r) => r.family === 6).map((r) => [r.lo, r.hi] as [bigint, bigint]), 1n);
+    const v4 = merge(
+      ranges.filter((r) => r.family === 4).map((r) => [r.lo, r.hi] as [number, number]),
+      1,
+    );
+    const v6 = merge(
+      ranges.filter((r) => r.family === 6).map((r) => [r.lo, r.hi] as [bigint, bigint]),
+      1n,
+    );
     this.v4Lo = Float64Array.from(v4, (r) => r[0]);
     this.v4Hi = Float64Array.from(v4, (r) => r[1]);
     this.v6Lo = v6.map((r) => r[0]);
@@ -37,18 +43,14 @@ export function merge<T extends number | bigint>(ranges: Array<[T, T]>, one: T):
   const out: Array<[T, T]> = [];
   for (const [lo, hi] of ranges) {
     const last = out[out.length - 1];
-    if (last !== undefined && lo <= ((last[1] as number) + (one as number)) ) {
+    if (last !== undefined && lo <= (last[1] as number) + (one as number)) {
       if (hi > last[1]) last[1] = hi;
     } else out.push([lo, hi]);
   }
   return out;
 }
 
-function within<T extends number | bigint>(
-  lo: ArrayLike<T>,
-  hi: ArrayLike<T>,
-  value: T,
-): boolean {
+function within<T extends number | bigint>(lo: ArrayLike<T>, hi: ArrayLike<T>, value: T): boolean {
   let a = 0;
   let b = lo.length - 1;
   while (a <= b) {

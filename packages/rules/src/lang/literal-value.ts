@@ -14,21 +14,32 @@ export class LiteralReader {
 
   int(literal: Literal): number {
     if (literal.kind === 'string') {
-      this.fail(literal, `${this.subject} is Int: expected an integer without quotes, found a string "${literal.body}"`);
+      this.fail(
+        literal,
+        `${this.subject} is Int: expected an integer without quotes, found a string "${literal.body}"`,
+      );
     }
     const parsed = parseIntLiteral(literal.text);
-    if ('error' in parsed) this.fail(literal, `expected an integer for ${this.subject} (Int): ${parsed.error}`);
+    if ('error' in parsed)
+      this.fail(literal, `expected an integer for ${this.subject} (Int): ${parsed.error}`);
     return parsed.value;
   }
 
   /** An integer or an inclusive range `a..b`, inside a set. */
   intRange(literal: Literal): [number, number] {
     if (literal.kind === 'string') {
-      this.fail(literal, `${this.subject} is Int: expected an integer without quotes, found a string "${literal.body}"`);
+      this.fail(
+        literal,
+        `${this.subject} is Int: expected an integer without quotes, found a string "${literal.body}"`,
+      );
     }
     const parsed = parseIntRange(literal.text);
     if ('error' in parsed) {
-      this.fail(literal, `expected an integer or range for ${this.subject} (Int): ${parsed.error}`, literal.offset + parsed.at);
+      this.fail(
+        literal,
+        `expected an integer or range for ${this.subject} (Int): ${parsed.error}`,
+        literal.offset + parsed.at,
+      );
     }
     return [parsed.lo, parsed.hi];
   }
@@ -49,7 +60,10 @@ export class LiteralReader {
   /** The pattern after `matches`: a quoted or raw string. */
   regex(literal: Literal): string {
     if (literal.kind !== 'string') {
-      this.fail(literal, `expected a regular expression in quotes or r"..." after "matches", found "${literal.text}"`);
+      this.fail(
+        literal,
+        `expected a regular expression in quotes or r"..." after "matches", found "${literal.text}"`,
+      );
     }
     return decodeRegex(literal);
   }
@@ -57,7 +71,10 @@ export class LiteralReader {
   /** The pattern after `wildcard`: a quoted or raw string (its bytes; `\*` stays for the matcher). */
   wildcard(literal: Literal): string {
     if (literal.kind !== 'string') {
-      this.fail(literal, `expected a wildcard pattern in quotes or r"..." after "wildcard", found "${literal.text}"`);
+      this.fail(
+        literal,
+        `expected a wildcard pattern in quotes or r"..." after "wildcard", found "${literal.text}"`,
+      );
     }
     return decodeBytes(this.source, literal);
   }
@@ -65,7 +82,10 @@ export class LiteralReader {
   /** A single address for eq/ne/lt/...: its canonical text. */
   ip(literal: Literal): string {
     if (literal.kind === 'string') {
-      this.fail(literal, `${this.subject} is Ip: expected an IP address without quotes, found a string "${literal.body}"`);
+      this.fail(
+        literal,
+        `${this.subject} is Ip: expected an IP address without quotes, found a string "${literal.body}"`,
+      );
     }
     if (literal.text.includes('/') || literal.text.includes('..')) {
       this.fail(
@@ -74,7 +94,8 @@ export class LiteralReader {
       );
     }
     const ip = literal.text.includes('%') ? null : normalizeIp(literal.text);
-    if (ip === null) this.fail(literal, `expected an IP address for ${this.subject}, found "${literal.text}"`);
+    if (ip === null)
+      this.fail(literal, `expected an IP address for ${this.subject}, found "${literal.text}"`);
     return ip;
   }
 

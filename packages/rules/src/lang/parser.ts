@@ -48,8 +48,7 @@ const LOGICAL: ReadonlyArray<{ op: 'or' | 'xor' | 'and'; spellings: readonly str
   { op: 'xor', spellings: ['xor', '^^'] },
   { op: 'and', spellings: ['and', '&&'] },
 ];
-const EXPECTED_OPERATOR =
-  'an operator (eq, ne, lt, le, gt, ge, contains, matches, wildcard, in, &)';
+const EXPECTED_OPERATOR = 'an operator (eq, ne, lt, le, gt, ge, contains, matches, wildcard, in, &)';
 
 /** Parses an expression into its syntax tree; throws RuleSyntaxError with line:column. */
 export function parseExpression(source: string): Expr {
@@ -84,7 +83,10 @@ class Parser {
     const next = this.peek();
     if (next.kind !== 'eof') {
       if (this.isText(next, ['&'])) {
-        this.fail(next, 'expected "and", "or", "xor" or end of input (a single "&" is bitwise and, as in tcp.flags & 2; did you mean "&&"?)');
+        this.fail(
+          next,
+          'expected "and", "or", "xor" or end of input (a single "&" is bitwise and, as in tcp.flags & 2; did you mean "&&"?)',
+        );
       }
       const what = this.isOperatorToken(next)
         ? 'a field or function before the operator'
@@ -135,7 +137,11 @@ class Parser {
       this.depth--;
       return inner;
     }
-    if (token.kind === 'word' && (token.text === 'any' || token.text === 'all') && this.isText(this.peekAt(1), ['('])) {
+    if (
+      token.kind === 'word' &&
+      (token.text === 'any' || token.text === 'all') &&
+      this.isText(this.peekAt(1), ['('])
+    ) {
       return this.quantifier(token.text);
     }
     const value = this.value('a field, a function, "not" or "("');
@@ -153,7 +159,13 @@ class Parser {
     if (!this.isText(close, [')'])) this.fail(close, `expected ")" to close ${name}(`);
     this.next();
     this.depth--;
-    return { kind: 'quantifier', name, offset: token.offset, arg, argIsValue: argIsValue && arg.kind === 'bare' };
+    return {
+      kind: 'quantifier',
+      name,
+      offset: token.offset,
+      arg,
+      argIsValue: argIsValue && arg.kind === 'bare',
+    };
   }
 
   private comparison(lhs: ValueNode): Expr {
@@ -187,7 +199,8 @@ class Parser {
 
   private set(lhs: ValueNode, opOffset: number): Expr {
     const open = this.peek();
-    if (!(open.kind === 'punct' && open.text === '{')) this.fail(open, 'expected "{" to start a set of values');
+    if (!(open.kind === 'punct' && open.text === '{'))
+      this.fail(open, 'expected "{" to start a set of values');
     this.next();
     const items: Literal[] = [];
     while (true) {
@@ -203,7 +216,10 @@ class Parser {
       }
       if (token.kind === 'punct' && token.text === ',')
         this.fail(token, 'expected a value or "}" (set values are separated by spaces, not commas)');
-      this.fail(token, `expected a value or "}" to close the set opened at ${this.describeOffset(open.offset)}`);
+      this.fail(
+        token,
+        `expected a value or "}" to close the set opened at ${this.describeOffset(open.offset)}`,
+      );
     }
   }
 
@@ -221,7 +237,8 @@ class Parser {
       this.next();
       const key = this.peek();
       if (key.kind === 'punct' && key.text === '*') indexes.push({ kind: 'each', offset: key.offset });
-      else if (key.kind === 'string' || key.kind === 'word') indexes.push({ kind: 'key', key, offset: key.offset });
+      else if (key.kind === 'string' || key.kind === 'word')
+        indexes.push({ kind: 'key', key, offset: key.offset });
       else this.fail(key, 'expected a key in quotes, an index or "*" after "["');
       this.next();
       const close = this.peek();
@@ -242,8 +259,7 @@ class Parser {
     }
     while (true) {
       const token = this.peek();
-      const isLiteral =
-        token.kind === 'string' || (token.kind === 'word' && !FIELD_NAME.test(token.text));
+      const isLiteral = token.kind === 'string' || (token.kind === 'word' && !FIELD_NAME.test(token.text));
       if (isLiteral) {
         args.push(token);
         this.next();
@@ -318,6 +334,10 @@ class Parser {
     const previous = this.pos > 0 ? this.tokens[this.pos - 1] : undefined;
     const after =
       previous !== undefined && previous.kind !== 'string' ? ` after ${describeToken(previous)}` : '';
-    throw new RuleSyntaxError(this.source, token.offset, `${expected}${after}, found ${describeToken(token)}`);
+    throw new RuleSyntaxError(
+      this.source,
+      token.offset,
+      `${expected}${after}, found ${describeToken(token)}`,
+    );
   }
 }

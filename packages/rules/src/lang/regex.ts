@@ -38,14 +38,17 @@ function translate(pattern: string): { source: string } | { error: string } {
       const next = chars[i + 1];
       if (next === undefined) return { source: `${out}\\` }; // RE2 reports the trailing backslash
       if (next === 'p' || next === 'P') {
-        return { error: `\\${next} (a Unicode class) is not available: wirefilter matches bytes with Unicode off` };
+        return {
+          error: `\\${next} (a Unicode class) is not available: wirefilter matches bytes with Unicode off`,
+        };
       }
       if (next === 'x') {
         const braced = chars[i + 2] === '{';
         const end = braced ? chars.indexOf('}', i + 3) : i + 4;
         const hex = braced ? chars.slice(i + 3, end).join('') : chars.slice(i + 2, i + 4).join('');
         const value = /^[0-9a-fA-F]+$/.test(hex) ? parseInt(hex, 16) : -1;
-        if (value > 0xff) return { error: `\\x{${hex}} is above \\xFF: wirefilter matches bytes, write the UTF-8 bytes` };
+        if (value > 0xff)
+          return { error: `\\x{${hex}} is above \\xFF: wirefilter matches bytes, write the UTF-8 bytes` };
         if (value >= 0x80) nonAscii = true;
       } else if (next >= '0' && next <= '7') {
         const octal = /^[0-7]{1,3}/.exec(chars.slice(i + 1, i + 4).join(''))?.[0] ?? '0';
@@ -94,7 +97,8 @@ function translate(pattern: string): { source: string } | { error: string } {
   }
   if (caseless && nonAscii) {
     return {
-      error: 'case-insensitive matching with non-ASCII bytes is not available: wirefilter folds ASCII letters only, RE2 would fold Latin-1 bytes too',
+      error:
+        'case-insensitive matching with non-ASCII bytes is not available: wirefilter folds ASCII letters only, RE2 would fold Latin-1 bytes too',
     };
   }
   return { source: out };

@@ -57,7 +57,10 @@ export function boundRuleSetFunction<O>(
     readers.push(readerOf(name) ?? absent);
     return `R[${readers.length - 1}](o)`;
   });
-  const make = generate<BoundChunkMatcher<O>>(['R'], `return function matchMask(o, g, c) {\n${code.body}\n};`);
+  const make = generate<BoundChunkMatcher<O>>(
+    ['R'],
+    `return function matchMask(o, g, c) {\n${code.body}\n};`,
+  );
   return make === null ? null : make(readers, ...code.values);
 }
 
@@ -77,7 +80,8 @@ interface RuleSetCode {
  * until read), so a field several rules use costs one read per evaluation.
  */
 function ruleSetCode(plans: readonly Plan[], read: (name: string, slot: number) => string): RuleSetCode {
-  if (plans.length > CHUNK_RULES) throw new Error(`a generated rule-set function takes at most ${CHUNK_RULES} rules`);
+  if (plans.length > CHUNK_RULES)
+    throw new Error(`a generated rule-set function takes at most ${CHUNK_RULES} rules`);
   const locals = new Map<string, number>();
   const reads: string[] = [];
   const value = (name: string, slot: number): string => {

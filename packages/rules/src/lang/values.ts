@@ -34,7 +34,13 @@ export class ValueCompiler {
     if (type === undefined) this.fail(node.head.offset, this.scheme.explainUnknown(name));
     this.fields.add(name);
     const slot = this.scheme.slot(name);
-    return { type, each: false, text: name, get: (g) => g(name, slot), derived: { name, slot, derive: null } };
+    return {
+      type,
+      each: false,
+      text: name,
+      get: (g) => g(name, slot),
+      derived: { name, slot, derive: null },
+    };
   }
 
   private call(node: ValueNode): FunctionResult {
@@ -93,7 +99,10 @@ export class ValueCompiler {
   private picker(type: Exclude<FieldType, string>, key: Literal, subject: string): (x: unknown) => unknown {
     if (type.kind === 'map') {
       if (key.kind !== 'string') {
-        this.fail(key.offset, `${subject} is ${typeName(type)}: expected a key in quotes, found "${key.text}"`);
+        this.fail(
+          key.offset,
+          `${subject} is ${typeName(type)}: expected a key in quotes, found "${key.text}"`,
+        );
       }
       const k = decodeBytes(this.source, key);
       return (m) => (m instanceof Map ? (m as Map<string, unknown>).get(k) : undefined);

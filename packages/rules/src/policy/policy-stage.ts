@@ -158,7 +158,9 @@ export class PolicyStage implements Stage {
       if (compiled.ruleSet === null) return this.refuseReload(compiled.problems);
       active = this.activate(compiled.ruleSet);
     } catch (error) {
-      return this.refuseReload([{ file: rulesFile, message: `the new rules could not be loaded: ${errorMessage(error)}` }]);
+      return this.refuseReload([
+        { file: rulesFile, message: `the new rules could not be loaded: ${errorMessage(error)}` },
+      ]);
     }
     this.active = active;
     this.stats.reloads++;

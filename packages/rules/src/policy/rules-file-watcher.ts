@@ -82,7 +82,9 @@ export class RulesFileWatcher {
           ? target.refuseReload(parsed.problems)
           : target.reload(parsed.rules, path, parsed.settings);
     } catch (error) {
-      result = target.refuseReload([{ file: path, message: `the rule file could not be loaded: ${errorMessage(error)}` }]);
+      result = target.refuseReload([
+        { file: path, message: `the rule file could not be loaded: ${errorMessage(error)}` },
+      ]);
     }
     const outcome: ReloadOutcome = { ...result, message: describe(path, result.problems, result.ok, count) };
     try {

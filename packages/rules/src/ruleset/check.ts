@@ -15,7 +15,10 @@ export async function checkRulesFile(
 ): Promise<RuleProblem[]> {
   const parsed = await loadRuleFile(path);
   if (parsed.problems.length > 0 && parsed.rules.length === 0) return parsed.problems;
-  return [...parsed.problems, ...compileRules(parsed.rules, new Scheme(fields), path, parsed.settings).problems];
+  return [
+    ...parsed.problems,
+    ...compileRules(parsed.rules, new Scheme(fields), path, parsed.settings).problems,
+  ];
 }
 
 /** The same for rule text already in memory. */
@@ -25,5 +28,8 @@ export function checkRulesText(
   fields: readonly TypedField[] = DESIGN_FIELDS,
 ): RuleProblem[] {
   const parsed = parseRuleFile(text, file);
-  return [...parsed.problems, ...compileRules(parsed.rules, new Scheme(fields), file, parsed.settings).problems];
+  return [
+    ...parsed.problems,
+    ...compileRules(parsed.rules, new Scheme(fields), file, parsed.settings).problems,
+  ];
 }

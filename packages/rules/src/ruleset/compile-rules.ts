@@ -65,6 +65,9 @@ export function compileRules(
   try {
     return { ruleSet: new RuleSet(compiled, { absentNotEqual }), problems };
   } catch (error) {
-    return { ruleSet: null, problems: [{ file, message: `the rule set could not be built: ${errorMessage(error)}` }] };
+    return {
+      ruleSet: null,
+      problems: [{ file, message: `the rule set could not be built: ${errorMessage(error)}` }],
+    };
   }
 }

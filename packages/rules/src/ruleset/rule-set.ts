@@ -75,7 +75,10 @@ export class RuleSet {
   private readonly actionWords: Record<RuleAction, Uint32Array>;
   private readonly candidateWords: Uint32Array;
   private readonly matchedWords: Uint32Array;
-  private readonly cached = [new Map<number | string, RuleDecision>(), new Map<number | string, RuleDecision>()];
+  private readonly cached = [
+    new Map<number | string, RuleDecision>(),
+    new Map<number | string, RuleDecision>(),
+  ];
   private readonly generate: boolean;
 
   constructor(
@@ -92,7 +95,11 @@ export class RuleSet {
     const words = Math.ceil(rules.length / CHUNK_RULES);
     this.candidateWords = new Uint32Array(words);
     this.matchedWords = new Uint32Array(words);
-    this.actionWords = { allow: new Uint32Array(words), drop: new Uint32Array(words), log: new Uint32Array(words) };
+    this.actionWords = {
+      allow: new Uint32Array(words),
+      drop: new Uint32Array(words),
+      log: new Uint32Array(words),
+    };
     rules.forEach((r, i) => (this.actionWords[r.action][i >>> 5] |= 1 << (i & 31)));
     for (let start = 0; start < rules.length; start += CHUNK_RULES) {
       const part = rules.slice(start, start + CHUNK_RULES);
@@ -123,7 +130,8 @@ export class RuleSet {
       if (candidates === 0) matched[c] = 0;
       else {
         const chunk = this.chunks[c];
-        matched[c] = chunk.matcher === null ? evaluate(chunk.tests, get, candidates) : chunk.matcher(get, candidates);
+        matched[c] =
+          chunk.matcher === null ? evaluate(chunk.tests, get, candidates) : chunk.matcher(get, candidates);
       }
     }
     return this.decideWords(matched, enforce);
@@ -138,7 +146,9 @@ export class RuleSet {
     const plans = this.rules.map((r) => r.expression.plan);
     const matchers: Array<BoundChunkMatcher<O> | null> = [];
     for (let start = 0; start < plans.length; start += CHUNK_RULES) {
-      matchers.push(this.generate ? boundRuleSetFunction(plans.slice(start, start + CHUNK_RULES), readerOf) : null);
+      matchers.push(
+        this.generate ? boundRuleSetFunction(plans.slice(start, start + CHUNK_RULES), readerOf) : null,
+      );
     }
     if (matchers.some((m) => m === null)) return { decide: (_o, get, enforce) => this.decide(get, enforce) };
     const bound = matchers as Array<BoundChunkMatcher<O>>;
@@ -184,12 +194,19 @@ export class RuleSet {
     return null;
   }
 
-  private decisionFor(action: RuleAction, key: number | string, matched: Uint32Array, enforce: boolean): RuleDecision {
+  private decisionFor(
+    action: RuleAction,
+    key: number | string,
+    matched: Uint32Array,
+    enforce: boolean,
+  ): RuleDecision {
     const cache = this.cached[enforce ? 1 : 0];
     let decision = cache.get(key);
     if (decision === undefined) {
       const actionWords = this.actionWords[action];
-      const winners = this.rules.filter((_, i) => ((matched[i >>> 5] & actionWords[i >>> 5]) >>> (i & 31)) & 1);
+      const winners = this.rules.filter(
+        (_, i) => ((matched[i >>> 5] & actionWords[i >>> 5]) >>> (i & 31)) & 1,
+      );
       decision = decisionOf(winners, enforce);
       if (cache.size < MAX_CACHED_DECISIONS) cache.set(key, decision);
     }
@@ -197,7 +214,11 @@ export class RuleSet {
   }
 }
 
-function evaluate(tests: ReadonlyArray<(get: FieldGetter) => boolean>, get: FieldGetter, candidates: number): number {
+function evaluate(
+  tests: ReadonlyArray<(get: FieldGetter) => boolean>,
+  get: FieldGetter,
+  candidates: number,
+): number {
   let mask = 0;
   for (let i = 0; i < tests.length; i++) if ((candidates >>> i) & 1 && tests[i](get)) mask |= 1 << i;
   return mask >>> 0;

@@ -14,7 +14,10 @@ export interface ValueIndex {
 type Hinted<K extends IndexHint['kind']> = Array<{ rule: number; hint: Extract<IndexHint, { kind: K }> }>;
 
 /** One index for all the hints on one path, of one kind. */
-export function valueIndex(kind: IndexHint['kind'], hinted: Array<{ rule: number; hint: IndexHint }>): ValueIndex {
+export function valueIndex(
+  kind: IndexHint['kind'],
+  hinted: Array<{ rule: number; hint: IndexHint }>,
+): ValueIndex {
   switch (kind) {
     case 'int':
       return new IntIndex(hinted as Hinted<'int'>);
@@ -66,7 +69,9 @@ class BytesIndex implements ValueIndex {
   private readonly values: Map<string, RuleBits>;
 
   constructor(hinted: Hinted<'bytes'>) {
-    this.values = byKey(hinted.flatMap(({ rule, hint }) => hint.values.map((v): [string, number] => [v, rule])));
+    this.values = byKey(
+      hinted.flatMap(({ rule, hint }) => hint.values.map((v): [string, number] => [v, rule])),
+    );
   }
 
   collect(value: unknown, words: Uint32Array): void {

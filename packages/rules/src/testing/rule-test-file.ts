@@ -66,7 +66,10 @@ export function readRuleTestFile(
   for (const pair of root.items as Pair[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (!TOP_KEYS.has(key))
-      fail(pair.key as Node, `unknown key ${JSON.stringify(key)}; a test file has rules, absent_not_equal, enforce, tests`);
+      fail(
+        pair.key as Node,
+        `unknown key ${JSON.stringify(key)}; a test file has rules, absent_not_equal, enforce, tests`,
+      );
   }
   let rules: LocatedRule[] | string = [];
   const rulesNode = get(root, 'rules');
@@ -160,7 +163,10 @@ export function readRuleTestFile(
       cases.push(testCase);
     });
   }
-  return { test: problems.length > 0 ? null : { rules, settings, enforce: enforce as boolean, cases }, problems };
+  return {
+    test: problems.length > 0 ? null : { rules, settings, enforce: enforce as boolean, cases },
+    problems,
+  };
 }
 
 /** `drop`, `none`, or `{action: drop, rules: [a, b], enforce: false}`. */
