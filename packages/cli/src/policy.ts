@@ -9,6 +9,7 @@ import {
   type LocatedRule,
   type RuleProblem,
   type RuleSet,
+  type RuleSetSettings,
 } from '@glia/rules';
 
 type ConfiguredRules = Awaited<ReturnType<typeof loadConfiguredRules>>;
@@ -57,6 +58,7 @@ export async function attachPolicy(
 ): Promise<AttachedPolicy> {
   let rules: ConstructorParameters<typeof PolicyStage>[0]['rules'];
   let rulesFile: string | undefined;
+  let ruleSettings: RuleSetSettings = {};
   if (ruleSet !== undefined) {
     rules = ruleSet;
   } else {
@@ -64,12 +66,14 @@ export async function attachPolicy(
     if (configured.problems.length > 0) throw rulesError(loaded.file ?? 'config', configured.problems);
     rules = configured.rules;
     rulesFile = configured.rulesFile;
+    ruleSettings = configured.settings;
   }
   const stage = new PolicyStage({
     bus: agent.bus,
     fields: () => agent.fields(),
     wantedFields: () => agent.wantedFields(),
     rules,
+    ruleSettings,
     ...(rulesFile !== undefined ? { rulesFile } : {}),
     enforce: loaded.config.enforce,
     metrics: agent.metrics,

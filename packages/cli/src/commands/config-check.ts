@@ -17,6 +17,7 @@ export async function configCheckCommand(file: string): Promise<number> {
       configured.rules,
       new Scheme(fieldsForEnrichers(enrichers)),
       configured.rulesFile ?? file,
+      configured.settings,
     );
     if (compiled.problems.length > 0) throw rulesError(file, compiled.problems);
     const names = loaded.plugins.map((p) => `${p.kind} ${p.name}`).join(', ');
