@@ -24,20 +24,29 @@ export function compareUtf8(a: string, b: string): number {
 
 /** A-Z to a-z; every other character as it is. */
 export function asciiLower(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-  }
-  return s;
+  return mapAscii(s, 65, 90, (t) => t.toLowerCase());
 }
 
 /** a-z to A-Z; every other character as it is. */
 export function asciiUpper(s: string): string {
+  return mapAscii(s, 97, 122, (t) => t.toUpperCase());
+}
+
+/**
+ * Changes the case of the ASCII letters from..to of s. When s is all ASCII, JavaScript's own case
+ * mapping does exactly that (and fast); otherwise the letters are mapped one run at a time.
+ */
+function mapAscii(s: string, from: number, to: number, map: (t: string) => string): string {
+  let letters = false;
+  let ascii = true;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 97 && c <= 122) return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+    if (c >= from && c <= to) letters = true;
+    else if (c >= 0x80) ascii = false;
   }
-  return s;
+  if (!letters) return s;
+  if (ascii) return map(s);
+  return s.replace(from === 65 ? /[A-Z]+/g : /[a-z]+/g, map);
 }
 
 /**

@@ -74,6 +74,8 @@ export class PolicyStage implements Stage {
   private cache: ObservationFieldCache | null = null;
   private schemeOf: Scheme | null = null;
   private wanted: readonly string[] = [];
+  /** The field cache's reader of each wanted field (fields no definition provides left out). */
+  private wantedReaders: ReadonlyArray<(o: Observation) => unknown> = [];
   /** The rule set in force with its bound matcher, swapped as one value on reload. */
   private active: ActiveRules;
   private pending: RuleSource;
@@ -114,6 +116,11 @@ export class PolicyStage implements Stage {
     this.cache = new ObservationFieldCache(definitions);
     this.schemeOf = new Scheme(definitions);
     this.wanted = (typeof wantedFields === 'function' ? wantedFields() : wantedFields) ?? [];
+    const cache = this.cache;
+    this.wantedReaders = this.wanted.flatMap((name) => {
+      const reader = cache.readerOf(name);
+      return reader === undefined ? [] : [reader];
+    });
     const compiled = this.compile(this.pending, this.options.rulesFile, this.pendingSettings);
     if (compiled.ruleSet === null) {
       const lines = compiled.problems.map(formatProblem);
@@ -222,7 +229,8 @@ export class PolicyStage implements Stage {
         this.stats.suppressed++;
         return;
       }
-      for (let i = 0; i < this.wanted.length; i++) cache.get(this.wanted[i], -1);
+      const wanted = this.wantedReaders;
+      for (let i = 0; i < wanted.length; i++) wanted[i](observation);
       cache.commit();
       const verdict: Verdict = {
         ts: observation.ts,

@@ -1,10 +1,16 @@
 import type { IndexHint } from '../lang/index-hint.js';
+import { CHUNK_RULES } from '../lang/rule-set-function.js';
 import type { Derivation } from '../lang/typed-value.js';
 import { ruleBits } from './candidate-bits.js';
 import { suffixKey, valueIndex, type ValueIndex } from './value-index.js';
 
 /** A hint no better than this (the share of observations it lets through) is not worth indexing. */
 const USEFUL = 0.25;
+/**
+ * A path is looked up for every observation: that costs about what testing one comparison does,
+ * so a path is indexed only when it saves testing several rules.
+ */
+const MIN_RULES_PER_PATH = 3;
 
 /** One indexed value: how to read it, and the rules it lets through. */
 export interface IndexedPath {
@@ -27,20 +33,24 @@ export class RuleIndex {
   readonly chosen: ReadonlyArray<IndexHint | undefined>;
 
   constructor(hintsPerRule: ReadonlyArray<readonly IndexHint[]>, enabled = true) {
-    const words = Math.ceil(hintsPerRule.length / 32);
-    this.chosen = hintsPerRule.map((hints) => (enabled ? bestHint(hints) : undefined));
+    const words = Math.ceil(hintsPerRule.length / CHUNK_RULES);
+    const best = hintsPerRule.map((hints) => (enabled ? bestHint(hints) : undefined));
     const groups = new Map<string, Array<{ rule: number; hint: IndexHint }>>();
-    const always: number[] = [];
-    this.chosen.forEach((hint, rule) => {
-      if (hint === undefined) {
-        always.push(rule);
-        return;
-      }
-      const group = `${hint.kind}|${hint.kind === 'suffix' && hint.caseless ? 'ci|' : ''}${hint.key}`;
+    best.forEach((hint, rule) => {
+      if (hint === undefined) return;
+      const group = pathOf(hint);
       let list = groups.get(group);
       if (list === undefined) groups.set(group, (list = []));
       list.push({ rule, hint });
     });
+    for (const [group, list] of groups) {
+      if (list.length < MIN_RULES_PER_PATH) {
+        groups.delete(group);
+        for (const { rule } of list) best[rule] = undefined;
+      }
+    }
+    this.chosen = best;
+    const always = best.flatMap((hint, rule) => (hint === undefined ? [rule] : []));
     this.always = new Uint32Array(words);
     const bits = ruleBits(always);
     for (let i = 0; i < bits.length; i += 2) this.always[bits[i]] = bits[i + 1];
@@ -57,6 +67,11 @@ export class RuleIndex {
     const paths = this.paths;
     for (let i = 0; i < paths.length; i++) paths[i].index.collect(valueOf(i), words);
   }
+}
+
+/** The indexed path a hint belongs to: its value and kind of lookup. */
+export function pathOf(hint: IndexHint): string {
+  return `${hint.kind}|${hint.kind === 'suffix' && hint.caseless ? 'ci|' : ''}${hint.key}`;
 }
 
 /** The hint letting through the smallest estimated share of observations, if that is small enough. */
