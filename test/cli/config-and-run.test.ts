@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
-import { OutputWatcher, runGlia, startGlia } from '../support/glia.js';
+import { OutputWatcher, runGlia, startGlia, writeIdleCapture } from '../support/glia.js';
 
 function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'glia-cli-'));
@@ -109,6 +109,7 @@ describe('glia run', () => {
       file,
       [
         'admin: { listen: "127.0.0.1:0" }',
+        `capture: [{ plugin: ${writeIdleCapture(dir)} }]`,
         'enrichers:',
         '  - plugin: ../../../../work/main/examples/plugin-hello'.replace(
           '../../../../work/main',

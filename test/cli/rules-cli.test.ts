@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
-import { OutputWatcher, runGlia, startGlia } from '../support/glia.js';
+import { OutputWatcher, runGlia, startGlia, writeIdleCapture } from '../support/glia.js';
 
 const DEMO = join(repoRoot(), 'packages/cli/assets/demo.pcap');
 
@@ -160,7 +160,10 @@ describe('rule hot reload', () => {
     const rulesFile = join(dir, 'rules.yaml');
     const good = (id: string) => `rules:\n  - { id: ${id}, expression: 'tcp.dstport eq 22', action: log }\n`;
     writeFileSync(rulesFile, good('first'));
-    writeFileSync(join(dir, 'glia.yaml'), 'rules: rules.yaml\nadmin: { listen: "127.0.0.1:0" }\n');
+    writeFileSync(
+      join(dir, 'glia.yaml'),
+      `rules: rules.yaml\nadmin: { listen: "127.0.0.1:0" }\ncapture: [{ plugin: ${writeIdleCapture(dir)} }]\n`,
+    );
     const child = startGlia(['run', '-c', join(dir, 'glia.yaml')]);
     const logs = new OutputWatcher(child.stderr);
     try {

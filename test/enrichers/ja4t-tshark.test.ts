@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { normalizeIp, observationOf, type ConnEvent } from '@glia/core';
-import { fixtureCaptures, testContext, tsharkFields } from '@glia/core/testing';
+import { enricherFields, fixtureCaptures, testContext, tsharkFields } from '@glia/core/testing';
 import { plugin as ja4tPlugin } from '@glia/enricher-ja4t';
 import { replayCaptureEvents } from '@glia/packet';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,7 +85,7 @@ async function fromGlia(capture: string): Promise<Handshake[]> {
   const enricher = ja4tPlugin.create(ctx, {});
   if (enricher === null) throw new Error('ja4t create returned null');
   enricher.start();
-  const field = (name: string) => enricher.fields().find((f) => f.name === name);
+  const field = (name: string) => enricherFields(ja4tPlugin, enricher).find((f) => f.name === name);
   const out: Handshake[] = [];
   await replayCaptureEvents(capture, (topic, event) => {
     if (topic !== 'conn') return;

@@ -12,7 +12,7 @@ import {
   type ConnEvent,
   type SegmentEvent,
 } from '@glia/core';
-import { fixtureCaptures, testContext, tsharkFields } from '@glia/core/testing';
+import { enricherFields, fixtureCaptures, testContext, tsharkFields } from '@glia/core/testing';
 import { plugin as tlsPlugin } from '@glia/enricher-tls';
 import { replayCaptureEvents } from '@glia/packet';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -90,8 +90,8 @@ async function fromGlia(
     if (topic === 'banner') ctx.bus.publish('banner', event as BannerEvent);
     else if (topic === 'segment') ctx.bus.publish('segment', event as SegmentEvent);
   });
-  const sniField = enricher.fields().find((f) => f.name === 'tls.sni');
-  const alpnField = enricher.fields().find((f) => f.name === 'tls.alpn');
+  const sniField = enricherFields(tlsPlugin, enricher).find((f) => f.name === 'tls.sni');
+  const alpnField = enricherFields(tlsPlugin, enricher).find((f) => f.name === 'tls.alpn');
   const found = hellos.map((h) => {
     // An observation of exactly that connection, as its SYN would make it.
     const syn: ConnEvent = {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@glia/core/testing';
 
@@ -69,4 +69,22 @@ export class OutputWatcher {
       check();
     });
   }
+}
+
+/**
+ * Writes `idle-capture.mjs` into dir: a capture plugin that publishes nothing and never ends, as
+ * a live capture on a quiet interface does, for tests of a running agent (name it in `capture:`).
+ */
+export function writeIdleCapture(dir: string): string {
+  const path = join(dir, 'idle-capture.mjs');
+  writeFileSync(
+    path,
+    `export default {
+      type: 'idle', kind: 'capture', description: 'a quiet interface',
+      configSchema: { type: 'object', additionalProperties: false, properties: {} },
+      create() { let s = 'stopped'; return {
+        start() { s = 'ok'; }, stop() { s = 'stopped'; }, health() { return { state: s }; } }; },
+    };`,
+  );
+  return './idle-capture.mjs';
 }

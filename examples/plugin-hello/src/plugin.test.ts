@@ -1,4 +1,4 @@
-import { describePluginContract, testContext } from '@glia/core/testing';
+import { describePluginContract, enricherFields, testContext } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { NewServer } from './topics.js';
 import { helloPlugin } from './plugin.js';
@@ -38,7 +38,7 @@ describe('hello plugin', () => {
     ctx.bus.publish('observation', obs('10.0.0.1', 2n));
     ctx.bus.publish('observation', obs('10.0.0.2', 3n));
     expect(greeted.map((g) => g.server)).toEqual(['10.0.0.1', '10.0.0.2']);
-    const field = plugin?.fields().find((f) => f.name === 'hello.greeting');
+    const field = enricherFields(helloPlugin, plugin!).find((f) => f.name === 'hello.greeting');
     expect(field?.resolve(obs('10.0.0.1', 4n))).toBe('hi, 10.0.0.1');
     plugin?.stop();
   });

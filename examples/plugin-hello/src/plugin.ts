@@ -1,7 +1,8 @@
 import {
   PluginHealth,
   type EnricherInstance,
-  type FieldDefinition,
+  type FieldResolvers,
+  type FieldSpec,
   type PluginContext,
   type PluginFactory,
 } from '@glia/core';
@@ -54,26 +55,31 @@ class HelloEnricher implements EnricherInstance {
     return this.state.get();
   }
 
-  fields(): FieldDefinition[] {
-    return [
-      {
-        name: 'hello.greeting',
-        type: 'Bytes',
-        description: 'the configured greeting followed by the server address',
-        resolve: (o) => `${this.config.greeting}, ${o.server}`,
+  /** A resolver for each field HELLO_FIELDS declares, no more, no fewer. */
+  resolvers(): FieldResolvers {
+    return {
+      'hello.greeting': (o) => `${this.config.greeting}, ${o.server}`,
+      'hello.first_seen_ns': (o) => {
+        const t = this.greeter.firstSeen(o);
+        return t === undefined ? undefined : Number(t);
       },
-      {
-        name: 'hello.first_seen_ns',
-        type: 'Int',
-        description: 'packet time (ns, as a number) the server was first seen',
-        resolve: (o) => {
-          const t = this.greeter.firstSeen(o);
-          return t === undefined ? undefined : Number(t);
-        },
-      },
-    ];
+    };
   }
 }
+
+/** The rule fields this plugin provides: declared on the factory, so `glia rules check -c` knows them. */
+export const HELLO_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'hello.greeting',
+    type: 'Bytes',
+    description: 'the configured greeting followed by the server address',
+  },
+  {
+    name: 'hello.first_seen_ns',
+    type: 'Int',
+    description: 'packet time (ns, as a number) the server was first seen',
+  },
+];
 
 /** The factory glia loads: this package's default export. */
 export const helloPlugin: PluginFactory<HelloConfig, HelloEnricher> = {
@@ -88,5 +94,6 @@ export const helloPlugin: PluginFactory<HelloConfig, HelloEnricher> = {
       max_servers: { type: 'integer', minimum: 1, default: 10000 },
     },
   },
+  fields: HELLO_FIELDS,
   create: (ctx, config) => new HelloEnricher(ctx, config),
 };

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Direction, JsonSchema } from '@glia/core';
+import { checkCaptureHeader } from '@glia/packet';
 
 export interface PcapConfig {
   /** A capture file, a list of them, or a directory (its *.pcap, *.pcapng and *.gz files, sorted). */
@@ -65,4 +66,30 @@ export async function resolveCaptureFiles(file: string | string[], baseDir: stri
     }
   }
   return out;
+}
+
+/**
+ * Every problem of the capture files a config names, without replaying them: a path that does not
+ * exist, a file that is not a whole pcap/pcapng capture header (for `glia config check` and the
+ * checks `glia replay` makes before it starts).
+ */
+export async function checkCaptureFiles(file: string | string[], baseDir: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const entry of Array.isArray(file) ? file : [file]) {
+    let paths: string[];
+    try {
+      paths = await resolveCaptureFiles(entry, baseDir);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+      continue;
+    }
+    for (const path of paths) {
+      try {
+        await checkCaptureHeader(path);
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+  }
+  return problems;
 }

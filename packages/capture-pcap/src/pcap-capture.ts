@@ -1,5 +1,4 @@
 import {
-  PacketClock,
   PluginHealth,
   errorMessage,
   type Direction,
@@ -64,10 +63,10 @@ export class PcapCapture implements PluginInstance {
   ) {
     this.speed = config.speed ?? 0;
     this.dir = config.dir ?? 'ingress';
-    const clock = ctx.clock instanceof PacketClock ? ctx.clock : null;
+    const clock = ctx.clock.advance === undefined ? null : ctx.clock;
     const bus = ctx.bus;
     this.logic = new CaptureEventLogic(<K extends CaptureTopic>(topic: K, event: CaptureEventMap[K]) => {
-      clock?.advance(event.ts);
+      clock?.advance?.(event.ts);
       bus.publish<K>(topic, event as GliaTopics[K]);
     });
   }

@@ -27,6 +27,7 @@ export class LineWriter {
 
   write(line: string): void {
     this.lines++;
+    if (this.out.destroyed) return;
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     const most = line.length * 3 + 1;
     if (most > this.chunk.length) {
@@ -42,13 +43,20 @@ export class LineWriter {
   async close(): Promise<void> {
     this.flushBuffer();
     await new Promise<void>((done) => {
-      if (this.out.writableNeedDrain) this.out.once('drain', () => done());
-      else done();
+      // A stream whose reader went away (EPIPE) never drains: nothing more can be delivered.
+      if (this.out.writableNeedDrain && !this.out.destroyed) {
+        this.out.once('drain', () => done());
+        this.out.once('close', () => done());
+      } else done();
     });
   }
 
   private flushBuffer(): void {
     if (this.used === 0) return;
+    if (this.out.destroyed) {
+      this.used = 0;
+      return;
+    }
     this.out.write(this.chunk.subarray(0, this.used));
     this.used = 0;
     if (!this.reuseChunk || this.out.writableLength > 0) this.chunk = Buffer.allocUnsafe(this.chunk.length);

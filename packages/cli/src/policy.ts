@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { InputError, type Agent, type LoadedConfig } from '@glia/core';
+import { declaredScheme, schemeForConfig } from './fields.js';
 import {
+  compileRules,
   formatProblem,
   loadConfiguredRules,
   parseRuleFile,
@@ -67,6 +69,13 @@ export async function attachPolicy(
     rules = configured.rules;
     rulesFile = configured.rulesFile;
     ruleSettings = configured.settings;
+    // The enrichers declare their fields, so the rules are checked before anything starts; the
+    // catalog of built-ins that explains an unknown field is loaded only when one is.
+    const where = rulesFile ?? loaded.file ?? undefined;
+    if (compileRules(rules, declaredScheme(loaded), where, ruleSettings).problems.length > 0) {
+      const compiled = compileRules(rules, await schemeForConfig(loaded), where, ruleSettings);
+      throw rulesError(loaded.file ?? 'config', compiled.problems);
+    }
   }
   const stage = new PolicyStage({
     bus: agent.bus,

@@ -1,11 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '@glia/core';
 import { configCheckCommand } from './commands/config-check.js';
+import { pluginNewCommand, type PluginNewOptions } from './commands/plugin-new.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { replayCommand, type ReplayOptions } from './commands/replay.js';
 import { rulesCheckCommand, ruleTestCommand } from './commands/rules.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
+import { watchStdout } from './output-closed.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -63,6 +65,20 @@ export function buildProgram(result: { code: number }): Command {
     .option('-c, --config <file>', 'also list the plugins this config names')
     .action(async (o: { config?: string }) => set(await pluginsCommand(o)));
 
+  const plugin = program.command('plugin').description('write your own plugins');
+  plugin
+    .command('new <name>')
+    .description('write a new plugin package (tested, loadable) to change into your own')
+    .addOption(
+      new Option('--kind <kind>', 'what the plugin is')
+        .choices(['enricher', 'sink', 'capture'])
+        .makeOptionMandatory(),
+    )
+    .option('--dir <dir>', 'where to write it (default: ./glia-plugin-NAME)')
+    .option('--core <path>', '@glia/core to depend on: a packed .tgz or its directory (default: this glia’s)')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (name: string, o: PluginNewOptions) => set(await pluginNewCommand(name, o)));
+
   program
     .command('replay <files...>')
     .description(
@@ -98,6 +114,7 @@ export function buildProgram(result: { code: number }): Command {
 
 /** Runs the CLI; returns the exit code instead of exiting so it can be tested in process. */
 export async function main(argv: string[]): Promise<number> {
+  watchStdout();
   const result = { code: ExitCode.ok as number };
   const program = buildProgram(result);
   try {

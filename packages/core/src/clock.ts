@@ -7,6 +7,12 @@ export interface Clock {
   now(): bigint;
   /** Milliseconds since the epoch (a float may lose sub-millisecond precision). */
   nowMs(): number;
+  /**
+   * Present on a clock that follows packet time (a replay): a capture calls it with each event's
+   * time before publishing the event. Called through the interface (`clock.advance?.(ts)`), not
+   * by `instanceof`, so a plugin built against its own copy of @glia/core works too.
+   */
+  advance?(ts: bigint): void;
 }
 
 export class WallClock implements Clock {

@@ -58,7 +58,11 @@ export interface SegmentEvent extends CaptureEventBase {
   payload: Uint8Array;
 }
 
-/** At most once per flow per 60 s window: a non-SYN TCP packet or any UDP packet. */
+/**
+ * At most once per flow per 60 s window: a non-SYN TCP packet or any UDP packet. Always oriented
+ * client → server (src is the client), whichever direction the packet went: the SYN sender is the
+ * client when the handshake was seen, else the port rule of DESIGN §3 decided when the flow began.
+ */
 export interface FlowEvent extends CaptureEventBase {
   /** Packets seen in the window, where the backend can count them. */
   packets?: number;

@@ -4,7 +4,24 @@ export type { GliaTopics, Topic, Payload, Handler } from './bus/topics.js';
 export { BoundedQueue, type BoundedQueueOptions } from './bus/bounded-queue.js';
 export { BoundedLru } from './bounded-lru.js';
 export * from './events.js';
-export type { Observation, FieldDefinition, FieldType, FieldValue } from './obs/observation.js';
+export type {
+  Observation,
+  ObservationPhase,
+  FieldDefinition,
+  FieldSpec,
+  FieldResolve,
+  FieldResolvers,
+  FieldType,
+  FieldValue,
+} from './obs/observation.js';
+export type { ConnectionFact } from './obs/fact.js';
+export {
+  declaredFields,
+  resolverMismatch,
+  runningDefinitions,
+  absentDefinitions,
+  type ProvidedField,
+} from './plugin/fields.js';
 export { edgeKey } from './obs/observation.js';
 export type { Verdict, RuleAction } from './obs/verdict.js';
 export { CORE_FIELDS, FieldResolver } from './obs/core-fields.js';
@@ -24,7 +41,14 @@ export type {
 export { factoryProblem, isEnricher, wantedFields } from './plugin/api.js';
 export { PluginHealth, type Health, type HealthState } from './plugin/health.js';
 export { PluginLoader, PluginLoadError, isPathReference, builtinPackage } from './plugin/loader.js';
-export { BUILTIN_PLUGINS, SECTION_KIND, type PluginSection } from './plugin/builtin.js';
+export {
+  BUILTIN_PLUGINS,
+  BUILTIN_FIELD_NAMESPACES,
+  SECTION_KIND,
+  builtinOwnerOf,
+  type PluginSection,
+} from './plugin/builtin.js';
+export { FieldCatalog } from './plugin/field-catalog.js';
 export {
   loadConfigFile,
   loadConfigText,
@@ -60,6 +84,7 @@ export {
 export { CidrSet, parseCidr, type Cidr } from './net/cidr-set.js';
 export { hasFeature, missingFeatures, kernelVersion } from './host.js';
 export { InputError, PluginError, ExitCode, errorMessage } from './errors.js';
+export { closestName, editDistance } from './text/closest.js';
 export { TOKENS } from './tokens.js';
 export { Runtime, type Stage, type PluginStatus, type RuntimeDeps } from './runtime/runtime.js';
 export { Agent, createAgent, CONTAINER, type AgentOptions } from './runtime/agent.js';

@@ -2,7 +2,7 @@ import {
   CidrSet,
   parseIPv4,
   parseIPv6,
-  type FieldDefinition,
+  type FieldResolve,
   type NetworkSettings,
   type Observation,
 } from '@glia/core';
@@ -48,23 +48,19 @@ export class DirectionClassifier {
     return (this.homeNet.hasV4(v4) ? homeBit : 0) | (this.podNets.hasV4(v4) ? podBit : 0);
   }
 
-  fields(): FieldDefinition[] {
-    return [
-      this.field('ids.src_home_net', 'client (ip.src) is inside network.home_net', (f) => f & SRC_HOME),
-      this.field('ids.dst_home_net', 'server (ip.dst) is inside network.home_net', (f) => f & DST_HOME),
-      this.field('ids.dst_external_net', 'server (ip.dst) is outside network.home_net', (f) => ~f & DST_HOME),
-      this.field('ids.src_pod_net', 'client (ip.src) is inside network.pod_nets', (f) => f & SRC_POD),
-      this.field('ids.dst_pod_net', 'server (ip.dst) is inside network.pod_nets', (f) => f & DST_POD),
-    ];
+  /** The ids.* resolvers (declared in FLOW_FIELDS). */
+  resolvers(): Record<string, FieldResolve> {
+    return {
+      'ids.src_home_net': this.bit((f) => f & SRC_HOME),
+      'ids.dst_home_net': this.bit((f) => f & DST_HOME),
+      'ids.dst_external_net': this.bit((f) => ~f & DST_HOME),
+      'ids.src_pod_net': this.bit((f) => f & SRC_POD),
+      'ids.dst_pod_net': this.bit((f) => f & DST_POD),
+    };
   }
 
-  private field(name: string, what: string, bit: (flags: number) => number): FieldDefinition {
-    return {
-      name,
-      type: 'Int',
-      description: `1 when the ${what}, else 0`,
-      resolve: (o) => (bit(this.flags(o)) !== 0 ? 1 : 0),
-    };
+  private bit(of: (flags: number) => number): FieldResolve {
+    return (o) => (of(this.flags(o)) !== 0 ? 1 : 0);
   }
 }
 

@@ -5,7 +5,7 @@ import {
   type Observation,
   type PluginContext,
 } from '@glia/core';
-import { describePluginContract, testContext } from '@glia/core/testing';
+import { describePluginContract, enricherFields, testContext } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import flow from './index.js';
 import type { FlowEnricher } from './flow-enricher.js';
@@ -68,7 +68,7 @@ function traffic(): Observation[] {
 function evaluate(policyFirst: boolean): Array<Array<FieldValue | undefined>> {
   const ctx = testContext('flow');
   const enricher = create(ctx);
-  const resolver = new FieldResolver([...CORE_FIELDS, ...enricher.fields()]);
+  const resolver = new FieldResolver([...CORE_FIELDS, ...enricherFields(flow, enricher)]);
   const seen: Array<Array<FieldValue | undefined>> = [];
   const policy = (o: Observation): void => {
     seen.push(FLOW_FIELDS.map((f) => resolver.get(o, f)));
@@ -83,9 +83,7 @@ function evaluate(policyFirst: boolean): Array<Array<FieldValue | undefined>> {
 
 describe('flow enricher', () => {
   it('provides the DESIGN §5 fields, all Int', () => {
-    const names = create()
-      .fields()
-      .map((f) => f.name);
+    const names = enricherFields(flow, create()).map((f) => f.name);
     expect(names).toEqual([
       'ids.src_home_net',
       'ids.dst_home_net',
@@ -94,13 +92,7 @@ describe('flow enricher', () => {
       'ids.dst_pod_net',
       ...FLOW_FIELDS,
     ]);
-    expect(
-      new Set(
-        create()
-          .fields()
-          .map((f) => f.type),
-      ),
-    ).toEqual(new Set(['Int']));
+    expect(new Set(enricherFields(flow, create()).map((f) => f.type))).toEqual(new Set(['Int']));
   });
 
   it('gives the same values whether the policy stage evaluates before or after its subscriber', () => {
@@ -121,7 +113,7 @@ describe('flow enricher', () => {
     for (let p = 1; p <= 100; p++) ctx.bus.publish('observation', obs(p * 0.01, '10.1.1.1', '10.1.1.2', p));
     const last = obs(2, '10.1.1.1', '10.1.1.2', 100, { phase: 'synack' });
     ctx.bus.publish('observation', last);
-    const byName = new Map(enricher.fields().map((f) => [f.name, f]));
+    const byName = new Map(enricherFields(flow, enricher).map((f) => [f.name, f]));
     expect(byName.get('flow.unique_dst_ports')?.resolve(last)).toBe(100);
     expect(byName.get('flow.flows_per_min')?.resolve(last)).toBe(100);
     expect(byName.get('flow.dst_port_entropy')?.resolve(last)).toBe(664);
@@ -135,7 +127,7 @@ describe('flow enricher', () => {
 
   it('honours window_seconds', () => {
     const enricher = create(testContext('flow'), { window_seconds: 5 });
-    const flows = enricher.fields().find((f) => f.name === 'flow.flows_per_min');
+    const flows = enricherFields(flow, enricher).find((f) => f.name === 'flow.flows_per_min');
     expect(flows?.resolve(obs(0, '10.5.0.1', '10.5.0.2', 1))).toBe(1);
     expect(flows?.resolve(obs(4.9, '10.5.0.1', '10.5.0.2', 2))).toBe(2);
     expect(flows?.resolve(obs(5, '10.5.0.1', '10.5.0.2', 3))).toBe(2); // the one at 0 s is out
@@ -152,7 +144,7 @@ describe('flow enricher', () => {
     expect(ctx.metrics.value('flow_source_evictions_total', { plugin: 'flow' })).toBe(2);
     expect(ctx.metrics.value('flow_sources', { plugin: 'flow' })).toBe(3);
     // 10.2.0.0 was forgotten: it starts over.
-    const ports = enricher.fields().find((f) => f.name === 'flow.unique_dst_ports');
+    const ports = enricherFields(flow, enricher).find((f) => f.name === 'flow.unique_dst_ports');
     expect(ports?.resolve(obs(6, '10.2.0.0', '10.2.1.1', 82))).toBe(1);
     enricher.stop();
   });
@@ -214,7 +206,7 @@ describe('direction fields (home_net, pod_nets)', () => {
     },
   ];
   const enricher = create(testContext('flow', { network }));
-  const fields = enricher.fields().filter((f) => f.name.startsWith('ids.'));
+  const fields = enricherFields(flow, enricher).filter((f) => f.name.startsWith('ids.'));
   for (const c of cases) {
     it(c.name, () => {
       const o = obs(0, c.client, c.server, 443);

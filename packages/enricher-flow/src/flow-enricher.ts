@@ -1,13 +1,13 @@
 import {
   PluginHealth,
   type EnricherInstance,
-  type FieldDefinition,
+  type FieldResolvers,
   type Health,
   type PluginContext,
 } from '@glia/core';
 import type { FlowConfig } from './config.js';
 import { DirectionClassifier } from './direction.js';
-import { flowFields } from './flow-fields.js';
+import { flowResolvers } from './flow-fields.js';
 import { FlowWindows } from './flow-windows.js';
 
 const NS_PER_S = 1_000_000_000n;
@@ -20,7 +20,7 @@ const NS_PER_S = 1_000_000_000n;
 export class FlowEnricher implements EnricherInstance {
   private readonly lifecycle = new PluginHealth();
   readonly windows: FlowWindows;
-  private readonly definitions: FieldDefinition[];
+  private readonly classifier: DirectionClassifier;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -32,14 +32,12 @@ export class FlowEnricher implements EnricherInstance {
       maxSources: config.max_sources,
       maxEntriesPerSource: config.max_entries_per_source,
     });
-    this.definitions = [
-      ...new DirectionClassifier(ctx.network).fields(),
-      ...flowFields(this.windows, config.window_seconds),
-    ];
+    this.classifier = new DirectionClassifier(ctx.network);
   }
 
-  fields(): readonly FieldDefinition[] {
-    return this.definitions;
+  /** ids.* and flow.* (FLOW_FIELDS). */
+  resolvers(): FieldResolvers {
+    return { ...this.classifier.resolvers(), ...flowResolvers(this.windows) };
   }
 
   start(): void {

@@ -1,5 +1,6 @@
 import type { PluginFactory } from '@glia/core';
 import { configSchema, withDefaults, type FlowConfig } from './config.js';
+import { FLOW_FIELDS } from './fields.js';
 import { FlowEnricher } from './flow-enricher.js';
 
 export const flowFactory: PluginFactory<Partial<FlowConfig>, FlowEnricher> = {
@@ -8,6 +9,7 @@ export const flowFactory: PluginFactory<Partial<FlowConfig>, FlowEnricher> = {
   description:
     'ids.* direction fields (home_net, pod_nets) and per-source flow.* window fields (scans, rates, port entropy)',
   configSchema,
+  fields: FLOW_FIELDS,
   create(ctx, config) {
     return new FlowEnricher(ctx, withDefaults(config));
   },

@@ -1,4 +1,4 @@
-import type { DnsEvent, EnricherInstance, FieldDefinition, Health, PluginContext } from '@glia/core';
+import type { DnsEvent, EnricherInstance, FieldResolvers, Health, PluginContext } from '@glia/core';
 import { PluginHealth } from '@glia/core';
 import { resolveChains } from './cname-chain.js';
 import type { FqdnConfig } from './config.js';
@@ -16,7 +16,6 @@ export class FqdnEnricher implements EnricherInstance {
   private readonly parser = new ResponseParser();
   private readonly state = new PluginHealth();
   private unsubscribe: (() => void) | null = null;
-  private readonly definitions: readonly FieldDefinition[];
 
   constructor(
     private readonly ctx: PluginContext,
@@ -33,23 +32,6 @@ export class FqdnEnricher implements EnricherInstance {
       ctx.clock,
       this.metrics.store,
     );
-    this.definitions = [
-      {
-        name: 'dns.fqdn',
-        type: 'Bytes',
-        description: 'The name most recently resolved to the destination IP (lower case, no trailing dot)',
-        resolve: (o) => this.store.latest(o.server),
-      },
-      {
-        name: 'dns.fqdns',
-        type: { kind: 'array', value: 'Bytes' },
-        description: 'Every unexpired name resolved to the destination IP, most recent first',
-        resolve: (o) => {
-          const names = this.store.names(o.server);
-          return names.length === 0 ? undefined : names;
-        },
-      },
-    ];
   }
 
   start(): void {
@@ -74,8 +56,15 @@ export class FqdnEnricher implements EnricherInstance {
     return this.state.get();
   }
 
-  fields(): readonly FieldDefinition[] {
-    return this.definitions;
+  /** dns.fqdn and dns.fqdns (FQDN_FIELDS) of the observation's destination. */
+  resolvers(): FieldResolvers {
+    return {
+      'dns.fqdn': (o) => this.store.latest(o.server),
+      'dns.fqdns': (o) => {
+        const names = this.store.names(o.server);
+        return names.length === 0 ? undefined : names;
+      },
+    };
   }
 
   /** Parses one DNS message and stores what it resolves; never throws. */

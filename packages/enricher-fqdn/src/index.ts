@@ -1,5 +1,6 @@
 export { fqdnPlugin, fqdnPlugin as default, fqdnPlugin as plugin } from './plugin.js';
 export { FqdnEnricher } from './fqdn-enricher.js';
+export { FQDN_FIELDS } from './fields.js';
 export { FqdnStore, freeCounters, type FqdnStoreLimits, type FqdnStoreCounters } from './fqdn-store.js';
 export { FqdnMetrics, type SkipReason } from './fqdn-metrics.js';
 export { FQDN_DEFAULTS, fqdnConfigSchema, resolveFqdnConfig, type FqdnConfig } from './config.js';

@@ -1,6 +1,6 @@
 import dnsPacket, { type Answer } from 'dns-packet';
 import { PacketClock, createAjv, observationOf, type DnsEvent, type FlowEvent } from '@glia/core';
-import { describePluginContract, testContext } from '@glia/core/testing';
+import { describePluginContract, enricherFields, testContext } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fqdnPlugin } from './plugin.js';
 import type { FqdnEnricher } from './fqdn-enricher.js';
@@ -57,7 +57,7 @@ function started(config: Record<string, unknown> = {}): {
 }
 
 function field(enricher: FqdnEnricher, name: string, server: string): unknown {
-  const def = enricher.fields().find((f) => f.name === name);
+  const def = enricherFields(fqdnPlugin, enricher).find((f) => f.name === name);
   if (def === undefined) throw new Error(`no field ${name}`);
   return def.resolve(observationOf(flowTo(server), 'flow'));
 }
@@ -65,7 +65,7 @@ function field(enricher: FqdnEnricher, name: string, server: string): unknown {
 describe('fqdn enricher', () => {
   it('provides dns.fqdn (Bytes) and dns.fqdns (array of Bytes)', () => {
     const { enricher } = started();
-    expect(enricher.fields().map((f) => [f.name, f.type])).toEqual([
+    expect(enricherFields(fqdnPlugin, enricher).map((f) => [f.name, f.type])).toEqual([
       ['dns.fqdn', 'Bytes'],
       ['dns.fqdns', { kind: 'array', value: 'Bytes' }],
     ]);

@@ -1,5 +1,5 @@
 import { observationOf, type ConnEvent, type FlowEvent, type Observation } from '@glia/core';
-import { describePluginContract, testContext } from '@glia/core/testing';
+import { describePluginContract, enricherFields, testContext } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { plugin } from './index.js';
 import type { Ja4tEnricher } from './plugin.js';
@@ -73,7 +73,7 @@ function setup(maxNodes = 16): {
   const enricher = plugin.create(ctx, { max_nodes: maxNodes });
   if (enricher === null) throw new Error('create returned null');
   enricher.start();
-  const byName = new Map(enricher.fields().map((f) => [f.name, f]));
+  const byName = new Map(enricherFields(plugin, enricher).map((f) => [f.name, f]));
   return {
     enricher,
     feed: (e) => {
@@ -87,7 +87,7 @@ function setup(maxNodes = 16): {
 describe('ja4t enricher', () => {
   it('provides ja4t and ja4ts as Bytes', () => {
     const { enricher } = setup();
-    expect(enricher.fields().map((f) => [f.name, f.type])).toEqual([
+    expect(enricherFields(plugin, enricher).map((f) => [f.name, f.type])).toEqual([
       ['ja4t', 'Bytes'],
       ['ja4ts', 'Bytes'],
     ]);

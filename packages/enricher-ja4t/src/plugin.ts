@@ -3,7 +3,7 @@ import {
   type ConnEvent,
   type Counter,
   type EnricherInstance,
-  type FieldDefinition,
+  type FieldResolvers,
   type Health,
   type Observation,
   type PluginContext,
@@ -65,21 +65,9 @@ export class Ja4tEnricher implements EnricherInstance {
     return this.state.get();
   }
 
-  fields(): readonly FieldDefinition[] {
-    return [
-      {
-        name: 'ja4t',
-        type: 'Bytes',
-        description: "client's JA4T: from the SYN itself, else the last one seen from the client IP",
-        resolve: (o) => this.ja4tOf(o),
-      },
-      {
-        name: 'ja4ts',
-        type: 'Bytes',
-        description: "server's JA4TS: from the SYN-ACK itself, else the last one seen from server IP:port",
-        resolve: (o) => this.ja4tsOf(o),
-      },
-    ];
+  /** ja4t and ja4ts (JA4T_FIELDS). */
+  resolvers(): FieldResolvers {
+    return { ja4t: (o) => this.ja4tOf(o), ja4ts: (o) => this.ja4tsOf(o) };
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { PluginFactory } from '@glia/core';
 import { resolveTlsConfig, tlsConfigSchema, type TlsConfig } from './config.js';
+import { TLS_FIELDS } from './fields.js';
 import { TlsEnricher } from './plugin.js';
 
 export { parseClientHelloBody, isGrease, type ClientHello, type ClientHelloProblem } from './client-hello.js';
@@ -8,6 +9,7 @@ export { StreamBuffer } from './stream-buffer.js';
 export { HelloAssembler, HELLO_MAX_BYTES, type AssemblyResult } from './hello-assembler.js';
 export { TlsEdgeStore, type TlsFacts, type TlsConnection } from './tls-edge-store.js';
 export { TlsEnricher } from './plugin.js';
+export { TLS_FIELDS } from './fields.js';
 export { tlsConfigSchema, resolveTlsConfig, TLS_DEFAULTS, type TlsConfig } from './config.js';
 
 /** The `tls` enricher factory. */
@@ -16,6 +18,7 @@ export const plugin: PluginFactory<Partial<TlsConfig>, TlsEnricher> = {
   kind: 'enricher',
   description: 'TLS SNI and ALPN from each client ClientHello, reassembled across TCP segments',
   configSchema: tlsConfigSchema,
+  fields: TLS_FIELDS,
   create: (ctx, config) => new TlsEnricher(ctx, resolveTlsConfig(config)),
 };
 

@@ -6,7 +6,7 @@ import {
   type FlowEvent,
   type SegmentEvent,
 } from '@glia/core';
-import { describePluginContract, testContext } from '@glia/core/testing';
+import { describePluginContract, enricherFields, testContext } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { clientHello } from './hello-builder.fixture.js';
 import { plugin } from './index.js';
@@ -66,7 +66,7 @@ function setup(config = {}) {
   const enricher = plugin.create(ctx, config);
   if (enricher === null) throw new Error('create returned null');
   enricher.start();
-  const defs = new Map(enricher.fields().map((f) => [f.name, f]));
+  const defs = new Map(enricherFields(plugin, enricher).map((f) => [f.name, f]));
   const publish = (topic: 'banner' | 'segment', e: BannerEvent | SegmentEvent) => {
     clock.advance(e.ts);
     if (topic === 'banner') ctx.bus.publish('banner', e as BannerEvent);
@@ -89,7 +89,7 @@ const hello = clientHello({
 describe('tls enricher', () => {
   it('declares tls.sni as Bytes and tls.alpn as an array of Bytes', () => {
     const { enricher } = setup();
-    expect(enricher.fields().map((f) => [f.name, f.type])).toEqual([
+    expect(enricherFields(plugin, enricher).map((f) => [f.name, f.type])).toEqual([
       ['tls.sni', 'Bytes'],
       ['tls.alpn', { kind: 'array', value: 'Bytes' }],
     ]);

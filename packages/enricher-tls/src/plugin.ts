@@ -3,7 +3,7 @@ import {
   type BannerEvent,
   type Counter,
   type EnricherInstance,
-  type FieldDefinition,
+  type FieldResolvers,
   type Health,
   type Observation,
   type PluginContext,
@@ -72,21 +72,12 @@ export class TlsEnricher implements EnricherInstance {
     return this.state.get();
   }
 
-  fields(): readonly FieldDefinition[] {
-    return [
-      {
-        name: 'tls.sni',
-        type: 'Bytes',
-        description: 'server name the client asked for in its ClientHello (lower case; ECH: the outer name)',
-        resolve: (o) => this.factsOf(o)?.sni,
-      },
-      {
-        name: 'tls.alpn',
-        type: { kind: 'array', value: 'Bytes' },
-        description: 'ALPN protocols the client offered in its ClientHello, in its order',
-        resolve: (o) => this.factsOf(o)?.alpn,
-      },
-    ];
+  /** tls.sni and tls.alpn (TLS_FIELDS). */
+  resolvers(): FieldResolvers {
+    return {
+      'tls.sni': (o) => this.factsOf(o)?.sni,
+      'tls.alpn': (o) => this.factsOf(o)?.alpn,
+    };
   }
 
   /** ClientHellos that could not be read, by reason (for status output and tests). */
@@ -109,6 +100,8 @@ export class TlsEnricher implements EnricherInstance {
     if (result.status === 'hello') {
       this.parsed.inc();
       this.store.record(connectionOf(e), factsOf(result.hello), this.ctx.clock.now());
+      // Stored first, so the observation this makes already resolves tls.sni (DESIGN §4).
+      this.ctx.bus.publish('fact', { phase: 'tls', event: e });
     } else if (result.status === 'failed') {
       this.failure(result.reason).inc();
     }

@@ -28,6 +28,7 @@ export { eventToJson, eventToRecord, toHex } from './events/event-json.js';
 export { CaptureParser } from './capture/capture-parser.js';
 export {
   captureChunks,
+  checkCaptureHeader,
   CaptureFileReader,
   readCaptureFile,
   DEFAULT_CHUNK_BYTES,

@@ -12,14 +12,9 @@ export {
   type ComparisonOp,
 } from './lang/ast.js';
 export { MAX_NESTING_DEPTH, MAX_COMPARISONS, MAX_EXPRESSION_LENGTH } from './lang/limits.js';
-export { Scheme, typeName, type TypedField } from './lang/scheme.js';
+export { Scheme, typeName, type TypedField, type UnknownFieldExplainer } from './lang/scheme.js';
 export { RuleSyntaxError, positionAt, type SourcePosition } from './lang/source-error.js';
 export type { FieldGetter } from './lang/typed-value.js';
-
-// Fields
-export { DESIGN_FIELDS, type FieldSpec } from './fields/design-fields.js';
-export { providerOf } from './fields/field-providers.js';
-export { fieldsForEnrichers } from './fields/enabled-fields.js';
 
 // Rules and rule files
 export {

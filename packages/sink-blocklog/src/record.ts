@@ -1,4 +1,4 @@
-import type { FieldValue, Verdict } from '@glia/core';
+import type { FieldValue, ObservationPhase, Verdict } from '@glia/core';
 
 /** What happened to the edge, as the audit trail names it (DESIGN §6). */
 export type AuditAction = 'Block' | 'WouldBlock' | 'Notice' | 'Allow';
@@ -16,7 +16,7 @@ export interface AuditEdge {
   server_port: number;
   proto: 'tcp' | 'udp';
   vni?: number;
-  phase: 'syn' | 'synack' | 'flow';
+  phase: ObservationPhase;
 }
 
 /** One line of the block log. Key order here is the order on disk. */

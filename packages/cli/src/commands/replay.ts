@@ -3,14 +3,17 @@ import {
   FieldResolver,
   InputError,
   type Agent,
+  type LoadedConfig,
   type LogLevel,
   type Observation,
   type Topic,
 } from '@glia/core';
 import { buildAgent, createLogger, loadConfig, replayInstead } from '../agent-setup.js';
 import { reportError } from '../exit.js';
+import { checkCaptureFiles } from '@glia/capture-pcap';
 import { eventToJson } from '@glia/packet';
 import { LineWriter, toJson } from '../json-lines.js';
+import { isOutputClosed, outputClosed } from '../output-closed.js';
 import { attachPolicy } from '../policy.js';
 import { ReplayProgress, replayStats, replaySummary } from '../progress.js';
 
@@ -37,7 +40,13 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
     const loaded = await loadConfig(options.config);
     const speed = options.speed === undefined ? 0 : Number(options.speed);
     if (!(speed >= 0)) throw new InputError(`--speed ${options.speed}: must be a number ≥ 0`);
+    // Every file is opened and its header read before anything starts: a bad one is bad input,
+    // said once.
+    const problems = await checkCaptureFiles(files, process.cwd());
+    if (problems.length > 0)
+      throw new InputError(`glia replay: ${problems.join('\nglia replay: ')}`, problems);
     await replayInstead(loaded, files, speed);
+    keepStdoutForPrint(loaded);
     // An offline tool: its output is the data; logs say only what went wrong unless asked.
     agent = buildAgent(loaded, createLogger({ level: options.logLevel as LogLevel }));
     await attachPolicy(agent, loaded);
@@ -47,9 +56,15 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
 
   // stdout is written synchronously (or counts what it holds): one chunk serves the whole replay.
   const out = new LineWriter(process.stdout, { reuseChunk: true });
-  const records: string[] = [];
+  // A JSON array is streamed element by element, never built as one string.
+  let first = true;
   const emit =
-    options.format === 'json' ? (line: string) => records.push(line) : (line: string) => out.write(line);
+    options.format === 'json'
+      ? (line: string) => {
+          out.write(first ? `[${line}` : `,${line}`);
+          first = false;
+        }
+      : (line: string) => out.write(line);
   subscribePrinter(agent, print, emit);
   try {
     await agent.start();
@@ -59,19 +74,35 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   const progress = new ReplayProgress(agent, files);
   progress.start();
   const interrupted = new Promise<void>((done) => process.once('SIGINT', () => done()));
-  await Promise.race([agent.capturesFinished(), interrupted]);
+  await Promise.race([agent.capturesFinished(), interrupted, outputClosed()]);
   progress.stop();
   const stats = replayStats(agent);
   const capture = agent.status().find((s) => s.kind === 'capture');
   await agent.stop();
-  if (options.format === 'json') out.write(`[${records.join(',\n')}]`);
+  if (options.format === 'json') out.write(first ? '[]' : ']');
   await out.close();
+  if (isOutputClosed()) return ExitCode.ok;
   if (capture?.health.state === 'failed') {
     process.stderr.write(`glia replay: ${capture.health.reason ?? 'capture failed'}\n`);
     return ExitCode.badInput;
   }
   if (stats !== null && options.logLevel !== 'silent') process.stderr.write(`glia ${replaySummary(stats)}\n`);
   return ExitCode.ok;
+}
+
+/**
+ * With --print, stdout carries what is printed and nothing else: a block log configured to
+ * stdout writes to stderr instead, and says so once.
+ */
+function keepStdoutForPrint(loaded: LoadedConfig): void {
+  for (const p of loaded.plugins) {
+    if (p.kind === 'sink' && p.factory.type === 'blocklog' && p.config.file === 'stdout') {
+      p.config.file = 'stderr';
+      process.stderr.write(
+        `glia replay: the block log of sink "${p.name}" goes to stderr while --print uses stdout\n`,
+      );
+    }
+  }
 }
 
 function subscribePrinter(agent: Agent, print: PrintKind, emit: (line: string) => void): void {

@@ -9,8 +9,6 @@ import {
 } from '@glia/core';
 import {
   checkRulesFile,
-  DESIGN_FIELDS,
-  fieldsForEnrichers,
   formatProblem,
   formatRuleTestReport,
   loadRuleFile,
@@ -18,10 +16,11 @@ import {
   type ActualVerdict,
   type CaptureTestCase,
   type RuleSet,
-  type TypedField,
+  type Scheme,
 } from '@glia/rules';
 import { buildAgent, replayInstead } from '../agent-setup.js';
 import { reportError } from '../exit.js';
+import { schemeForConfig, schemeOfBuiltins } from '../fields.js';
 import { attachPolicy } from '../policy.js';
 
 /** The enrichers `glia test` replays captures with when no config is given. */
@@ -33,17 +32,19 @@ enrichers:
   - plugin: tls
 `;
 
-/** Fields of the config's enrichers (built-in ones), or every DESIGN §5 field without a config. */
-async function fieldsFor(config: string | undefined): Promise<readonly TypedField[]> {
-  if (config === undefined) return DESIGN_FIELDS;
-  const loaded = await loadConfigFile(config);
-  return fieldsForEnrichers(loaded.plugins.filter((p) => p.kind === 'enricher').map((p) => p.factory.type));
+/**
+ * The fields rules are checked against: those the config's enrichers declare (built-in or
+ * third-party), or without a config, those of every built-in enricher this build has.
+ */
+async function schemeFor(config: string | undefined): Promise<Scheme> {
+  if (config === undefined) return schemeOfBuiltins();
+  return schemeForConfig(await loadConfigFile(config));
 }
 
 /** `glia rules check FILE`: every problem with its position; exit 2 when there is any. */
 export async function rulesCheckCommand(file: string, options: { config?: string }): Promise<number> {
   try {
-    const problems = await checkRulesFile(file, await fieldsFor(options.config));
+    const problems = await checkRulesFile(file, await schemeFor(options.config));
     if (problems.length > 0) {
       const inFileOrder = [...problems].sort(
         (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
@@ -63,7 +64,7 @@ export async function rulesCheckCommand(file: string, options: { config?: string
 export async function ruleTestCommand(file: string, options: { config?: string }): Promise<number> {
   try {
     const report = await runRuleTests(file, {
-      fields: await fieldsFor(options.config),
+      scheme: await schemeFor(options.config),
       runCapture: (testCase, ruleSet, enforce) =>
         replayCase(file, testCase, ruleSet, enforce, options.config),
     });

@@ -1,7 +1,15 @@
-import { ExitCode, errorMessage, loadConfigFile, type Agent } from '@glia/core';
+import {
+  ExitCode,
+  InputError,
+  errorMessage,
+  loadConfigFile,
+  type Agent,
+  type LoadedConfig,
+} from '@glia/core';
 import { buildAgent, loadRunConfig } from '../agent-setup.js';
 import { formatProblem } from '@glia/rules';
 import { reportError } from '../exit.js';
+import { outputClosed } from '../output-closed.js';
 import { attachPolicy, type AttachedPolicy } from '../policy.js';
 
 /**
@@ -13,6 +21,7 @@ export async function runCommand(options: { config?: string }): Promise<number> 
   let policy: AttachedPolicy;
   try {
     const loaded = await loadRunConfig(options.config);
+    requireCapture(loaded);
     agent = buildAgent(loaded);
     policy = await attachPolicy(agent, loaded);
   } catch (error) {
@@ -44,19 +53,40 @@ export async function runCommand(options: { config?: string }): Promise<number> 
     });
   };
   process.on('SIGHUP', onHangup);
+  // The agent runs until told to stop, whatever handles its plugins hold open.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   agent.logger.info({ plugins: agent.status().length }, 'glia running');
-  await Promise.race([stopSignal, agent.capturesFinished()]);
+  await Promise.race([stopSignal, agent.capturesFinished(), outputClosed()]);
+  clearInterval(keepAlive);
   process.off('SIGHUP', onHangup);
   policy.watcher?.close();
   agent.logger.info(
     { signal: signalled ?? undefined },
     signalled ? 'stopping on signal' : 'all captures ended; stopping',
   );
-  await agent.stop();
+  // Read before stopping: a plugin's own stop() may leave "failed" for "stopped".
   const failed = agent.status().filter((s) => s.health.state === 'failed');
+  await agent.stop();
   if (failed.length > 0)
     agent.logger.warn({ failed: failed.map((f) => f.name) }, 'stopped with failed plugins');
+  // A capture that could not run (a replay file that cannot be read) is the run failing.
+  const captures = failed.filter((s) => s.kind === 'capture');
+  if (captures.length > 0) {
+    for (const c of captures)
+      process.stderr.write(`glia run: capture ${c.name}: ${c.health.reason ?? 'failed'}\n`);
+    return ExitCode.runtimeFailure;
+  }
   return ExitCode.ok;
+}
+
+/** An agent with nothing to observe is a config mistake: say what to add. */
+function requireCapture(loaded: LoadedConfig): void {
+  if (loaded.plugins.some((p) => p.section === 'capture')) return;
+  throw new InputError(
+    `${loaded.file ?? 'config'}: nothing to observe: add an observe section for live traffic ` +
+      `(observe: {mode: auto, interfaces: [eth0]}) or a capture to replay ` +
+      `(capture: [{plugin: pcap, file: traffic.pcap}])`,
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { BannerEvent, ConnEvent, DnsEvent, FlowEvent, SegmentEvent } from '../events.js';
+import type { ConnectionFact } from '../obs/fact.js';
 import type { Observation } from '../obs/observation.js';
 import type { Verdict } from '../obs/verdict.js';
 
@@ -15,6 +16,8 @@ export interface GliaTopics {
   segment: SegmentEvent;
   flow: FlowEvent;
   dns: DnsEvent;
+  /** An enricher learnt a fact about a connection from its payload (DESIGN §4). */
+  fact: ConnectionFact;
   observation: Observation;
   verdict: Verdict;
 }

@@ -13,6 +13,7 @@ import {
 } from 'yaml';
 import { InputError, errorMessage } from '../errors.js';
 import { CidrSet } from '../net/cidr-set.js';
+import { CORE_FIELDS } from '../obs/core-fields.js';
 import type { AnyPluginFactory, PluginKind } from '../plugin/api.js';
 import { SECTION_KIND, type PluginSection } from '../plugin/builtin.js';
 import { PluginLoader } from '../plugin/loader.js';
@@ -46,6 +47,8 @@ export interface LoadedConfig {
   baseDir: string;
   config: AgentConfig;
   plugins: LoadedPlugin[];
+  /** Where a config path is in the file, "file:line:col" (or the file alone), for later checks' messages. */
+  where(path: ReadonlyArray<string | number>): string;
   /** Parsed network sets, compiled once. */
   homeNet: CidrSet;
   podNets: CidrSet;
@@ -139,15 +142,39 @@ export async function loadConfigText(
       });
     });
   }
+  checkFieldOwners(plugins, report);
+  if (problems.length > 0) throw configError(where, problems);
   return {
     file,
     baseDir,
     config,
     plugins,
+    where: (path) => {
+      const pos = locator.locate([...path]);
+      return pos === null ? where : `${where}:${pos.line}:${pos.col}`;
+    },
     homeNet: CidrSet.parse(config.network.home_net),
     podNets: CidrSet.parse(config.network.pod_nets),
     neverBan: CidrSet.parse(config.network.never_ban),
   };
+}
+
+/** Each rule field has one provider: two enrichers declaring the same field is a config error. */
+function checkFieldOwners(plugins: readonly LoadedPlugin[], report: Report): void {
+  const owners = new Map<string, string>(CORE_FIELDS.map((f) => [f.name, 'the core']));
+  for (const p of plugins) {
+    if (p.kind !== 'enricher') continue;
+    for (const { name } of p.factory.fields ?? []) {
+      const owner = owners.get(name);
+      if (owner === undefined) owners.set(name, p.name);
+      else
+        report(
+          [p.section, p.index],
+          `${p.name} declares field ${name}, which ${owner} already provides; each field has one provider`,
+          'plugin',
+        );
+    }
+  }
 }
 
 function configError(where: string, problems: string[]): InputError {

@@ -18,7 +18,7 @@ export const CORE_FIELDS: readonly FieldDefinition[] = [
   {
     name: 'conn.phase',
     type: 'Bytes',
-    description: '"syn", "synack" or "flow": what made this observation',
+    description: '"syn", "synack", "flow", "tls" or "service": what made this observation',
     resolve: (o) => o.phase,
   },
 ];

@@ -3,8 +3,9 @@ import type { Stage } from '../runtime/runtime.js';
 import { observationOf } from './observe.js';
 
 /**
- * Turns every `conn` event (SYN and SYN-ACK) and every `flow` event into an observation of its
- * edge, normalized client → server, and publishes it. Enricher fields are attached lazily: the
+ * Turns every `conn` event (SYN and SYN-ACK), every `flow` event and every `fact` an enricher
+ * learnt from a connection's payload into an observation of its edge, normalized client → server,
+ * and publishes it. Enricher fields are attached lazily: the
  * policy stage and sinks resolve only the fields they need.
  */
 export class EnrichmentStage implements Stage {
@@ -24,6 +25,10 @@ export class EnrichmentStage implements Stage {
       this.bus.subscribe('flow', (e) => {
         this.observations++;
         this.bus.publish('observation', observationOf(e, 'flow'));
+      }),
+      this.bus.subscribe('fact', (f) => {
+        this.observations++;
+        this.bus.publish('observation', observationOf(f.event, f.phase));
       }),
     );
   }

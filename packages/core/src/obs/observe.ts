@@ -1,4 +1,4 @@
-import type { ConnEvent, FlowEvent } from '../events.js';
+import type { BannerEvent, ConnEvent, FlowEvent, SegmentEvent } from '../events.js';
 import { parseIPv6 } from '../net/ip.js';
 import type { Observation } from './observation.js';
 
@@ -33,14 +33,16 @@ export function senderIsClient(sport: number, dport: number, src: string, dst: s
   return compareAddresses(src, dst) > 0;
 }
 
-/** The observation of the edge a conn or flow event belongs to, normalized client → server. */
-export function observationOf(event: ConnEvent | FlowEvent, phase: Observation['phase']): Observation {
-  const fromClient =
-    phase === 'syn'
-      ? true
-      : phase === 'synack'
-        ? false
-        : senderIsClient(event.sport, event.dport, event.src, event.dst);
+/**
+ * The observation of the edge an event belongs to, normalized client → server: a SYN is sent by
+ * the client, a SYN-ACK by the server, a payload event says its sender, and a flow event is
+ * already oriented client → server by its backend (FlowEvent).
+ */
+export function observationOf(
+  event: ConnEvent | FlowEvent | BannerEvent | SegmentEvent,
+  phase: Observation['phase'],
+): Observation {
+  const fromClient = 'sender' in event ? event.sender === 'client' : phase !== 'synack';
   const observation: Observation = {
     ts: event.ts,
     iface: event.iface,

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { MetricsRegistry } from '../metrics.js';
 import type { NetworkSettings } from '../config/agent-config.js';
-import type { FieldDefinition } from '../obs/observation.js';
+import type { FieldResolvers, FieldSpec } from '../obs/observation.js';
 import type { Health } from './health.js';
 
 export type PluginKind = 'capture' | 'enricher' | 'sink';
@@ -31,6 +31,18 @@ export interface PluginContext {
   baseDir: string;
 }
 
+/**
+ * A running plugin. The lifecycle every implementer keeps:
+ * - create() (on the factory) has no side effects: no sockets, files, timers or subscriptions;
+ *   those belong in start().
+ * - start() is called once, after every plugin downstream of this one has started (sinks, then
+ *   the stages, then enrichers, then captures). It may be async; when it throws or rejects, the
+ *   plugin is marked failed (the agent goes on, unless the entry is `required`), and stop() is
+ *   still called.
+ * - stop() is idempotent, safe without start, and bounded in time (the runtime moves on after a
+ *   few seconds). It releases everything start() took.
+ * - health() is cheap, never throws, and says why when the state is not "ok".
+ */
 export interface PluginInstance {
   start(): void | Promise<void>;
   /** Idempotent, safe without start, and bounded in time. */
@@ -38,9 +50,14 @@ export interface PluginInstance {
   health(): Health;
 }
 
-/** An enricher adds typed fields to observations. */
+/**
+ * An enricher adds typed fields to observations. Its factory declares the fields (name, type,
+ * description); the instance supplies a resolver for exactly those names, no more, no fewer
+ * (a mismatch fails the plugin at load, with its name).
+ */
 export interface EnricherInstance extends PluginInstance {
-  fields(): readonly FieldDefinition[];
+  /** Called once, after create() and before start(); a resolver may be called before start. */
+  resolvers(): FieldResolvers;
 }
 
 /** A sink may name fields it records; the policy stage resolves them on every verdict it publishes. */
@@ -61,6 +78,17 @@ export interface PluginFactory<C = Record<string, unknown>, I extends PluginInst
   /** JSON Schema of this plugin's config entry (without the `plugin` and `name` keys). */
   configSchema: JsonSchema;
   requires?: readonly HostFeature[];
+  /**
+   * Enrichers: the rule fields this plugin provides. `config check`, `rules check -c` and
+   * `glia test -c` compile rules against these without creating the plugin.
+   */
+  fields?: readonly FieldSpec[];
+  /**
+   * Checks what a config entry depends on beyond its schema (a file it names exists and reads as
+   * what it should), for `glia config check`; resolves to the problems found, each a plain
+   * message, none when all is well. Never called by `run`, which finds out at start.
+   */
+  checkConfig?(config: C, baseDir: string): Promise<string[]>;
   create(ctx: PluginContext, config: C): I | null;
 }
 
@@ -81,11 +109,43 @@ export function factoryProblem(value: unknown): string | null {
   if (typeof f.configSchema !== 'object' || f.configSchema === null) return 'has no configSchema object';
   if (typeof f.create !== 'function') return 'has no create() function';
   if (f.requires !== undefined && !Array.isArray(f.requires)) return 'requires is not an array';
+  if (f.kind === 'enricher') return fieldsProblem(f.fields);
+  if (f.fields !== undefined) return `declares fields, but only enrichers provide fields`;
   return null;
 }
 
+const FIELD_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
+const SCALAR_TYPES: readonly unknown[] = ['Ip', 'Bytes', 'Int', 'Bool'];
+const ELEMENT_TYPES: Readonly<Record<string, readonly unknown[]>> = {
+  map: ['Bytes', 'Int'],
+  array: ['Bytes', 'Int', 'Ip'],
+};
+
+function fieldsProblem(fields: unknown): string | null {
+  if (!Array.isArray(fields)) return 'is an enricher without a fields array (its declared rule fields)';
+  const seen = new Set<string>();
+  for (const [i, field] of (fields as unknown[]).entries()) {
+    const f = (typeof field === 'object' && field !== null ? field : {}) as Record<string, unknown>;
+    const at = `fields[${i}]`;
+    if (typeof f.name !== 'string' || !FIELD_NAME.test(f.name))
+      return `${at}: name ${JSON.stringify(f.name)} is not a dotted lower-case field name`;
+    if (seen.has(f.name)) return `${at}: field ${f.name} is declared twice`;
+    seen.add(f.name);
+    if (!isFieldType(f.type)) return `${at} (${f.name}): type ${JSON.stringify(f.type)} is not a field type`;
+    if (typeof f.description !== 'string') return `${at} (${f.name}): has no description`;
+  }
+  return null;
+}
+
+function isFieldType(type: unknown): boolean {
+  if (SCALAR_TYPES.includes(type)) return true;
+  if (typeof type !== 'object' || type === null) return false;
+  const t = type as Record<string, unknown>;
+  return typeof t.kind === 'string' && ELEMENT_TYPES[t.kind]?.includes(t.value) === true;
+}
+
 export function isEnricher(instance: PluginInstance): instance is EnricherInstance {
-  return typeof (instance as Partial<EnricherInstance>).fields === 'function';
+  return typeof (instance as Partial<EnricherInstance>).resolvers === 'function';
 }
 
 export function wantedFields(instance: PluginInstance): readonly string[] {

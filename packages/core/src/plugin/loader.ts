@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { errorMessage } from '../errors.js';
+import { closestName } from '../text/closest.js';
 import { factoryProblem, type AnyPluginFactory, type PluginKind } from './api.js';
 import { BUILTIN_PLUGINS } from './builtin.js';
 
@@ -65,7 +66,7 @@ export class PluginLoader {
         const resolved = createRequire(join(baseDir, 'glia.config')).resolve(specifier);
         module = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
       } catch {
-        throw new PluginLoadError(`cannot load package "${specifier}": ${errorMessage(first)}`);
+        throw new PluginLoadError(notFound(specifier, first));
       }
     }
     const candidate = module.default ?? module.plugin;
@@ -75,6 +76,21 @@ export class PluginLoader {
     }
     return candidate as AnyPluginFactory;
   }
+}
+
+/** Why a package did not load; for a name that is no built-in, the built-in it was likely meant to be. */
+function notFound(specifier: string, error: unknown): string {
+  const builtins = Object.values(BUILTIN_PLUGINS).flatMap((byType) => Object.keys(byType));
+  if (!builtins.includes(specifier.replace(/-/g, '_')) && !specifier.includes('/')) {
+    const guess = closestName(specifier.replace(/-/g, '_'), builtins);
+    const hint = guess === undefined ? '' : `; did you mean the built-in "${guess}"?`;
+    return `no built-in plugin or installed package is named "${specifier}"${hint}`;
+  }
+  const reason = errorMessage(error);
+  if (/Cannot find (package|module)/.test(reason)) {
+    return `the package "${specifier}" is not installed (${reason.split('\n')[0]})`;
+  }
+  return `cannot load package "${specifier}": ${reason}`;
 }
 
 /** A path may name a file or a package directory (its package.json `exports`/`main`). */

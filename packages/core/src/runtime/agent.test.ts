@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -16,10 +16,11 @@ import { createAgent } from './agent.js';
  */
 function plugins(): string {
   const dir = mkdtempSync(join(tmpdir(), 'glia-runtime-'));
-  const module = (kind: string) => `
+  const module = (kind: string, type = `probe_${kind}`, field = 'probe.tag') => `
     const journal = (globalThis.__gliaJournal ??= []);
     export default {
-      type: 'probe_${kind}', kind: '${kind}', description: 'records its lifecycle',
+      type: '${type}', kind: '${kind}', description: 'records its lifecycle',
+      ${kind === 'enricher' ? `fields: [{ name: '${field}', type: 'Bytes', description: 'tag' }],` : ''}
       configSchema: { type: 'object', additionalProperties: false,
         properties: { fail: { type: 'boolean', default: false }, tag: { type: 'string', default: 'x' } } },
       create(ctx, config) {
@@ -32,11 +33,12 @@ function plugins(): string {
           },
           stop() { if (state !== 'stopped') journal.push('stop ' + ctx.name); state = 'stopped'; },
           health() { return { state }; },
-          ${kind === 'enricher' ? "fields() { return [{ name: 'probe.tag', type: 'Bytes', description: 'tag', resolve: () => config.tag }]; }," : ''}
+          ${kind === 'enricher' ? `resolvers() { return { '${field}': () => config.tag }; },` : ''}
         };
       },
     };`;
   for (const kind of ['capture', 'enricher', 'sink']) writeFileSync(join(dir, `${kind}.mjs`), module(kind));
+  writeFileSync(join(dir, 'other-enricher.mjs'), module('enricher', 'probe_other', 'probe.other'));
   return dir;
 }
 
@@ -61,7 +63,7 @@ const CONFIG = `
 capture:
   - { plugin: ./capture.mjs, name: cap }
 enrichers:
-  - { plugin: ./enricher.mjs, name: broken, fail: true }
+  - { plugin: ./other-enricher.mjs, name: broken, fail: true }
   - { plugin: ./enricher.mjs, name: tagger, tag: blue }
 sinks:
   - { plugin: ./sink.mjs, name: out1 }
@@ -81,8 +83,12 @@ describe('Agent', () => {
     expect(status.broken.reason).toMatch(/plugin broken: start failed: cannot open \/dev\/nothing/);
     for (const name of ['cap', 'tagger', 'out1', 'out2']) expect(status[name].state).toBe('ok');
 
-    // The working enricher's field is offered; the failed one's is not.
-    expect(agent.fields().map((f) => f.name)).toContain('probe.tag');
+    // Both enrichers' declared fields are offered: the working one's resolves, the failed one's
+    // is absent (rules naming it still compile; only that plugin is degraded).
+    const fields = new Map(agent.fields().map((f) => [f.name, f]));
+    const probe = { fields: new Map() } as unknown as Observation;
+    expect(fields.get('probe.tag')?.resolve(probe)).toBe('blue');
+    expect(fields.get('probe.other')?.resolve(probe)).toBeUndefined();
 
     // The pipeline still runs: a SYN becomes an observation.
     const seen: Observation[] = [];
@@ -165,5 +171,46 @@ describe('Agent', () => {
     expect(status.plugins.map((p) => p.name).sort()).toEqual(['broken', 'cap', 'out1', 'out2', 'tagger']);
     expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/# TYPE glia_plugin_health gauge/);
     await agent.stop();
+  });
+});
+
+describe('declared fields', () => {
+  it('an instance whose resolvers do not match its declaration fails with the plugin named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glia-fields-'));
+    writeFileSync(
+      join(dir, 'liar.mjs'),
+      `export default { type: 'liar', kind: 'enricher', description: 'x', configSchema: { type: 'object' },
+        fields: [{ name: 'liar.a', type: 'Int', description: 'a' }, { name: 'liar.b', type: 'Int', description: 'b' }],
+        create: () => ({ start() {}, stop() {}, health: () => ({ state: 'ok' }),
+          resolvers: () => ({ 'liar.a': () => 1, 'liar.c': () => 3 }) }) };`,
+    );
+    const loaded = await loadConfigText('enrichers:\n  - { plugin: ./liar.mjs, name: fibber }\n', {
+      baseDir: dir,
+      env: {},
+    });
+    const agent = createAgent(loaded, { logger: capturedLogger().logger });
+    await agent.start();
+    const [status] = agent.status();
+    expect(status.health.state).toBe('failed');
+    expect(status.health.reason).toBe(
+      'plugin fibber: create failed: enricher fibber (liar): its instance does not match its declared fields: no resolver for declared field(s) liar.b; resolver(s) for undeclared field(s) liar.c',
+    );
+    await agent.stop();
+  });
+
+  it('two enrichers declaring one field is a config error at the second one', async () => {
+    const dir = plugins();
+    writeFileSync(
+      join(dir, 'twin.mjs'),
+      readFileSync(join(dir, 'enricher.mjs'), 'utf8').replace("type: 'probe_enricher'", "type: 'twin'"),
+    );
+    await expect(
+      loadConfigText('enrichers:\n  - { plugin: ./enricher.mjs }\n  - { plugin: ./twin.mjs }\n', {
+        baseDir: dir,
+        env: {},
+      }),
+    ).rejects.toThrow(
+      'config:3:7: enrichers[1].plugin: twin declares field probe.tag, which probe_enricher already provides; each field has one provider',
+    );
   });
 });

@@ -9,7 +9,7 @@ import { MetricsRegistry } from '../metrics.js';
 import { CORE_FIELDS } from '../obs/core-fields.js';
 import { EnrichmentStage } from '../obs/enrichment-stage.js';
 import type { FieldDefinition } from '../obs/observation.js';
-import { isEnricher, wantedFields } from '../plugin/api.js';
+import { wantedFields } from '../plugin/api.js';
 import { TOKENS } from '../tokens.js';
 import { AdminServer } from './admin-server.js';
 import { Runtime, type PluginStatus, type Stage } from './runtime.js';
@@ -55,7 +55,7 @@ export class Agent {
     );
     this.metrics.collect(
       'observations_total',
-      'Observations made from conn and flow events',
+      'Observations made from conn, flow and fact events',
       'counter',
       () => [{ labels: {}, value: enrichment.observations }],
     );
@@ -73,13 +73,12 @@ export class Agent {
     return this.adminBound;
   }
 
-  /** Every field the core and the running enrichers provide. */
+  /**
+   * Every field the core and the configured enrichers provide (an enricher that does not run
+   * gives its declared fields as absent). Known once the agent has created its plugins.
+   */
   fields(): FieldDefinition[] {
-    const fields = [...CORE_FIELDS];
-    for (const { instance } of this.runtime?.instances() ?? []) {
-      if (isEnricher(instance)) fields.push(...instance.fields());
-    }
-    return fields;
+    return this.runtime?.fieldDefinitions() ?? [...CORE_FIELDS];
   }
 
   /** The running plugin instances with their config entries (failed ones left out). */

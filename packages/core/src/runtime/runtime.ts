@@ -6,7 +6,10 @@ import { errorMessage, InputError, PluginError } from '../errors.js';
 import { missingFeatures } from '../host.js';
 import type { Logger } from '../log.js';
 import type { MetricsRegistry } from '../metrics.js';
-import type { PluginContext, PluginInstance } from '../plugin/api.js';
+import { CORE_FIELDS } from '../obs/core-fields.js';
+import type { FieldDefinition, FieldResolvers } from '../obs/observation.js';
+import { isEnricher, type PluginContext, type PluginInstance } from '../plugin/api.js';
+import { absentDefinitions, resolverMismatch, runningDefinitions } from '../plugin/fields.js';
 import type { Health, HealthState } from '../plugin/health.js';
 import { resolve } from 'node:path';
 
@@ -27,6 +30,8 @@ export interface PluginStatus {
 interface Slot {
   plugin: LoadedPlugin;
   instance: PluginInstance | null;
+  /** An enricher's resolvers, asked once after create. */
+  resolvers: FieldResolvers | null;
   /** Set by the runtime when create/start failed or the plugin is not applicable. */
   override: Health | null;
   started: boolean;
@@ -136,7 +141,14 @@ export class Runtime {
   }
 
   private create(plugin: LoadedPlugin): Slot {
-    const slot: Slot = { plugin, instance: null, override: null, started: false, lastLogged: null };
+    const slot: Slot = {
+      plugin,
+      instance: null,
+      resolvers: null,
+      override: null,
+      started: false,
+      lastLogged: null,
+    };
     const missing = missingFeatures(plugin.factory.requires);
     if (missing.length > 0) {
       slot.override = { state: 'failed', reason: `host lacks: ${missing.join(', ')}` };
@@ -156,10 +168,43 @@ export class Runtime {
     try {
       slot.instance = plugin.factory.create(ctx, plugin.config);
       if (slot.instance === null) slot.override = { state: 'stopped', reason: 'not applicable on this host' };
+      else if (plugin.kind === 'enricher') this.bindResolvers(slot, slot.instance);
     } catch (error) {
       slot.override = { state: 'failed', reason: new PluginError(plugin.name, 'create', error).message };
     }
     return slot;
+  }
+
+  /** An enricher must resolve exactly the fields its factory declares, or it does not run. */
+  private bindResolvers(slot: Slot, instance: PluginInstance): void {
+    const { plugin } = slot;
+    if (!isEnricher(instance)) {
+      throw new Error(`enricher ${plugin.name} (${plugin.factory.type}) has no resolvers() method`);
+    }
+    const resolvers = instance.resolvers();
+    const mismatch = resolverMismatch(plugin.factory, resolvers);
+    if (mismatch !== null) throw new Error(`enricher ${plugin.name} (${plugin.factory.type}): ${mismatch}`);
+    slot.resolvers = resolvers;
+  }
+
+  /**
+   * Every field rules may use: the core's, then each configured enricher's declared fields, in
+   * config order. An enricher that does not run (failed, not applicable) still declares its
+   * fields, always absent, so the rules compile and only that plugin is degraded.
+   */
+  fieldDefinitions(): FieldDefinition[] {
+    const out: FieldDefinition[] = [...CORE_FIELDS];
+    for (const slot of this.slots) {
+      if (slot.plugin.kind !== 'enricher') continue;
+      const { name, factory } = slot.plugin;
+      const running = slot.resolvers !== null && slot.override?.state !== 'failed';
+      out.push(
+        ...(running
+          ? runningDefinitions(name, factory, slot.resolvers as FieldResolvers, this.deps.logger)
+          : absentDefinitions(factory)),
+      );
+    }
+    return out;
   }
 
   private async startSlot(slot: Slot): Promise<void> {

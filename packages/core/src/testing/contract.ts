@@ -10,7 +10,16 @@ import { DEFAULT_HOME_NET } from '../config/agent-config.js';
 import { createAjv } from '../config/schema.js';
 import { silentLogger } from '../log.js';
 import { MetricsRegistry } from '../metrics.js';
-import { factoryProblem, isEnricher, type AnyPluginFactory, type PluginContext } from '../plugin/api.js';
+import type { FieldDefinition } from '../obs/observation.js';
+import { observationOf } from '../obs/observe.js';
+import {
+  factoryProblem,
+  isEnricher,
+  type AnyPluginFactory,
+  type PluginContext,
+  type PluginInstance,
+} from '../plugin/api.js';
+import { resolverMismatch } from '../plugin/fields.js';
 import type { HealthState } from '../plugin/health.js';
 
 export interface ContractOptions {
@@ -39,6 +48,18 @@ export function testContext(name = 'test', overrides: Partial<PluginContext> = {
 }
 
 const SETTLED: HealthState[] = ['ok', 'degraded', 'failed'];
+
+/**
+ * An enricher instance's fields as the agent sees them: the factory's declarations with the
+ * instance's resolvers. Throws when the two do not match, as the agent refuses to run it then.
+ */
+export function enricherFields(factory: AnyPluginFactory, instance: PluginInstance): FieldDefinition[] {
+  if (!isEnricher(instance)) throw new Error(`${factory.type} is not an enricher instance`);
+  const resolvers = instance.resolvers();
+  const mismatch = resolverMismatch(factory, resolvers);
+  if (mismatch !== null) throw new Error(`${factory.type}: ${mismatch}`);
+  return (factory.fields ?? []).map((spec) => ({ ...spec, resolve: resolvers[spec.name] }));
+}
 
 /**
  * The checks every plugin package runs against its factory: the schema compiles, the default
@@ -76,6 +97,39 @@ export function describePluginContract(factory: AnyPluginFactory, options: Contr
       expect(['stopped', 'failed']).toContain(instance.health().state);
     });
 
+    // Only enrichers have fields: the case exists for them alone (a skipped case would read as a gap).
+    if (factory.kind === 'enricher')
+      it('resolves exactly its declared fields, each to a value of its type or absent, on a SYN observation', async () => {
+        const ctx = testContext(factory.type);
+        const instance = factory.create(ctx, config());
+        if (instance === null) return;
+        const fields = enricherFields(factory, instance);
+        if (options.skipStart === undefined || options.skipStart === false) await instance.start();
+        const syn = {
+          ts: 1_000_000_000n,
+          iface: 'test0',
+          dir: 'ingress' as const,
+          src: '10.0.0.1',
+          dst: '10.0.0.2',
+          sport: 40000,
+          dport: 443,
+          proto: 'tcp' as const,
+          phase: 'syn' as const,
+          flags: 0x02,
+          ttl: 64,
+          window: 64240,
+          options: new Uint8Array([2, 4, 5, 180]),
+          mss: 1460,
+        };
+        ctx.bus.publish('conn', syn);
+        const observation = observationOf(syn, 'syn');
+        for (const field of fields) {
+          const value = field.resolve(observation);
+          if (value !== undefined) expect(valueFits(value, field.type), field.name).toBe(true);
+        }
+        await instance.stop();
+      });
+
     it.skipIf(options.skipStart !== undefined && options.skipStart !== false)(
       'starts, reports a settled health, stops, and stops again',
       async () => {
@@ -92,4 +146,14 @@ export function describePluginContract(factory: AnyPluginFactory, options: Contr
       },
     );
   });
+}
+
+function valueFits(value: unknown, type: FieldDefinition['type']): boolean {
+  if (type === 'Ip' || type === 'Bytes') return typeof value === 'string';
+  if (type === 'Int') return typeof value === 'number' && Number.isInteger(value);
+  if (type === 'Bool') return typeof value === 'boolean';
+  if (type.kind === 'array') {
+    return Array.isArray(value) && value.every((v) => valueFits(v, type.value));
+  }
+  return value instanceof Map && [...value.values()].every((v) => valueFits(v, type.value));
 }

@@ -1,3 +1,3 @@
-export { describePluginContract, testContext, type ContractOptions } from './contract.js';
+export { describePluginContract, enricherFields, testContext, type ContractOptions } from './contract.js';
 export { fixtureCaptures, fixturesDir, hasTool, repoRoot, tsharkFields } from './fixtures.js';
 export { seededRandom } from './seeded-random.js';

@@ -172,3 +172,76 @@ export function geneve(
 }
 
 export const bytesOf = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+export interface GreSpec {
+  /** Protocol type: 0x0800 IPv4, 0x86dd IPv6, 0x6558 Ethernet, 0x880b PPP, 0x88be / 0x22eb ERSPAN. */
+  proto: number;
+  /** 0: GRE (RFC 2784/2890); 1: enhanced GRE (PPTP, RFC 2637), which always has a key. */
+  version?: 0 | 1;
+  checksum?: boolean;
+  key?: number;
+  sequence?: number;
+  /** Version 1 only: the acknowledgment number. */
+  ack?: number;
+  /** Sets the RFC 1701 routing-present bit (not followed by the decoder). */
+  routing?: boolean;
+}
+
+/** A GRE header with the optional words the spec asks for, then the payload. */
+export function gre(spec: GreSpec, payload: Uint8Array): Uint8Array {
+  const version = spec.version ?? 0;
+  const key = version === 1 ? (spec.key ?? (payload.length << 16) | 7) : spec.key;
+  let flags = version;
+  if (spec.checksum === true) flags |= 0x8000;
+  if (spec.routing === true) flags |= 0x4000;
+  if (key !== undefined) flags |= 0x2000;
+  if (spec.sequence !== undefined) flags |= 0x1000;
+  if (spec.ack !== undefined) flags |= 0x0080;
+  const head = [...u16(flags), ...u16(spec.proto)];
+  if (spec.checksum === true) head.push(0, 0, 0, 0);
+  if (key !== undefined) head.push(...u32(key));
+  if (spec.sequence !== undefined) head.push(...u32(spec.sequence));
+  if (spec.ack !== undefined) head.push(...u32(spec.ack));
+  return concat(Uint8Array.from(head), payload);
+}
+
+/** An ERSPAN type II header (version 1, VLAN and session id), then the mirrored Ethernet frame. */
+export function erspanII(session: number, vlan: number, frame: Uint8Array): Uint8Array {
+  const head = [0x10 | ((vlan >> 8) & 0x0f), vlan & 255, (session >> 8) & 0x03, session & 255, 0, 0, 0, 0];
+  return concat(Uint8Array.from(head), frame);
+}
+
+/**
+ * An ERSPAN type III header (version 2), with the 8-byte platform-specific subheader when
+ * `subheader` is set (the O bit), then the mirrored Ethernet frame.
+ */
+export function erspanIII(session: number, vlan: number, frame: Uint8Array, subheader = false): Uint8Array {
+  const head = [
+    0x20 | ((vlan >> 8) & 0x0f),
+    vlan & 255,
+    (session >> 8) & 0x03,
+    session & 255,
+    ...u32(0x01020304),
+    0,
+    0,
+    0,
+    subheader ? 1 : 0,
+  ];
+  if (subheader) head.push(0x0c, 0, 0, 0, 0, 0, 0, 0);
+  return concat(Uint8Array.from(head), frame);
+}
+
+/**
+ * A PPP frame as PPTP carries it: with or without the address/control pair, the protocol in two
+ * bytes or, compressed, one (0x21 IPv4, 0x57 IPv6, 0xc021 LCP).
+ */
+export function ppp(
+  protocol: number,
+  payload: Uint8Array,
+  addressControl = true,
+  compressed = false,
+): Uint8Array {
+  const head = addressControl ? [0xff, 0x03] : [];
+  head.push(...(compressed ? [protocol & 255] : u16(protocol)));
+  return concat(Uint8Array.from(head), payload);
+}

@@ -145,3 +145,26 @@ export async function readCaptureFile(
     truncatedRecords: parser.truncatedRecords,
   };
 }
+
+/**
+ * Checks that a file can be opened and begins with a whole pcap or pcapng header, reading no more
+ * than that (plus what gzip needs): for commands that refuse a bad file before starting anything.
+ * Throws an Error naming the path, with the system's reason (ENOENT, EACCES, EISDIR) or the
+ * format problem.
+ */
+export async function checkCaptureHeader(path: string): Promise<CaptureFormat> {
+  const parser = new CaptureParser();
+  const rec = emptyRecord();
+  try {
+    for await (const chunk of captureChunks(path, 64 * 1024)) {
+      parser.feed(chunk);
+      parser.next(rec);
+      if (parser.format !== null) return parser.format;
+    }
+    parser.end();
+    return parser.format as unknown as CaptureFormat;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${path}: ${reason}`, { cause: error });
+  }
+}

@@ -175,6 +175,29 @@ describe('CaptureParser', () => {
       offset: 0,
     },
     {
+      name: 'pcapng cut to its 4-byte block type',
+      bytes: Uint8Array.from([0x0a, 0x0d, 0x0d, 0x0a]),
+      message: /ends inside the capture header/,
+      offset: 0,
+    },
+    {
+      name: 'pcapng cut inside its section header block',
+      bytes: pcapngFile([{ interfaces: [{ linkType: 1 }], records: [] }]).subarray(0, 20),
+      message: /ends inside the capture header/,
+      offset: 0,
+    },
+    {
+      name: 'pcapng section header with a bad length',
+      bytes: (() => {
+        const b = pcapngFile([{ interfaces: [{ linkType: 1 }], records: [] }]);
+        b[4] = 8;
+        b[5] = b[6] = b[7] = 0;
+        return b;
+      })(),
+      message: /section header block has a bad length 8/,
+      offset: 0,
+    },
+    {
       name: 'pcap record longer than any snap length',
       bytes: (() => {
         const b = pcapFile(records, { linkType: 1 });

@@ -125,6 +125,17 @@ export class CaptureParser {
     if (b.length - p < 4) return false;
     const be = u32(b, p, false);
     if (be === PCAPNG_SHB) {
+      // The section header block is the file header: a file that ends inside it is no capture.
+      if (b.length - p < 12) return false;
+      const magic = u32(b, p + 8, true);
+      const le = magic === BYTE_ORDER_MAGIC;
+      if (!le && magic !== 0x4d3c2b1a)
+        throw new CaptureFormatError('pcapng section header has a bad byte-order magic', this.offset);
+      const length = u32(b, p + 4, le);
+      if (length < 28 || length % 4 !== 0 || length > MAX_BLOCK) {
+        throw new CaptureFormatError(`pcapng section header block has a bad length ${length}`, this.offset);
+      }
+      if (b.length - p < length) return false;
       this.format = 'pcapng';
       return true;
     }

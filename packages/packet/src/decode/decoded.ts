@@ -14,7 +14,7 @@ export class DecodedPacket {
   bytes: Uint8Array = new Uint8Array(0);
   /** Ethertype-like code of the next header, while decoding. */
   next = 0;
-  /** Tunnel headers passed through (VXLAN, Geneve). */
+  /** Tunnel layers passed through (VXLAN, Geneve, IP-in-IP, GRE, ERSPAN). */
   tunnelDepth = 0;
   /** VNI of the outermost tunnel, or -1. */
   vni = -1;

@@ -4,9 +4,17 @@ import { decodeEthernet, decodeLink, NEXT_IP_ANY } from './link.js';
 import { EtherType, TunnelPort } from './link-types.js';
 import { DecodeCounters, R } from './reasons.js';
 import { decodeTcp, decodeUdp } from './transport.js';
+import { decodeGre } from './gre.js';
 import { decodeGeneve, decodeVxlan } from './tunnel.js';
 
-/** Tunnel headers (VXLAN, Geneve) followed in one frame before it counts as undecodable. */
+const IPPROTO_IPIP = 4;
+const IPPROTO_IPV6 = 41;
+const IPPROTO_GRE = 47;
+
+/**
+ * Tunnel layers (VXLAN, Geneve, IP-in-IP, GRE, ERSPAN) followed in one frame before it counts as
+ * undecodable ("tunnel_depth").
+ */
 export const DEFAULT_MAX_TUNNEL_DEPTH = 4;
 
 const IGNORED_NON_IP = 0;
@@ -18,8 +26,9 @@ export interface DecoderOptions {
 }
 
 /**
- * Decodes frames down to the innermost TCP or UDP header, through VLAN tags and VXLAN/Geneve
- * tunnels. Never throws on bad input: a frame is ok, ignored (not TCP/UDP over IP) or undecodable
+ * Decodes frames down to the innermost TCP or UDP header, through VLAN tags and tunnels: VXLAN,
+ * Geneve, IPv4/IPv6 in IPv4/IPv6, GRE (with transparent Ethernet bridging), PPTP's enhanced GRE
+ * with PPP, and ERSPAN types I, II and III. Never throws on bad input: a frame is ok, ignored (not TCP/UDP over IP) or undecodable
  * with a reason, and the counters say how many of each.
  */
 export class PacketDecoder {
@@ -71,11 +80,24 @@ export class PacketDecoder {
         break;
       }
       if (at < 0) break;
-      if (out.transport === 6) {
+      const transport = out.transport;
+      if (transport === 6) {
         decodeTcp(out, bytes, at);
         break;
       }
-      if (out.transport !== 17) {
+      if (transport === IPPROTO_IPIP || transport === IPPROTO_IPV6 || transport === IPPROTO_GRE) {
+        if (out.tunnelDepth >= this.maxTunnelDepth) {
+          out.fail(R.tunnelDepth);
+          break;
+        }
+        out.tunnelDepth++;
+        limit = out.ipEnd;
+        if (transport === IPPROTO_GRE) at = decodeGre(out, bytes, at, limit);
+        else out.next = transport === IPPROTO_IPIP ? EtherType.IPV4 : EtherType.IPV6;
+        if (at >= 0) out.resetInner();
+        continue;
+      }
+      if (transport !== 17) {
         out.ignore(IGNORED_OTHER_TRANSPORT);
         break;
       }

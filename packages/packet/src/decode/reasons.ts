@@ -23,6 +23,11 @@ export const UNDECODABLE_REASONS = [
   'truncated_geneve',
   'bad_geneve_version',
   'tunnel_depth',
+  'truncated_gre',
+  'bad_gre_header',
+  'truncated_erspan',
+  'bad_erspan_version',
+  'truncated_ppp',
 ] as const;
 
 export type UndecodableReason = (typeof UNDECODABLE_REASONS)[number];
@@ -49,6 +54,11 @@ export const R = {
   truncatedGeneve: 17,
   badGeneveVersion: 18,
   tunnelDepth: 19,
+  truncatedGre: 20,
+  badGreHeader: 21,
+  truncatedErspan: 22,
+  badErspanVersion: 23,
+  truncatedPpp: 24,
 } as const;
 
 /** Frames that decoded fine but carry nothing capture events describe (ARP, ICMP, LLC ...). */

@@ -218,6 +218,14 @@ export class CaptureEventLogic {
     state.lastFlowSec = this.sec;
     state.lastFlowNsec = this.nsec;
     const e = this.base(proto) as FlowEvent;
+    // Flow events read client → server (DESIGN §3: a flow is keyed by its canonical tuple), as the
+    // handshake fixed the roles, or else the port rule when the flow began.
+    if (this.srcIsLo !== state.clientIsLo) {
+      e.src = this.dstText;
+      e.dst = this.srcText;
+      e.sport = this.packet.dport;
+      e.dport = this.packet.sport;
+    }
     e.packets = state.packets;
     e.bytes = state.bytes;
     state.packets = 0;

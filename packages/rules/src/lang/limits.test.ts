@@ -94,7 +94,7 @@ describe('expression limits', () => {
 
   it('a rules file with such an expression gets a located problem, not an exception', () => {
     const text = `rules:\n  - id: deep\n    expression: '${'('.repeat(2000)}tcp.dstport eq 1${')'.repeat(2000)}'\n    action: drop\n`;
-    expect(checkRulesText(text, 'deep.yaml').map(formatProblem)).toEqual([
+    expect(checkRulesText(text, 'deep.yaml', testScheme()).map(formatProblem)).toEqual([
       `deep.yaml:3:${18 + MAX_NESTING_DEPTH}: rule "deep": the expression nests more than ${MAX_NESTING_DEPTH} levels deep here (parentheses, not, function calls); simplify it or split it into several rules`,
     ]);
   });

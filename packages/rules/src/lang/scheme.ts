@@ -1,18 +1,26 @@
-import type { FieldType } from '@glia/core';
-import { providerOf } from '../fields/field-providers.js';
+import { closestName, type FieldType } from '@glia/core';
 
-/** A field name with its type; core's FieldDefinition and DESIGN_FIELDS entries both fit. */
+/** A field name with its type; core's FieldSpec and FieldDefinition both fit. */
 export interface TypedField {
   name: string;
   type: FieldType;
 }
+
+/**
+ * Says why a field is not in a scheme when something outside it knows (e.g. "provided by the tls
+ * enricher, which this config does not enable"); undefined when it does not.
+ */
+export type UnknownFieldExplainer = (name: string) => string | undefined;
 
 /** The fields an expression may use, with their types: what rules are compiled against. */
 export class Scheme {
   private readonly types = new Map<string, FieldType>();
   private readonly slots = new Map<string, number>();
 
-  constructor(fields: readonly TypedField[]) {
+  constructor(
+    fields: readonly TypedField[],
+    private readonly explainer?: UnknownFieldExplainer,
+  ) {
     for (const f of fields) {
       if (this.types.has(f.name)) throw new Error(`field ${f.name} is declared twice in the scheme`);
       this.slots.set(f.name, this.types.size);
@@ -33,14 +41,11 @@ export class Scheme {
     return [...this.types.keys()];
   }
 
-  /** Why a field is not in the scheme: its enricher is not enabled, or there is no such field. */
+  /** Why a field is not in the scheme: what the explainer knows, else the closest known name. */
   explainUnknown(name: string): string {
-    const provider = providerOf(name);
-    const providerEnabled = provider !== undefined && this.names().some((n) => providerOf(n) === provider);
-    if (provider !== undefined && provider !== 'core' && !providerEnabled) {
-      return `field ${name} is provided by the ${provider} enricher, which is not enabled; add "- plugin: ${provider}" under enrichers`;
-    }
-    const suggestion = closest(name, this.names());
+    const explained = this.explainer?.(name);
+    if (explained !== undefined) return explained;
+    const suggestion = closestName(name, this.names());
     return `unknown field ${name}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`;
   }
 }
@@ -48,29 +53,4 @@ export class Scheme {
 export function typeName(type: FieldType): string {
   if (typeof type === 'string') return type;
   return `${type.kind === 'map' ? 'Map' : 'Array'}(${typeName(type.value)})`;
-}
-
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
-  for (const c of candidates) {
-    const d = distance(name, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length];
 }

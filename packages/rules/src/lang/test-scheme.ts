@@ -1,10 +1,10 @@
 import type { FieldValue } from '@glia/core';
-import { DESIGN_FIELDS } from '../fields/design-fields.js';
 import { compileExpression } from './compile.js';
+import { TEST_FIELDS } from './test-fields.js';
 import { Scheme, type TypedField } from './scheme.js';
 import { RuleSyntaxError } from './source-error.js';
 
-/** Test-only fields covering the types DESIGN §5 does not use (Bool, arrays, nesting). */
+/** Test-only fields covering types the agent's fields do not use (Bool, arrays, nesting). */
 export const EXTRA_TEST_FIELDS: readonly TypedField[] = [
   { name: 'dns.fqdns', type: { kind: 'array', value: 'Bytes' } },
   { name: 'test.ports', type: { kind: 'array', value: 'Int' } },
@@ -18,9 +18,9 @@ export const EXTRA_TEST_FIELDS: readonly TypedField[] = [
   { name: 'test.ips', type: { kind: 'array', value: 'Ip' } },
 ];
 
-/** Every DESIGN §5 field plus EXTRA_TEST_FIELDS. Not exported from the package. */
+/** TEST_FIELDS plus EXTRA_TEST_FIELDS. Not exported from the package. */
 export function testScheme(): Scheme {
-  return new Scheme([...DESIGN_FIELDS, ...EXTRA_TEST_FIELDS]);
+  return new Scheme([...TEST_FIELDS, ...EXTRA_TEST_FIELDS]);
 }
 
 const scheme = testScheme();

@@ -1,35 +1,32 @@
-import { DESIGN_FIELDS } from '../fields/design-fields.js';
-import { Scheme, type TypedField } from '../lang/scheme.js';
+import type { Scheme } from '../lang/scheme.js';
 import type { RuleProblem } from './problem.js';
-import { loadRuleFile, parseRuleFile } from './rule-file.js';
 import { compileRules } from './compile-rules.js';
+import { loadRuleFile, parseRuleFile, type ParsedRuleFile } from './rule-file.js';
 
 /**
  * Every problem of a rule file (`glia rules check`): YAML syntax, rule shapes, duplicate ids,
- * expression syntax and types, fields of enrichers that are not enabled. Without `fields`, all
- * DESIGN §5 fields count as available.
+ * expression syntax and types, fields the scheme does not have — the expression of a rule with a
+ * bad shape included, so one run reports them all.
  */
-export async function checkRulesFile(
-  path: string,
-  fields: readonly TypedField[] = DESIGN_FIELDS,
-): Promise<RuleProblem[]> {
-  const parsed = await loadRuleFile(path);
-  if (parsed.problems.length > 0 && parsed.rules.length === 0) return parsed.problems;
-  return [
-    ...parsed.problems,
-    ...compileRules(parsed.rules, new Scheme(fields), path, parsed.settings).problems,
-  ];
+export async function checkRulesFile(path: string, scheme: Scheme): Promise<RuleProblem[]> {
+  return allProblems(await loadRuleFile(path), scheme, path);
 }
 
 /** The same for rule text already in memory. */
-export function checkRulesText(
-  text: string,
-  file: string | undefined,
-  fields: readonly TypedField[] = DESIGN_FIELDS,
-): RuleProblem[] {
-  const parsed = parseRuleFile(text, file);
-  return [
+export function checkRulesText(text: string, file: string | undefined, scheme: Scheme): RuleProblem[] {
+  return allProblems(parseRuleFile(text, file), scheme, file);
+}
+
+function allProblems(parsed: ParsedRuleFile, scheme: Scheme, file: string | undefined): RuleProblem[] {
+  const flawed = (parsed.flawed ?? []).flatMap((rule) =>
+    compileRules([rule], scheme, file, parsed.settings).problems.map((p) =>
+      rule.entry.id === '' ? { ...p, ruleId: undefined } : p,
+    ),
+  );
+  const problems = [
     ...parsed.problems,
-    ...compileRules(parsed.rules, new Scheme(fields), file, parsed.settings).problems,
+    ...compileRules(parsed.rules, scheme, file, parsed.settings).problems,
+    ...flawed,
   ];
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

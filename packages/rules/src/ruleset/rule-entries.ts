@@ -25,21 +25,24 @@ const KEYS: ReadonlySet<string> = new Set([
 
 /**
  * Reads the rule entries of a sequence node. Every problem is collected (a bad rule does not hide
- * the next one); rules with a problem in their shape are left out of the result.
+ * the next one); rules with a problem in their shape are left out of `rules`, and those of them
+ * that have an expression are listed in `flawed`, so a check can report that expression's
+ * problems too.
  */
 export function readRuleEntries(
   source: YamlSource,
   node: Node,
   file: string | undefined,
-): { rules: LocatedRule[]; problems: RuleProblem[] } {
+): { rules: LocatedRule[]; problems: RuleProblem[]; flawed: LocatedRule[] } {
   const problems: RuleProblem[] = [];
   const rules: LocatedRule[] = [];
+  const flawed: LocatedRule[] = [];
   const at = (n: Node | null | undefined, message: string, ruleId?: string): void => {
     problems.push({ file, ...source.nodePosition(n), ...(ruleId === undefined ? {} : { ruleId }), message });
   };
   if (!isSeq(node)) {
     at(node, 'expected a list of rules');
-    return { rules, problems };
+    return { rules, problems, flawed };
   }
   node.items.forEach((item, index) => {
     const itemNode = item as Node;
@@ -88,21 +91,24 @@ export function readRuleEntries(
     const enforce = isScalar(enforceNode) ? enforceNode.value : undefined;
     if (enforceNode !== undefined && typeof enforce !== 'boolean')
       at(enforceNode, '"enforce" must be true or false', id);
-    if (problems.length > before || id === undefined || expression === undefined || action === undefined)
+    const expressionNode = value('expression') as Scalar;
+    const located = (entry: RuleEntry): LocatedRule => ({
+      entry,
+      position: source.nodePosition(itemNode),
+      expressionPosition: (i) => source.scalarCharPosition(expressionNode, i),
+    });
+    if (problems.length > before || id === undefined || expression === undefined || action === undefined) {
+      if (expression !== undefined) flawed.push(located({ id: id ?? '', expression, action: 'log' }));
       return;
+    }
     const entry: RuleEntry = { id, expression, action: action as RuleEntry['action'] };
     if (ruleSource !== undefined) entry.source = ruleSource;
     if (description !== undefined) entry.description = description;
     if (typeof ttl === 'number') entry.ttl = ttl;
     if (typeof enforce === 'boolean') entry.enforce = enforce;
-    const expressionNode = value('expression') as Scalar;
-    rules.push({
-      entry,
-      position: source.nodePosition(itemNode),
-      expressionPosition: (i) => source.scalarCharPosition(expressionNode, i),
-    });
+    rules.push(located(entry));
   });
-  return { rules, problems };
+  return { rules, problems, flawed };
 }
 
 function keyOf(pair: Pair): string | undefined {

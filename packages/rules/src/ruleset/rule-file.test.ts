@@ -3,14 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DESIGN_FIELDS } from '../fields/design-fields.js';
+import { TEST_FIELDS } from '../lang/test-fields.js';
 import { Scheme } from '../lang/scheme.js';
 import { checkRulesFile, checkRulesText } from './check.js';
 import { formatProblem } from './problem.js';
 import { parseRuleFile } from './rule-file.js';
 import { compileRules } from './compile-rules.js';
 
-const full = new Scheme(DESIGN_FIELDS);
+const full = new Scheme(TEST_FIELDS);
 
 describe('rule files', () => {
   it.each([
@@ -122,10 +122,26 @@ const PROBLEMS: Array<[string, string, string[]]> = [
       'r.yaml:4:13: rule "a": action "explode" is not one of drop, block, log, allow',
       'r.yaml:5:5: rule "b": "expression" is missing',
       'r.yaml:7:5: rules[2]: "id" must be a non-empty string',
-      'r.yaml:14:5: rule "c": unknown key "colour"; a rule has id, expression, action, source, description, ttl, enforce',
       'r.yaml:12:10: rule "c": "ttl" must be a whole number of seconds, at least 1',
       'r.yaml:13:14: rule "c": "enforce" must be true or false',
+      'r.yaml:14:5: rule "c": unknown key "colour"; a rule has id, expression, action, source, description, ttl, enforce',
       'r.yaml:16:29: rule "d": dns.fqdn is Bytes: expected a string in quotes or hex bytes like 6F:72:67, found "1"',
+    ],
+  ],
+  [
+    'the expression of a rule with a bad shape is checked too',
+    [
+      '- {id: a, expression: "tcp.dstport eq", action: explode}',
+      '- {expression: "ip.src eq 1.2.3", action: drop}',
+      '- {id: c, expression: "tcp.dstport eq 1", action: log, bogus: 1}',
+      '',
+    ].join('\n'),
+    [
+      'r.yaml:1:38: rule "a": expected a value after "eq", found end of input',
+      'r.yaml:1:49: rule "a": action "explode" is not one of drop, block, log, allow',
+      'r.yaml:2:3: rules[1]: "id" must be a non-empty string',
+      'r.yaml:2:27: expected an IP address for ip.src, found "1.2.3"',
+      'r.yaml:3:56: rule "c": unknown key "bogus"; a rule has id, expression, action, source, description, ttl, enforce',
     ],
   ],
   [
@@ -152,37 +168,47 @@ const PROBLEMS: Array<[string, string, string[]]> = [
 
 describe('rule file problems: all of them, with file:line:column and the rule id', () => {
   it.each(PROBLEMS)('%s', (_name, text, expected) => {
-    expect(checkRulesText(text, 'r.yaml').map(formatProblem)).toEqual(expected);
+    expect(checkRulesText(text, 'r.yaml', full).map(formatProblem)).toEqual(expected);
   });
 });
 
-describe('fields of enrichers that are not enabled', () => {
-  const coreOnly = [...CORE_FIELDS];
-  it.each([
-    ['identity.k8s.src_app eq "x"', 'identity'],
-    ['edge.declared eq 0', 'identity'],
-    ['dns.fqdn eq "x"', 'fqdn'],
-    ['tls.sni eq "x"', 'tls'],
-    ['ja4t eq "x"', 'ja4t'],
-    ['ja4ts eq "x"', 'ja4t'],
-    ['service.name eq "ssh"', 'services'],
-    ['flow.flows_per_min ge 1', 'flow'],
-    ['ids.src_home_net eq 1', 'flow'],
-  ])('%s needs the %s enricher', (expression, enricher) => {
+describe('unknown fields', () => {
+  const coreOnly = new Scheme([...CORE_FIELDS], (name) =>
+    name.startsWith('tls.')
+      ? `field ${name} is provided by the tls enricher, which is not enabled`
+      : undefined,
+  );
+
+  it("takes the scheme explainer's reason where it has one, at the field's position", () => {
     const problems = checkRulesText(
-      `- {id: r, expression: '${expression}', action: log}\n`,
+      `- {id: r, expression: 'tls.sni eq "x"', action: log}\n`,
       'r.yaml',
       coreOnly,
     );
     expect(problems).toHaveLength(1);
-    expect(problems[0].message).toContain(
-      `provided by the ${enricher} enricher, which is not enabled; add "- plugin: ${enricher}" under enrichers`,
+    expect(problems[0]).toMatchObject({
+      line: 1,
+      column: 24,
+      ruleId: 'r',
+      message: 'field tls.sni is provided by the tls enricher, which is not enabled',
+    });
+  });
+
+  it('else names the closest known field', () => {
+    const problems = checkRulesText(
+      "- {id: r, expression: 'ip.scr eq 10.0.0.1', action: log}\n",
+      'r.yaml',
+      coreOnly,
     );
-    expect(problems[0]).toMatchObject({ line: 1, column: 24, ruleId: 'r' });
+    expect(problems[0].message).toBe('unknown field ip.scr; did you mean ip.src?');
   });
 
   it('a typo in a field of an enabled enricher is an unknown field', () => {
-    const problems = checkRulesText('- {id: r, expression: \'dns.fqnd eq "x"\', action: log}\n', 'r.yaml');
+    const problems = checkRulesText(
+      '- {id: r, expression: \'dns.fqnd eq "x"\', action: log}\n',
+      'r.yaml',
+      full,
+    );
     expect(problems[0].message).toBe('unknown field dns.fqnd; did you mean dns.fqdn?');
   });
 });
@@ -195,13 +221,13 @@ describe('checkRulesFile', () => {
       path,
       'rules:\n  - {id: ok, expression: "tcp.dstport eq 22", action: drop}\n  - {id: bad, expression: "tcp.dstport eq", action: drop}\n',
     );
-    expect((await checkRulesFile(path)).map(formatProblem)).toEqual([
+    expect((await checkRulesFile(path, full)).map(formatProblem)).toEqual([
       `${path}:3:42: rule "bad": expected a value after "eq", found end of input`,
     ]);
   });
 
   it('reports a missing file', async () => {
-    const problems = await checkRulesFile('/nonexistent/rules.yaml');
+    const problems = await checkRulesFile('/nonexistent/rules.yaml', full);
     expect(problems[0].message).toMatch(/cannot read the rule file/);
   });
 });

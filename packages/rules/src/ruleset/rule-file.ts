@@ -10,6 +10,8 @@ export interface ParsedRuleFile {
   problems: RuleProblem[];
   /** The file's rule-set options (`absent_not_equal`). */
   settings: RuleSetSettings;
+  /** Rules left out for a problem of their shape that still have an expression to check. */
+  flawed?: LocatedRule[];
 }
 
 /**
@@ -65,7 +67,7 @@ export function parseRuleFile(text: string, file?: string): ParsedRuleFile {
     }
   }
   const read = readRuleEntries(source, list, file);
-  return { rules: read.rules, problems: [...problems, ...read.problems], settings };
+  return { rules: read.rules, problems: [...problems, ...read.problems], settings, flawed: read.flawed };
 }
 
 export async function loadRuleFile(path: string): Promise<ParsedRuleFile> {

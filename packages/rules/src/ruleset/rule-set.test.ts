@@ -1,11 +1,11 @@
 import type { RuleEntry } from '@glia/core';
 import { describe, expect, it } from 'vitest';
-import { DESIGN_FIELDS } from '../fields/design-fields.js';
+import { TEST_FIELDS } from '../lang/test-fields.js';
 import { Scheme } from '../lang/scheme.js';
 import { compileRules } from './compile-rules.js';
 import { RuleSet } from './rule-set.js';
 
-const scheme = new Scheme(DESIGN_FIELDS);
+const scheme = new Scheme(TEST_FIELDS);
 
 function compile(rules: RuleEntry[]): RuleSet {
   const { ruleSet, problems } = compileRules(rules, scheme);

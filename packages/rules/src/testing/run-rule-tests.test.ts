@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testScheme } from '../lang/test-scheme.js';
 import { formatProblem } from '../ruleset/problem.js';
 import { formatRuleTestReport, runRuleTests, runRuleTestsText } from './run-rule-tests.js';
 
@@ -17,6 +18,8 @@ const RULES = `
     action: log
     enforce: false
 `;
+
+const scheme = testScheme();
 
 describe('runRuleTests', () => {
   it('passes matching cases and prints a diff for the others', async () => {
@@ -38,7 +41,7 @@ tests:
     fields: {}
     expect: log
 `;
-    const report = await runRuleTestsText(text, '/tmp/t.yaml');
+    const report = await runRuleTestsText(text, '/tmp/t.yaml', { scheme });
     expect(report.problems).toEqual([]);
     expect(report.cases.map((c) => [c.name, c.passed])).toEqual([
       ['ssh into the db subnet is dropped', true],
@@ -65,7 +68,7 @@ tests:
     fields: {ip.dst: 10.0.0.5, tcp.dstport: 22}
     expect: {action: block, enforce: false}
 `;
-    const report = await runRuleTestsText(text, 't.yaml');
+    const report = await runRuleTestsText(text, 't.yaml', { scheme });
     expect(report.cases[0]).toMatchObject({ passed: true });
   });
 
@@ -76,7 +79,7 @@ tests:
       join(dir, 'rules.test.yaml'),
       'rules: rules.yaml\ntests:\n  - name: ssh\n    fields: {ip.dst: 10.0.0.5, tcp.dstport: 22}\n    expect: drop\n',
     );
-    const report = await runRuleTests(join(dir, 'rules.test.yaml'));
+    const report = await runRuleTests(join(dir, 'rules.test.yaml'), { scheme });
     expect(report).toMatchObject({ passed: 1, failed: 0, problems: [] });
   });
 
@@ -88,7 +91,7 @@ tests:
     expect: explode
   - fields: {}
 `;
-    const report = await runRuleTestsText(text, 't.yaml');
+    const report = await runRuleTestsText(text, 't.yaml', { scheme });
     expect(report.cases).toEqual([]);
     expect(report.problems.map(formatProblem)).toEqual([
       't.yaml:15:22: case "bad values": ip.dst: expected an IP address for a Ip field, found "not-an-ip"',
@@ -104,6 +107,7 @@ tests:
     const report = await runRuleTestsText(
       'rules:\n  - {id: a, expression: "tcp.dstport eq", action: drop}\ntests: []\n',
       't.yaml',
+      { scheme },
     );
     expect(report.problems.map(formatProblem)).toEqual([
       't.yaml:2:40: rule "a": expected a value after "eq", found end of input',
@@ -119,13 +123,14 @@ tests:
     expect:
       - {action: drop, rules: [no-ssh-to-db]}
 `;
-    const without = await runRuleTestsText(text, 't.yaml');
+    const without = await runRuleTestsText(text, 't.yaml', { scheme });
     expect(without.cases[0]).toMatchObject({
       passed: false,
       diff: 'capture cases need a capture runner (run them with glia test)',
     });
     const seen: string[] = [];
     const withRunner = await runRuleTestsText(text, 't.yaml', {
+      scheme,
       runCapture: async (c, rules) => {
         seen.push(`${c.capture} ${c.identity ?? ''} ${rules.rules.length}`);
         return [{ action: 'drop', rules: ['no-ssh-to-db'], enforce: true }];

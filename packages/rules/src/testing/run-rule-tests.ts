@@ -1,8 +1,7 @@
 import type { RuleAction } from '@glia/core';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { DESIGN_FIELDS } from '../fields/design-fields.js';
-import { Scheme, type TypedField } from '../lang/scheme.js';
+import type { Scheme } from '../lang/scheme.js';
 import { formatProblem, type RuleProblem } from '../ruleset/problem.js';
 import { loadRuleFile } from '../ruleset/rule-file.js';
 import { compileRules } from '../ruleset/compile-rules.js';
@@ -19,8 +18,8 @@ export interface ActualVerdict {
 }
 
 export interface RuleTestOptions {
-  /** The fields available; default: every DESIGN §5 field. */
-  fields?: readonly TypedField[];
+  /** The fields the rules and field cases may use (the CLI builds it from the enrichers' declarations). */
+  scheme: Scheme;
   /** Runs a case that replays a capture (wired by the CLI); without it such cases fail. */
   runCapture?: (testCase: CaptureTestCase, rules: RuleSet, enforce: boolean) => Promise<ActualVerdict[]>;
 }
@@ -43,7 +42,7 @@ export interface RuleTestReport {
 }
 
 /** `glia test FILE`: runs the cases of a rule test file against its rules, like `vector test`. */
-export async function runRuleTests(path: string, options: RuleTestOptions = {}): Promise<RuleTestReport> {
+export async function runRuleTests(path: string, options: RuleTestOptions): Promise<RuleTestReport> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -61,9 +60,9 @@ export async function runRuleTests(path: string, options: RuleTestOptions = {}):
 export async function runRuleTestsText(
   text: string,
   file: string,
-  options: RuleTestOptions = {},
+  options: RuleTestOptions,
 ): Promise<RuleTestReport> {
-  const scheme = new Scheme(options.fields ?? DESIGN_FIELDS);
+  const { scheme } = options;
   const source = new YamlSource(text);
   const syntax = source.doc.errors.map((e) => ({
     file,

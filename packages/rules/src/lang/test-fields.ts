@@ -1,10 +1,14 @@
 import type { FieldType } from '@glia/core';
 
-/** A rule field as DESIGN §5 lists it: its type and the plugin type that provides it. */
-export interface FieldSpec {
+/**
+ * Test data for this package's own tests: rule fields named and typed as the agent's are, so
+ * expressions in tests read like real rules. Not exported: the agent's fields are declared on the
+ * plugin factories (core's CORE_FIELDS and each enricher's `fields`), and a cross-package test
+ * checks those against DESIGN §5.
+ */
+interface FieldSpec {
   name: string;
   type: FieldType;
-  /** "core" or the enricher type ("identity", "fqdn", ...). */
   provider: string;
   description: string;
 }
@@ -38,11 +42,7 @@ const flag = (name: string, provider: string, description: string): FieldSpec =>
   description: `${description} (0/1)`,
 });
 
-/**
- * Every rule field of DESIGN §5 with its type, so rules can be checked (`glia rules check`)
- * without a running agent. A running agent uses the definitions of its enabled enrichers instead.
- */
-export const DESIGN_FIELDS: readonly FieldSpec[] = [
+export const TEST_FIELDS: readonly FieldSpec[] = [
   { name: 'ip.src', type: 'Ip', provider: 'core', description: 'client address' },
   { name: 'ip.dst', type: 'Ip', provider: 'core', description: 'server address' },
   { name: 'ip.proto', type: 'Bytes', provider: 'core', description: '"tcp" or "udp"' },
