@@ -12,18 +12,18 @@ export class IpRangeSet {
   private readonly v6Hi: bigint[];
 
   constructor(ranges: readonly IpRange[]) {
-    const v4 = merge(
-      ranges.filter((r) => r.family === 4).map((r) => [r.lo, r.hi] as [number, number]),
-      1,
-    );
-    const v6 = merge(
-      ranges.filter((r) => r.family === 6).map((r) => [r.lo, r.hi] as [bigint, bigint]),
-      1n,
-    );
-    this.v4Lo = Float64Array.from(v4, (r) => r[0]);
-    this.v4Hi = Float64Array.from(v4, (r) => r[1]);
-    this.v6Lo = v6.map((r) => r[0]);
-    this.v6Hi = v6.map((r) => r[1]);
+    const v4: Array<[number, number]> = [];
+    const v6: Array<[bigint, bigint]> = [];
+    for (const r of ranges) {
+      if (r.family === 4) v4.push([r.lo, r.hi]);
+      else v6.push([r.lo, r.hi]);
+    }
+    const merged4 = merge(v4, (x) => x + 1);
+    const merged6 = merge(v6, (x) => x + 1n);
+    this.v4Lo = Float64Array.from(merged4, (r) => r[0]);
+    this.v4Hi = Float64Array.from(merged4, (r) => r[1]);
+    this.v6Lo = merged6.map((r) => r[0]);
+    this.v6Hi = merged6.map((r) => r[1]);
   }
 
   /** Membership of an address string; false for anything that is not an address. */
@@ -37,13 +37,13 @@ export class IpRangeSet {
   }
 }
 
-/** Sorts and merges overlapping or adjacent ranges. */
-export function merge<T extends number | bigint>(ranges: Array<[T, T]>, one: T): Array<[T, T]> {
+/** Sorts and merges overlapping or adjacent ranges (`next(x)` is x + 1). */
+function merge<T extends number | bigint>(ranges: Array<[T, T]>, next: (x: T) => T): Array<[T, T]> {
   ranges.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: Array<[T, T]> = [];
   for (const [lo, hi] of ranges) {
     const last = out[out.length - 1];
-    if (last !== undefined && lo <= (last[1] as number) + (one as number)) {
+    if (last !== undefined && lo <= next(last[1])) {
       if (hi > last[1]) last[1] = hi;
     } else out.push([lo, hi]);
   }

@@ -1,54 +1,9 @@
 import type { CallHead, ComparisonOp, Expr, IndexStep, Literal, ValueNode } from './ast.js';
+import { EXPECTED_OPERATOR, FIELD_NAME, KEYWORDS, LOGICAL, OPERATORS } from './keywords.js';
 import { tokenize } from './lexer.js';
 import { MAX_COMPARISONS, MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH } from './limits.js';
 import { positionAt, RuleSyntaxError } from './source-error.js';
 import { describeToken, type Token } from './token.js';
-
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-const KEYWORDS: ReadonlySet<string> = new Set([
-  'and',
-  'or',
-  'xor',
-  'not',
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'contains',
-  'matches',
-  'wildcard',
-  'strict',
-  'in',
-  'bitwise_and',
-]);
-const OPERATORS: Readonly<Record<string, ComparisonOp>> = {
-  eq: 'eq',
-  '==': 'eq',
-  ne: 'ne',
-  '!=': 'ne',
-  lt: 'lt',
-  '<': 'lt',
-  le: 'le',
-  '<=': 'le',
-  gt: 'gt',
-  '>': 'gt',
-  ge: 'ge',
-  '>=': 'ge',
-  contains: 'contains',
-  matches: 'matches',
-  '~': 'matches',
-  wildcard: 'wildcard',
-  '&': 'bitwise_and',
-  bitwise_and: 'bitwise_and',
-};
-const LOGICAL: ReadonlyArray<{ op: 'or' | 'xor' | 'and'; spellings: readonly string[] }> = [
-  { op: 'or', spellings: ['or', '||'] },
-  { op: 'xor', spellings: ['xor', '^^'] },
-  { op: 'and', spellings: ['and', '&&'] },
-];
-const EXPECTED_OPERATOR = 'an operator (eq, ne, lt, le, gt, ge, contains, matches, wildcard, in, &)';
 
 /** Parses an expression into its syntax tree; throws RuleSyntaxError with line:column. */
 export function parseExpression(source: string): Expr {

@@ -39,6 +39,20 @@ describe('rule files', () => {
     ]);
   });
 
+  it('reads the rule-set option absent_not_equal, true or false', () => {
+    const rules = 'rules:\n  - {id: a, expression: "tcp.dstport ne 22", action: log}\n';
+    expect(parseRuleFile(`absent_not_equal: true\n${rules}`).settings).toEqual({ absentNotEqual: true });
+    expect(parseRuleFile(`absent_not_equal: false\n${rules}`).settings).toEqual({ absentNotEqual: false });
+    expect(parseRuleFile(rules).settings).toEqual({});
+    expect(
+      parseRuleFile(`absent_not_equal: yes please\n${rules}`, 'r.yaml').problems.map(formatProblem),
+    ).toEqual(['r.yaml:1:19: "absent_not_equal" must be true or false']);
+    const parsed = parseRuleFile(`absent_not_equal: true\n${rules}`);
+    const { ruleSet } = compileRules(parsed.rules, full, undefined, parsed.settings);
+    expect(ruleSet?.absentNotEqual).toBe(true);
+    expect(ruleSet?.decide(() => undefined, true)?.ruleIds).toEqual(['a']);
+  });
+
   it('keeps every optional key and maps block to drop', () => {
     const text =
       'rules:\n  - {id: a, expression: "tcp.dstport eq 22", action: block, source: microseg, description: no ssh, ttl: 30, enforce: false}\n';
