@@ -1,5 +1,6 @@
 import { exprOffset, type Expr } from './ast.js';
 import { comparison, operatorProblem, setComparison, type Comparison } from './comparison.js';
+import { cheapestFirst } from './evaluation-order.js';
 import { unionOfHints, type IndexHint } from './index-hint.js';
 import { LiteralReader } from './literal-value.js';
 import { parseExpression } from './parser.js';
@@ -207,7 +208,8 @@ class Compiler {
         expr.op,
         items.map((i) => i.get as (g: FieldGetter) => boolean[]),
       );
-    const ones = items as Array<Extract<Predicate, { vec: false }>>;
+    const written = items as Array<Extract<Predicate, { vec: false }>>;
+    const ones = expr.op === 'xor' ? written : cheapestFirst(written);
     const gets = ones.map((i) => i.get);
     const plan: Plan = { kind: 'logical', op: expr.op, items: ones.map((i) => i.plan) };
     const hints =
