@@ -1,26 +1,17 @@
 // A generated rule set like a large fleet's microsegmentation policy, and its population: 2 000
 // workloads in 100 namespaces, external hosts with DNS names. The rules mix exact ports, CIDRs,
 // namespaces and labels, and FQDN patterns; deterministic (seeded), the same on every run.
-//   fleetRules(1000) -> RuleEntry[];  fleetPopulation() -> { fields, observations, wantedFields }
+//   fleetRules(1000) -> RuleEntry[];  fleetPopulation() -> { fields, observations }
+import { seededRandom } from '@glia/core/testing';
+import { observationOf } from './harness.mjs';
 
 const PORTS = [80, 443, 5432, 6379, 8080, 9090, 3306, 22, 53, 8443];
-
-function prng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ns = (i) => `ns-${String(i).padStart(2, '0')}`;
 const app = (i) => `app-${String(i).padStart(2, '0')}`;
 
 export function fleetRules(n) {
-  const rand = prng(1000);
+  const rand = seededRandom(1000);
   const int = (k) => Math.floor(rand() * k);
   const port = () => PORTS[int(PORTS.length)];
   const rules = [];
@@ -76,7 +67,7 @@ export function fleetRules(n) {
 }
 
 export function fleetPopulation() {
-  const rand = prng(42);
+  const rand = seededRandom(42);
   const int = (k) => Math.floor(rand() * k);
   const identities = new Map();
   for (let i = 0; i < 2000; i++) {
@@ -168,33 +159,7 @@ export function fleetPopulation() {
   const observations = [];
   for (let i = 0; i < N; i++) {
     const { client, server, serverPort } = edges[int(edges.length)];
-    const ts = BigInt(i) * 1_000_000n;
-    observations.push({
-      ts,
-      iface: 'cilium_vxlan',
-      dir: 'ingress',
-      phase: ['syn', 'synack', 'flow'][int(3)],
-      client,
-      server,
-      clientPort: 30000 + (i % 30000),
-      serverPort,
-      proto: 'tcp',
-      event: {
-        ts,
-        iface: 'cilium_vxlan',
-        dir: 'ingress',
-        src: client,
-        dst: server,
-        sport: 30000,
-        dport: serverPort,
-        proto: 'tcp',
-      },
-      fields: new Map(),
-    });
+    observations.push(observationOf(i, client, server, serverPort, ['syn', 'synack', 'flow'][int(3)]));
   }
-  return {
-    fields,
-    observations,
-    wantedFields: ['identity.k8s.src_workload', 'identity.k8s.dst_workload', 'dns.fqdn'],
-  };
+  return { fields, observations };
 }

@@ -1,6 +1,8 @@
 // The realistic 20-rule set of bench/rules (microsegmentation, behavioural and IDS rules using every
 // operator family) and its population: 200 workloads in pods, a few external hosts, enricher-like
 // field definitions backed by lookup tables, 65 536 observations (80 % pod to pod).
+import { observationOf } from './harness.mjs';
+
 export const RULES = [
   { id: 'policy-violation', expression: 'edge.policy_violation == 1', action: 'drop', source: 'microseg' },
   {
@@ -292,33 +294,7 @@ export function population() {
     const external = rand() < 0.2;
     const server = external ? pick(externals) : pick(podIps);
     const serverPort = external ? pick([443, 443, 80]) : pick(ports);
-    const ts = BigInt(i) * 1_000_000n; // 1000 observations per ms of packet time
-    observations.push({
-      ts,
-      iface: 'cilium_vxlan',
-      dir: 'ingress',
-      phase: pick(['syn', 'synack', 'flow']),
-      client,
-      server,
-      clientPort: 30000 + (i % 30000),
-      serverPort,
-      proto: 'tcp',
-      event: {
-        ts,
-        iface: 'cilium_vxlan',
-        dir: 'ingress',
-        src: client,
-        dst: server,
-        sport: 30000,
-        dport: serverPort,
-        proto: 'tcp',
-      },
-      fields: new Map(),
-    });
+    observations.push(observationOf(i, client, server, serverPort, pick(['syn', 'synack', 'flow'])));
   }
-  return {
-    fields: enricherFields,
-    observations,
-    wantedFields: ['identity.k8s.src_workload', 'identity.k8s.dst_workload', 'dns.fqdn'],
-  };
+  return { fields: enricherFields, observations };
 }

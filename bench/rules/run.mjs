@@ -1,71 +1,17 @@
 // Policy stage throughput: observations/s through PolicyStage (bus dispatch, field resolution,
 // the rules, dedup) on one core, for the realistic 20-rule set and a generated 1 000-rule fleet
-// policy. Build first: npx tsc -b packages/rules
+// policy, each in a process of its own. Build first: npx tsc -b packages/rules
 //   node bench/rules/run.mjs [seconds-per-run=3] [realistic-20] [fleet-1000]
-import { Bus, CORE_FIELDS } from '@glia/core';
 import { PolicyStage } from '../../packages/rules/dist/index.js';
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { RULES, population } from './realistic.mjs';
-import { fleetPopulation, fleetRules } from './fleet.mjs';
+import { timedRun } from './harness.mjs';
+import { SETS } from './sets.mjs';
 
 const seconds = Number(process.argv[2] ?? 3);
 const chosen = process.argv.slice(3);
-const SETS = {
-  'realistic-20': () => ({ rules: RULES, ...population() }),
-  'fleet-1000': () => ({ rules: fleetRules(1000), ...fleetPopulation() }),
-};
-
-function run({ rules, fields, observations, wantedFields }, durationMs) {
-  const N = observations.length;
-  const bus = new Bus();
-  let verdicts = 0;
-  bus.subscribe('verdict', () => verdicts++);
-  const stage = new PolicyStage({
-    bus,
-    fields: [...CORE_FIELDS, ...fields],
-    wantedFields,
-    rules,
-    enforce: true,
-  });
-  stage.start();
-  let n = 0;
-  let round = 0n;
-  const cpu0 = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  const deadline = start + BigInt(durationMs) * 1_000_000n;
-  let now = start;
-  while (now < deadline) {
-    const shift = round * 65_536_000_000n; // packet time moves on each pass, so dedup windows roll over
-    for (let i = 0; i < N; i++) {
-      // A fresh observation per event, as the enrichment stage makes them (observationOf).
-      const e = observations[i];
-      bus.publish('observation', {
-        ts: BigInt(i) * 1_000_000n + shift,
-        iface: e.iface,
-        dir: e.dir,
-        phase: e.phase,
-        client: e.client,
-        server: e.server,
-        clientPort: e.clientPort,
-        serverPort: e.serverPort,
-        proto: e.proto,
-        event: e.event,
-        fields: new Map(),
-      });
-    }
-    n += N;
-    round++;
-    now = process.hrtime.bigint();
-  }
-  const elapsed = Number(now - start) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  // On a shared machine the wall clock counts time spent waiting for a CPU; CPU time does not.
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  return { rate: n / elapsed, cpuRate: n / cpuSeconds, counters: stage.counters(), verdicts };
-}
 
 if (chosen.length === 0) {
   // Each set in a process of its own, so one set's compiled code does not slow the other's.
@@ -77,15 +23,17 @@ if (chosen.length === 0) {
   process.exit(0);
 }
 
+const fmt = (x) => Math.round(x).toLocaleString('en-US');
 for (const name of chosen) {
   if (SETS[name] === undefined)
     throw new Error(`unknown set ${name}; the sets are ${Object.keys(SETS).join(', ')}`);
   const set = SETS[name]();
-  run(set, 1000); // warm-up
+  // V8 optimizes the generated rule functions in the background: on a busy machine that takes
+  // seconds for the 1 000-rule set, so the warm-up runs until the rate settles.
+  timedRun(PolicyStage, set, 3000);
   const results = [];
-  for (let i = 0; i < 3; i++) results.push(run(set, seconds * 1000));
+  for (let i = 0; i < 3; i++) results.push(timedRun(PolicyStage, set, seconds * 1000));
   const best = results.reduce((a, b) => (a.rate > b.rate ? a : b));
-  const fmt = (x) => Math.round(x).toLocaleString('en-US');
   console.log(`${name}: rules ${set.rules.length}, distinct observations ${set.observations.length}`);
   console.log(`  runs (observations/s of wall time): ${results.map((r) => fmt(r.rate)).join(', ')}`);
   console.log(`  runs (observations per CPU second): ${results.map((r) => fmt(r.cpuRate)).join(', ')}`);

@@ -1,5 +1,6 @@
 import type { FieldValue } from '@glia/core';
 import { describe, expect, it } from 'vitest';
+import { RandomChoices } from './random-choices.js';
 import type { Expr, Literal, ValueNode } from './ast.js';
 import { compileExpression } from './compile.js';
 import { seededRandom as prng } from '@glia/core/testing';
@@ -12,14 +13,7 @@ const IPS = ['10.0.0.1', '10.1.2.3', '192.168.1.1', '172.16.5.4', '8.8.8.8'];
 const NAMES = ['a.com', 'api.A.com', 'evil.org', 'x', 'api.evil.com', ''];
 const APPS = ['frontend', 'db', 'api'];
 
-class Generator {
-  constructor(private readonly r: () => number) {}
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.r() * xs.length)];
-  }
-  chance(p: number): boolean {
-    return this.r() < p;
-  }
+class Generator extends RandomChoices {
   expr(depth: number): string {
     const roll = this.r();
     if (depth <= 0 || roll < 0.45) return this.atom();

@@ -3,7 +3,7 @@ import type { CallHead, Literal } from './ast.js';
 import type { IndexHint } from './index-hint.js';
 import { typeName } from './scheme.js';
 import { asciiLower, asciiUpper } from './text.js';
-import { deriveFurther, type FieldGetter, type Value } from './typed-value.js';
+import { deriveFurther, mapPresent, type FieldGetter, type Value } from './typed-value.js';
 
 export type Argument = Value | Literal;
 type Fail = (offset: number, detail: string) => never;
@@ -120,16 +120,7 @@ export function applyFunction(
         type,
         each: false,
         text,
-        get: (g: FieldGetter) => {
-          const list = read(g) as unknown[] | undefined;
-          if (list === undefined) return undefined;
-          const out: unknown[] = [];
-          for (const x of list) {
-            const y = f(x);
-            if (y !== undefined) out.push(y);
-          }
-          return out;
-        },
+        get: (g: FieldGetter) => mapPresent(read(g) as unknown[] | undefined, f),
       },
     };
   }

@@ -1,5 +1,6 @@
 import { parseIPv4 } from '@glia/core';
 import { ipNumber, type IpRange } from './ip-literal.js';
+import { lastAtOrBelow } from './typed-value.js';
 
 /**
  * A set of addresses, CIDRs and ranges (`ip.src in {10.0.0.0/8 192.168.1.1 10.1.0.0..10.1.0.9}`)
@@ -51,12 +52,6 @@ function merge<T extends number | bigint>(ranges: Array<[T, T]>, next: (x: T) =>
 }
 
 function within<T extends number | bigint>(lo: ArrayLike<T>, hi: ArrayLike<T>, value: T): boolean {
-  let a = 0;
-  let b = lo.length - 1;
-  while (a <= b) {
-    const mid = (a + b) >>> 1;
-    if (lo[mid] <= value) a = mid + 1;
-    else b = mid - 1;
-  }
-  return b >= 0 && value <= hi[b];
+  const i = lastAtOrBelow(lo, value);
+  return i >= 0 && value <= hi[i];
 }

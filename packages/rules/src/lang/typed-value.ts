@@ -45,3 +45,29 @@ export function deriveFurther(d: Derivation, f: (x: unknown) => unknown): Deriva
           },
   };
 }
+
+/**
+ * The results of `f` on each element of a list, leaving out elements without one (undefined), as
+ * wirefilter's map-each does; an absent list stays absent.
+ */
+export function mapPresent(list: unknown[] | undefined, f: (x: unknown) => unknown): unknown[] | undefined {
+  if (list === undefined) return undefined;
+  const out: unknown[] = [];
+  for (const x of list) {
+    const y = f(x);
+    if (y !== undefined) out.push(y);
+  }
+  return out;
+}
+
+/** The last index i with sorted[i] <= value, or -1: where a value falls among sorted starts. */
+export function lastAtOrBelow<T extends number | bigint>(sorted: ArrayLike<T>, value: T): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
+}

@@ -5,7 +5,7 @@ import { parseIntLiteral } from './int-literal.js';
 import type { Scheme } from './scheme.js';
 import { typeName } from './scheme.js';
 import { decodeBytes } from './string-literal.js';
-import { deriveFurther, type FieldGetter, type Value } from './typed-value.js';
+import { deriveFurther, mapPresent, type FieldGetter, type Value } from './typed-value.js';
 
 type Fail = (offset: number, detail: string) => never;
 
@@ -78,16 +78,7 @@ export class ValueCompiler {
         type: type.value,
         each: true,
         text,
-        get: (g) => {
-          const list = read(g) as unknown[] | undefined;
-          if (list === undefined) return undefined;
-          const out: unknown[] = [];
-          for (const x of list) {
-            const y = pick(x);
-            if (y !== undefined) out.push(y);
-          }
-          return out;
-        },
+        get: (g) => mapPresent(read(g) as unknown[] | undefined, pick),
       };
     }
     const picked: Value = { type: type.value, each: false, text, get: (g: FieldGetter) => pick(read(g)) };

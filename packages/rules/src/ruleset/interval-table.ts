@@ -1,3 +1,4 @@
+import { lastAtOrBelow } from '../lang/typed-value.js';
 import { ruleBits, type RuleBits } from './candidate-bits.js';
 
 /**
@@ -36,14 +37,7 @@ export class IntervalTable<K extends number | bigint> {
 
   /** The rules of the ranges holding the value, or undefined when there are none. */
   lookup(value: K): RuleBits | undefined {
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] <= value) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return hi < 0 ? undefined : this.rules[hi];
+    const i = lastAtOrBelow(this.starts, value);
+    return i < 0 ? undefined : this.rules[i];
   }
 }

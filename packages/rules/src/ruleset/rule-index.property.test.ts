@@ -1,6 +1,7 @@
 import type { FieldValue, RuleAction, RuleEntry } from '@glia/core';
 import { seededRandom } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
+import { RandomChoices } from '../lang/random-choices.js';
 import { testScheme } from '../lang/test-scheme.js';
 import { compileRules } from './compile-rules.js';
 import { RuleSet, type CompiledRule } from './rule-set.js';
@@ -12,14 +13,7 @@ const NAMESPACES = ['default', 'shop', 'payments', 'kube-system', 'monitoring', 
 const APPS = ['web', 'api', 'db', 'cache'];
 const DOMAINS = ['evil.com', 'corp.example', 'a.b.example', 'cdn.net', 'com'];
 
-class Generator {
-  constructor(private readonly r: () => number) {}
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.r() * xs.length)];
-  }
-  chance(p: number): boolean {
-    return this.r() < p;
-  }
+class Generator extends RandomChoices {
   octet(): number {
     return Math.floor(this.r() * 4);
   }
