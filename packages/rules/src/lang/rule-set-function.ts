@@ -146,3 +146,33 @@ function generate<F>(params: readonly string[], source: string): ((...args: unkn
     return null;
   }
 }
+
+/** Evaluates the candidate chunks of one observation: returns how many chunks matched (listed in `touched`). */
+export type BoundChunksRunner<O> = (
+  observation: O,
+  get: FieldGetter,
+  candidates: Uint32Array,
+  matched: Uint32Array,
+  touched: Int32Array,
+) => number;
+
+/**
+ * Calls each chunk's matcher with its candidates from a call site of its own (a loop over the
+ * chunks would call them all from one megamorphic site). Null where code generation is disabled.
+ */
+export function boundChunksRunner<O>(
+  matchers: ReadonlyArray<BoundChunkMatcher<O>>,
+): BoundChunksRunner<O> | null {
+  const lines = matchers.map(
+    (_, c) => `  if ((x = w[${c}]) !== 0 && (x = B[${c}](o, g, x)) !== 0) { m[${c}] = x; t[n++] = ${c}; }`,
+  );
+  try {
+    const make = new Function(
+      'B',
+      `return function runChunks(o, g, w, m, t) {\n  let n = 0;\n  let x;\n${lines.join('\n')}\n  return n;\n};`,
+    ) as (...args: unknown[]) => BoundChunksRunner<O>;
+    return make(matchers);
+  } catch {
+    return null;
+  }
+}

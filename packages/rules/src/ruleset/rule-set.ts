@@ -1,6 +1,7 @@
 import type { RuleAction } from '@glia/core';
 import type { CompiledExpression } from '../lang/compile.js';
 import {
+  boundChunksRunner,
   boundRuleSetFunction,
   CHUNK_RULES,
   ruleSetFunction,
@@ -191,19 +192,12 @@ export class RuleSet {
         },
       };
     }
+    const runChunks = boundChunksRunner(bound);
+    if (runChunks === null) return { decide: (_o, get, enforce) => this.decide(get, enforce) };
     return {
       decide: (observation, get, enforce) => {
         candidates(observation, words);
-        let n = 0;
-        for (let c = 0; c < words.length; c++) {
-          const cands = words[c];
-          if (cands === 0) continue;
-          const m = bound[c](observation, get, cands);
-          if (m !== 0) {
-            matched[c] = m;
-            touched[n++] = c;
-          }
-        }
+        const n = runChunks(observation, get, words, matched, touched);
         return n === 0 ? null : this.decideWords(n, enforce);
       },
     };
