@@ -188,7 +188,14 @@ export class RuleSet {
           if (m === 0) return null;
           matched[0] = m;
           touched[0] = 0;
-          return this.decideWords(1, enforce);
+          // The winners' mask names the action too (each rule has one): the cache key as it is.
+          const { allow, drop, log } = this.actionWords;
+          let w = m & allow[0];
+          if (w !== 0) return this.decisionFor('allow', w, 1, enforce);
+          w = m & drop[0];
+          return w !== 0
+            ? this.decisionFor('drop', w, 1, enforce)
+            : this.decisionFor('log', m & log[0], 1, enforce);
         },
       };
     }
