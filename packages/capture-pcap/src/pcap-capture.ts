@@ -34,6 +34,8 @@ export interface PcapReplayStats {
   ignored: Record<string, number>;
   /** Last records cut short by the end of their file. */
   truncatedRecords: number;
+  /** Records over 256 KiB, skipped unread so memory stays constant. */
+  oversizeRecords: number;
   flowEvictions: number;
 }
 
@@ -55,6 +57,7 @@ export class PcapCapture implements PluginInstance {
   private bytes = 0;
   private files = 0;
   private truncatedRecords = 0;
+  private oversizeRecords = 0;
   private reported = false;
 
   constructor(
@@ -121,6 +124,7 @@ export class PcapCapture implements PluginInstance {
       undecodable: counters.undecodableByReason(),
       ignored: counters.ignoredByKind(),
       truncatedRecords: this.truncatedRecords,
+      oversizeRecords: this.oversizeRecords,
       flowEvictions: this.logic.flows.evictions,
     };
   }
@@ -152,6 +156,7 @@ export class PcapCapture implements PluginInstance {
     } finally {
       await reader.close();
     }
+    this.oversizeRecords += parser.oversizeRecords;
     if (!complete) return;
     parser.end();
     this.truncatedRecords += parser.truncatedRecords;
@@ -230,6 +235,9 @@ export class PcapCapture implements PluginInstance {
     m.counter('pcap_truncated_records_total', 'Capture files whose last record was cut short', {
       plugin,
     }).inc(s.truncatedRecords);
+    m.counter('pcap_oversize_records_total', 'Records over 256 KiB, skipped unread', { plugin }).inc(
+      s.oversizeRecords,
+    );
     m.counter('pcap_flow_evictions_total', 'Flows forgotten by the capture-event logic LRU', { plugin }).inc(
       s.flowEvictions,
     );

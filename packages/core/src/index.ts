@@ -66,6 +66,13 @@ export {
   type RuleEntry,
 } from './config/agent-config.js';
 export { buildSchema, createAjv } from './config/schema.js';
+export {
+  YAML_LIMITS,
+  yamlLimitProblem,
+  yamlToValues,
+  parseYamlDocument,
+  type YamlLimitProblem,
+} from './config/yaml-limits.js';
 export { substituteEnv, type Environment } from './config/env.js';
 export { expandObserve } from './config/observe.js';
 export { formatPath } from './config/locate.js';

@@ -141,6 +141,12 @@ describe('rfc3339Nanos', () => {
     ['nanosecond precision kept', TS, '2024-05-01T12:00:00.123456789Z'],
     ['leading zeros in the fraction', 1_700_000_000_000_000_001n, '2023-11-14T22:13:20.000000001Z'],
     ['before the epoch floors the second', -1n, '1969-12-31T23:59:59.999999999Z'],
+    ['the last instant of year 9999', 253_402_300_799_999_999_999n, '9999-12-31T23:59:59.999999999Z'],
+    ['past year 9999 clamps to it', 253_402_300_800_000_000_000n, '9999-12-31T23:59:59.999999999Z'],
+    ['2^62 s (an absurd if_tsoffset) clamps', (1n << 62n) * 1_000_000_000n, '9999-12-31T23:59:59.999999999Z'],
+    ['year 0000', -62_167_219_200_000_000_000n, '0000-01-01T00:00:00.000000000Z'],
+    ['year 0999 keeps four digits', -30_610_310_400_000_000_000n, '0999-12-31T00:00:00.000000000Z'],
+    ['before year 0000 clamps', -(1n << 62n) * 1_000_000_000n, '0000-01-01T00:00:00.000000000Z'],
   ];
   for (const [name, ts, text] of cases) {
     it(name, () => expect(rfc3339Nanos(ts)).toBe(text));

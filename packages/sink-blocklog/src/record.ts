@@ -22,6 +22,11 @@ export interface AuditEdge {
 /** One line of the block log. Key order here is the order on disk. */
 export interface AuditRecord {
   time: string;
+  /**
+   * Set when the packet time lies outside what RFC 3339 can write (years 0000–9999: a capture's
+   * absurd if_tsoffset, a clock gone wrong): `time` is then the nearest bound and `ts` the raw value.
+   */
+  time_clamped?: true;
   ts: string;
   agent: string;
   action: AuditAction;
@@ -70,6 +75,7 @@ export function auditRecord(verdict: Verdict, agent: string): AuditRecord {
   };
   const record: AuditRecord = {
     time: rfc3339Nanos(verdict.ts),
+    ...(inRfc3339Range(verdict.ts) ? {} : { time_clamped: true as const }),
     ts: verdict.ts.toString(),
     agent,
     action,
@@ -115,11 +121,23 @@ function identityOf(
 
 const NS_PER_S = 1_000_000_000n;
 
+/** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z: the years RFC 3339 can write. */
+const EARLIEST_NS = -62_167_219_200n * NS_PER_S;
+const LATEST_NS = 253_402_300_800n * NS_PER_S - 1n;
+
+/** Whether a time (ns since the epoch) has an RFC 3339 form, years 0000 to 9999. */
+export function inRfc3339Range(ts: bigint): boolean {
+  return ts >= EARLIEST_NS && ts <= LATEST_NS;
+}
+
 /**
  * RFC 3339 in UTC with all nine fractional digits, from nanoseconds since the epoch. Date only
- * keeps milliseconds, so the fraction is formatted from the bigint itself.
+ * keeps milliseconds, so the fraction is formatted from the bigint itself. A time outside years
+ * 0000–9999 (see inRfc3339Range) is written as the nearest bound: always a valid RFC 3339 text,
+ * never a throw.
  */
-export function rfc3339Nanos(ts: bigint): string {
+export function rfc3339Nanos(raw: bigint): string {
+  const ts = raw < EARLIEST_NS ? EARLIEST_NS : raw > LATEST_NS ? LATEST_NS : raw;
   let seconds = ts / NS_PER_S;
   let nanos = ts % NS_PER_S;
   if (nanos < 0n) {
@@ -127,6 +145,9 @@ export function rfc3339Nanos(ts: bigint): string {
     nanos += NS_PER_S;
     seconds -= 1n;
   }
-  const whole = new Date(Number(seconds) * 1000).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
-  return `${whole.slice(0, 19)}.${nanos.toString().padStart(9, '0')}Z`;
+  const date = new Date(Number(seconds) * 1000);
+  // toISOString writes years before 1 or after 9999 as ±YYYYYY: build the four-digit form instead.
+  const year = String(date.getUTCFullYear()).padStart(4, '0');
+  const rest = date.toISOString().slice(-20, -5); // -MM-DDTHH:MM:SS
+  return `${year}${rest}.${nanos.toString().padStart(9, '0')}Z`;
 }

@@ -73,8 +73,13 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   }
   const progress = new ReplayProgress(agent, files);
   progress.start();
-  const interrupted = new Promise<void>((done) => process.once('SIGINT', () => done()));
+  let onInterrupt: () => void = () => undefined;
+  const interrupted = new Promise<void>((done) => {
+    onInterrupt = done;
+    process.once('SIGINT', onInterrupt);
+  });
   await Promise.race([agent.capturesFinished(), interrupted, outputClosed()]);
+  process.off('SIGINT', onInterrupt);
   progress.stop();
   const stats = replayStats(agent);
   const capture = agent.status().find((s) => s.kind === 'capture');

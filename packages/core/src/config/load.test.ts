@@ -121,7 +121,31 @@ describe('loadConfigText', () => {
     [
       'unknown built-in',
       'sinks:\n  - plugin: no_such_sink\n',
-      /sinks\[0\]\.plugin: cannot load package "no_such_sink"/,
+      /sinks\[0\]\.plugin: no built-in plugin or installed package is named "no_such_sink"$/,
+    ],
+    [
+      'mistyped built-in',
+      'sinks:\n  - plugin: blocklgo\n',
+      /sinks\[0\]\.plugin: no built-in plugin or installed package is named "blocklgo"; did you mean the built-in "blocklog"\?/,
+    ],
+    [
+      'alias bomb',
+      `${[
+        'a0: &a0 [x, x, x, x, x, x, x, x, x, x]',
+        ...[1, 2, 3, 4, 5].map(
+          (i) =>
+            `a${i}: &a${i} [${Array(10)
+              .fill(`*a${i - 1}`)
+              .join(', ')}]`,
+        ),
+      ].join('\n')}\n`,
+      /aliases expand to more than 100 nodes \(an alias bomb\)/,
+    ],
+    ['unresolved alias', 'enrichers: *nope\n', /Unresolved alias.*nope/],
+    [
+      '1000-deep nesting',
+      `x: ${'['.repeat(1000)}${']'.repeat(1000)}\n`,
+      /glia\.yaml:1:67: nesting deeper than 64 levels/,
     ],
   ])('%s', async (_name, text, expected) => {
     const problems = await problemsOf(text);

@@ -1,16 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parse as parseYaml,
-  parseDocument,
-  type Document,
-  type Node,
-} from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parse as parseYaml, type Document, type Node } from 'yaml';
 import { InputError, errorMessage } from '../errors.js';
 import { CidrSet } from '../net/cidr-set.js';
 import { CORE_FIELDS } from '../obs/core-fields.js';
@@ -19,6 +10,7 @@ import { SECTION_KIND, type PluginSection } from '../plugin/builtin.js';
 import { PluginLoader } from '../plugin/loader.js';
 import type { AgentConfig, PluginEntry } from './agent-config.js';
 import { substituteEnv, type Environment } from './env.js';
+import { parseYamlDocument, yamlToValues } from './yaml-limits.js';
 import { formatPath, SourceLocator, type ConfigPath } from './locate.js';
 import {
   buildSchema,
@@ -88,7 +80,7 @@ export async function loadConfigText(
   const env = options.env ?? process.env;
   const loader = options.loader ?? new PluginLoader();
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const doc = parseYamlDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const where = file ?? 'config';
   const locator = new SourceLocator(doc, lines);
   const problems: string[] = [];
@@ -105,7 +97,12 @@ export async function loadConfigText(
   if (problems.length > 0) throw configError(where, problems);
 
   substituteDocument(doc, env, report);
-  const raw: unknown = doc.toJS() ?? {};
+  const values = yamlToValues(doc);
+  if ('problem' in values) {
+    report([], values.problem);
+    throw configError(where, problems);
+  }
+  const raw: unknown = values.value ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     report([], 'the config must be a mapping of keys to values');
     throw configError(where, problems);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -93,18 +93,56 @@ function notFound(specifier: string, error: unknown): string {
   return `cannot load package "${specifier}": ${reason}`;
 }
 
-/** A path may name a file or a package directory (its package.json `exports`/`main`). */
+/** The largest plugin module or package.json glia will read: a plugin is code, not data. */
+export const MAX_PLUGIN_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A path may name a file or a package directory (its package.json `exports`/`main`). What is not
+ * a regular file or a directory (a device such as /dev/zero, a FIFO, a socket) and a file over
+ * MAX_PLUGIN_FILE_BYTES are refused before anything reads them: importing them would hang or fill
+ * memory.
+ */
 function entryOfPath(path: string): string {
-  if (!existsSync(path)) throw new PluginLoadError(`${path} does not exist`);
-  if (!statSync(path).isDirectory()) return path;
+  const info = statOf(path);
+  if (!info.isDirectory()) return regularFile(path, info, 'a plugin module');
   const manifestPath = join(path, 'package.json');
-  if (!existsSync(manifestPath)) return join(path, 'index.js');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    exports?: unknown;
-    main?: string;
-  };
+  if (!existsSync(manifestPath)) return regularFile(join(path, 'index.js'), statOf(join(path, 'index.js')));
+  regularFile(manifestPath, statOf(manifestPath), 'a package.json');
+  let manifest: { exports?: unknown; main?: string };
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest;
+  } catch (error) {
+    throw new PluginLoadError(`${manifestPath} is not valid JSON: ${errorMessage(error)}`, { cause: error });
+  }
   const fromExports = exportEntry(manifest.exports);
-  return join(path, fromExports ?? manifest.main ?? 'index.js');
+  const entry = join(path, fromExports ?? manifest.main ?? 'index.js');
+  return regularFile(entry, statOf(entry));
+}
+
+function statOf(path: string): Stats {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PluginLoadError(
+      code === 'ENOENT'
+        ? `${path} does not exist`
+        : `${path} cannot be read (${code ?? errorMessage(error)})`,
+      { cause: error },
+    );
+  }
+}
+
+function regularFile(path: string, info: Stats, what = 'a plugin module'): string {
+  if (!info.isFile()) {
+    throw new PluginLoadError(`${path} is not a regular file or a package directory, so not ${what}`);
+  }
+  if (info.size > MAX_PLUGIN_FILE_BYTES) {
+    throw new PluginLoadError(
+      `${path} is ${info.size} bytes, over the ${MAX_PLUGIN_FILE_BYTES}-byte limit for ${what}`,
+    );
+  }
+  return path;
 }
 
 function exportEntry(exports: unknown): string | undefined {

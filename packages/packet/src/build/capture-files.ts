@@ -45,6 +45,8 @@ export interface PcapngInterfaceSpec {
   name?: string;
   /** The if_tsresol byte (default: none, meaning microseconds). */
   tsresol?: number;
+  /** if_tsoffset: seconds added to every timestamp of the interface (a signed 64-bit number). */
+  tsoffset?: bigint;
 }
 
 export interface PcapngSectionSpec {
@@ -102,6 +104,11 @@ export function pcapngFile(sections: readonly PcapngSectionSpec[]): Uint8Array {
       const opts: Uint8Array[] = [];
       if (i.name !== undefined) opts.push(option(2, new TextEncoder().encode(i.name), le));
       if (i.tsresol !== undefined) opts.push(option(9, Uint8Array.from([i.tsresol]), le));
+      if (i.tsoffset !== undefined) {
+        const value = new Uint8Array(8);
+        new DataView(value.buffer).setBigInt64(0, i.tsoffset, le);
+        opts.push(option(14, value, le));
+      }
       if (opts.length > 0) opts.push(new Uint8Array(4));
       const head = new Uint8Array(8);
       const hv = new DataView(head.buffer);

@@ -110,6 +110,8 @@ export interface CaptureReadSummary {
   bytes: number;
   /** A last record cut short by the end of the file (counted, not an error). */
   truncatedRecords: number;
+  /** Records over 256 KiB, skipped unread (see MAX_RECORD_BYTES). */
+  oversizeRecords: number;
 }
 
 /**
@@ -143,6 +145,7 @@ export async function readCaptureFile(
     records: parser.records,
     bytes: parser.offset,
     truncatedRecords: parser.truncatedRecords,
+    oversizeRecords: parser.oversizeRecords,
   };
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { pcapFile, pcapngFile, type FrameRecord } from '../build/capture-files.js';
 import { LinkType } from '../decode/link-types.js';
 import { readCaptureFile } from './capture-file.js';
-import { CaptureParser } from './capture-parser.js';
+import { CaptureParser, MAX_RECORD_BYTES } from './capture-parser.js';
 import { CaptureFormatError, emptyRecord } from './record.js';
 
 const frame = (n: number, size = 60): Uint8Array => new Uint8Array(size).fill(n);
@@ -158,6 +158,45 @@ describe('CaptureParser', () => {
       expect(got.length).toBe(2);
       expect(parser.truncatedRecords).toBe(1);
     }
+  });
+
+  it('skips and counts records over 256 KiB that the file header allows, buffering none of them', () => {
+    const big = new Uint8Array(MAX_RECORD_BYTES + 1000).fill(7);
+    const withBig = [
+      records[0],
+      { ts: records[1].ts, frame: big },
+      records[1],
+      { ts: records[2].ts, frame: big },
+    ];
+    for (const [name, bytes] of [
+      ['pcap with a 4 GiB snaplen', pcapFile(withBig, { linkType: 1, snaplen: 0xffffffff })],
+      ['pcapng', pcapngFile([{ interfaces: [{ linkType: 1 }], records: withBig }])],
+    ] as const) {
+      for (const chunk of [65536, 4093]) {
+        const { got, parser } = parse(bytes, chunk);
+        expect(
+          got.map((g) => [g.first, g.caplen]),
+          `${name} / ${chunk}`,
+        ).toEqual([
+          [1, 60],
+          [2, 1514],
+        ]);
+        expect(parser.oversizeRecords, name).toBe(2);
+        expect(parser.truncatedRecords, name).toBe(0);
+        // Nothing was buffered beyond a chunk and a record: the parser's own buffer stays small.
+        expect(parser.bufferedBytes(), name).toBeLessThan(2 * 65536);
+      }
+    }
+  });
+
+  it('a file that ends inside an oversize record counts it as oversize and truncated', () => {
+    const bytes = pcapFile([records[0], { ts: records[1].ts, frame: new Uint8Array(MAX_RECORD_BYTES + 8) }], {
+      linkType: 1,
+      snaplen: 0xffffffff,
+    });
+    const { got, parser } = parse(bytes.subarray(0, bytes.length - 100), 8192);
+    expect(got).toHaveLength(1);
+    expect([parser.oversizeRecords, parser.truncatedRecords]).toEqual([1, 1]);
   });
 
   const malformed: Array<{ name: string; bytes: Uint8Array; message: RegExp; offset: number }> = [

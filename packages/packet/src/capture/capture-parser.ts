@@ -1,10 +1,18 @@
 import { CaptureFormatError, type CaptureFormat, type PacketRecord } from './record.js';
 import { readInterface, splitTimestamp, u16, u32, type PcapngInterface } from './pcapng-interface.js';
 
-/** libpcap's largest snap length: a record longer than this and the file's snaplen is corrupt. */
-const MAX_SNAPLEN = 262144;
+/**
+ * The largest record glia buffers: libpcap's (and tcpdump's) largest snap length, 256 KiB. A
+ * record longer than that but within the snap length its file declares (which may say 4 GiB) is
+ * skipped without being buffered and counted in `oversizeRecords`; one longer than both is corrupt.
+ */
+export const MAX_RECORD_BYTES = 262144;
+const MAX_SNAPLEN = MAX_RECORD_BYTES;
 /** Largest pcapng block accepted (a corrupt length must not make the parser buffer gigabytes). */
 const MAX_BLOCK = 16 * 1024 * 1024;
+
+/** Block header, fixed fields and trailer of an enhanced packet block, with room for its options. */
+const PACKET_BLOCK_OVERHEAD = 32 + 4096;
 
 const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -25,7 +33,11 @@ export class CaptureParser {
   format: CaptureFormat | null = null;
   /** Records cut short by the end of the file (0 or 1). */
   truncatedRecords = 0;
+  /** Records over MAX_RECORD_BYTES, skipped unread (memory stays constant whatever the file says). */
+  oversizeRecords = 0;
   records = 0;
+  /** Bytes of an oversize record still to pass over. */
+  private skipping = 0;
 
   private buf: Uint8Array = EMPTY;
   /** The reused buffer of reserve()/commit(), once used. */
@@ -95,6 +107,11 @@ export class CaptureParser {
     this.buf = this.own.subarray(0, this.buf.length + n);
   }
 
+  /** Bytes the parser holds that are not consumed yet (at most a chunk and a record). */
+  bufferedBytes(): number {
+    return this.buf.length - this.pos;
+  }
+
   /** Bytes of the stream consumed so far. */
   get offset(): number {
     return this.base + this.pos;
@@ -103,11 +120,32 @@ export class CaptureParser {
   /** Fills `rec` with the next record; false when more input is needed. Throws CaptureFormatError. */
   next(rec: PacketRecord): boolean {
     if (this.format === null && !this.readHeader()) return false;
+    if (this.skipping > 0 && !this.skip()) return false;
     return this.format === 'pcap' ? this.nextPcap(rec) : this.nextPcapng(rec);
+  }
+
+  /** Passes over what is buffered of an oversize record; true once all of it has gone by. */
+  private skip(): boolean {
+    const n = Math.min(this.skipping, this.buf.length - this.pos);
+    this.pos += n;
+    this.skipping -= n;
+    return this.skipping === 0;
+  }
+
+  /** Starts passing over an oversize record of `bytes` bytes (its header included). */
+  private skipRecord(bytes: number): boolean {
+    this.oversizeRecords++;
+    this.skipping = bytes;
+    return this.skip();
   }
 
   /** Call at the end of the stream. A partial last record is counted, a partial file header is an error. */
   end(): void {
+    if (this.skipping > 0) {
+      // The file ended inside an oversize record: it was counted as oversize, it is also cut.
+      this.truncatedRecords++;
+      this.skipping = 0;
+    }
     const left = this.buf.length - this.pos;
     if (this.format === null) {
       throw new CaptureFormatError(
@@ -158,17 +196,26 @@ export class CaptureParser {
   }
 
   private nextPcap(rec: PacketRecord): boolean {
+    for (;;) {
+      const b = this.buf;
+      const p = this.pos;
+      if (b.length - p < 16) return false;
+      const caplen = u32(b, p + 8, this.pcapLe);
+      if (caplen > Math.max(this.pcapSnaplen, MAX_SNAPLEN)) {
+        throw new CaptureFormatError(
+          `pcap record length ${caplen} exceeds the snap length ${Math.max(this.pcapSnaplen, MAX_SNAPLEN)}`,
+          this.offset,
+        );
+      }
+      if (caplen <= MAX_RECORD_BYTES) return this.pcapRecord(rec, caplen);
+      if (!this.skipRecord(16 + caplen)) return false;
+    }
+  }
+
+  private pcapRecord(rec: PacketRecord, caplen: number): boolean {
     const b = this.buf;
     const p = this.pos;
-    if (b.length - p < 16) return false;
     const le = this.pcapLe;
-    const caplen = u32(b, p + 8, le);
-    if (caplen > Math.max(this.pcapSnaplen, MAX_SNAPLEN)) {
-      throw new CaptureFormatError(
-        `pcap record length ${caplen} exceeds the snap length ${Math.max(this.pcapSnaplen, MAX_SNAPLEN)}`,
-        this.offset,
-      );
-    }
     if (b.length - p < 16 + caplen) return false;
     const frac = u32(b, p + 4, le);
     rec.data = b;
@@ -200,7 +247,19 @@ export class CaptureParser {
         else throw new CaptureFormatError('pcapng section header has a bad byte-order magic', this.offset);
       }
       const length = u32(b, p + 4, le);
-      if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) {
+      if (length < 12 || length % 4 !== 0) {
+        throw new CaptureFormatError(
+          `pcapng block of type 0x${type.toString(16)} has a bad length ${length}`,
+          this.offset,
+        );
+      }
+      // A packet block longer than any record glia buffers is passed over unread and counted.
+      const packet = type === BLOCK_EPB || type === BLOCK_PB || type === BLOCK_SPB;
+      if (packet && length > MAX_RECORD_BYTES + PACKET_BLOCK_OVERHEAD) {
+        if (!this.skipRecord(length)) return false;
+        continue;
+      }
+      if (length > MAX_BLOCK) {
         throw new CaptureFormatError(
           `pcapng block of type 0x${type.toString(16)} has a bad length ${length}`,
           this.offset,
@@ -254,6 +313,10 @@ export class CaptureParser {
         this.offset,
       );
     }
+    if (caplen > MAX_RECORD_BYTES) {
+      this.oversizeRecords++;
+      return false;
+    }
     splitTimestamp(u32(b, p + 12, le), u32(b, p + 16, le), iface, this.time);
     this.fill(rec, b, p + 28, caplen, u32(b, p + 24, le), iface, id);
     rec.sec = this.time.sec;
@@ -268,6 +331,10 @@ export class CaptureParser {
     const origLen = u32(b, p + 8, le);
     let caplen = Math.min(origLen, end - (p + 12));
     if (iface.snaplen > 0 && caplen > iface.snaplen) caplen = iface.snaplen;
+    if (caplen > MAX_RECORD_BYTES) {
+      this.oversizeRecords++;
+      return false;
+    }
     this.fill(rec, b, p + 12, caplen, origLen, iface, 0);
     rec.sec = this.time.sec;
     rec.nsec = this.time.nsec;

@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument, type Document, type Node, type Scalar } from 'yaml';
+import { parseYamlDocument } from '@glia/core';
+import { LineCounter, type Document, type Node, type Scalar } from 'yaml';
 
 export interface FilePosition {
   line: number;
@@ -14,7 +15,7 @@ export class YamlSource {
   private readonly lines = new LineCounter();
 
   constructor(readonly text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.doc = parseYamlDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
   }
 
   positionOf(offset: number): FilePosition {
