@@ -9,7 +9,7 @@ const CORE: ReadonlySet<string> = new Set(CORE_FIELDS.map((f) => f.name));
  * up), a derived value (map key, function) adds a step, an opaque test (any/all, a value of
  * several steps) is the dearest. Only the order matters.
  */
-export function planCost(plan: Plan): number {
+function planCost(plan: Plan): number {
   switch (plan.kind) {
     case 'fused':
       return CORE.has(plan.name) ? 0 : 2;

@@ -70,7 +70,7 @@ export class RuleIndex {
 }
 
 /** The indexed path a hint belongs to: its value and kind of lookup. */
-export function pathOf(hint: IndexHint): string {
+function pathOf(hint: IndexHint): string {
   return `${hint.kind}|${hint.kind === 'suffix' && hint.caseless ? 'ci|' : ''}${hint.key}`;
 }
 
