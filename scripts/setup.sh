@@ -5,7 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces.
-PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps)
+# clang/llvm/libbpf-dev/libelf-dev/zlib1g-dev build the eBPF programs (bpf/) and the libbpf addon
+# (with make, g++ and python3 for node-gyp); iperf3, ping, curl, openssl and openssh make traffic
+# for the kernel tests and benchmarks; libcap2-bin's capsh makes a host without BPF privileges.
+# tshark/tcpdump/nmap are test oracles and traffic tools; iproute2 makes the test network namespaces;
+# mmdb-bin (libmaxminddb's mmdblookup) and libmaxmind-db-writer-perl check glia's MMDB files both ways;
+# openssl makes the test CA for the control plane's TLS.
+PACKAGES=(tshark tcpdump nmap tcpreplay iproute2 dnsmasq libpcap-dev procps
+  clang llvm libbpf-dev libelf-dev zlib1g-dev make g++ python3 iputils-ping iperf3 libcap2-bin
+  curl openssl openssh-client openssh-server mmdb-bin libmaxmind-db-writer-perl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

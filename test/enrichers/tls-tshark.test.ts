@@ -132,7 +132,8 @@ describe.skipIf(!run)('TLS SNI/ALPN against tshark', () => {
       const tshark = fromTshark(path);
       results.set(file, { tshark, glia: await fromGlia(path, tshark.atStart) });
     }
-  });
+    // Two tshark runs per capture, one after another: minutes on a loaded machine.
+  }, 300_000);
 
   it.each(captures)("%s: every ClientHello opening a client stream gives tshark's SNI and ALPN", (file) => {
     const r = results.get(file);

@@ -72,15 +72,20 @@ export class VethPair {
   }
 
   async close(): Promise<void> {
-    for (const child of this.children) {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      }
-    }
+    await stopChildren(this.children);
     spawnSync('ip', ['netns', 'del', this.left]);
     spawnSync('ip', ['netns', 'del', this.right]);
+  }
+}
+
+/** SIGTERMs the children still running and waits for each (3 s at most). */
+export async function stopChildren(children: readonly ChildProcess[]): Promise<void> {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    }
   }
 }
 

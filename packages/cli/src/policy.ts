@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InputError, type Agent, type LoadedConfig } from '@glia/core';
+import { PUSHED_RULES_TOPIC } from '@glia/enricher-identity';
 import { declaredScheme, schemeForConfig } from './fields.js';
 import {
   compileRules,
@@ -7,6 +8,7 @@ import {
   loadConfiguredRules,
   parseRuleFile,
   PolicyStage,
+  reloadRulesText,
   RulesFileWatcher,
   type LocatedRule,
   type RuleProblem,
@@ -88,6 +90,11 @@ export async function attachPolicy(
     metrics: agent.metrics,
   });
   agent.addStage(stage);
+  // Rule sets a control plane pushes (through the identity enricher) take the file reload's path:
+  // compiled first, swapped in whole, or refused with the old set left in force.
+  agent.bus.subscribe(PUSHED_RULES_TOPIC, (pushed) =>
+    pushed.reply(reloadRulesText(stage, pushed.text, pushed.source)),
+  );
   const watcher =
     rulesFile === undefined
       ? null

@@ -1,6 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '@glia/core';
 import { configCheckCommand } from './commands/config-check.js';
+import { edgesListCommand, edgesUnbanCommand } from './commands/edges.js';
+import { controlPlaneCommand, TOKEN_ENV, type ControlPlaneOptions } from './commands/control-plane.js';
+import { identityBuildCommand } from './commands/identity-build.js';
+import { identityLookupCommand } from './commands/identity-lookup.js';
 import { pluginNewCommand, type PluginNewOptions } from './commands/plugin-new.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { replayCommand, type ReplayOptions } from './commands/replay.js';
@@ -103,11 +107,68 @@ export function buildProgram(result: { code: number }): Command {
     .addHelpText('after', EXIT_CODES)
     .action(async (files: string[], o: ReplayOptions) => set(await replayCommand(files, o)));
 
+  const identity = program.command('identity').description('workload identity baselines (MMDB)');
+  identity
+    .command('build <inventory>')
+    .description(
+      'write the baseline MMDB of an inventory ({ip or cidr, namespace, workload, app, labels, ...})',
+    )
+    .requiredOption('-o, --output <file>', 'the MMDB file to write (replaced atomically)')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (inventory: string, o: { output: string }) =>
+      set(await identityBuildCommand(inventory, o)),
+    );
+  identity
+    .command('lookup <file> <ip>')
+    .description('print the record an MMDB holds for an address (exit 1 when it holds none)')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (file: string, ip: string) => set(await identityLookupCommand(file, ip)));
+
+  program
+    .command('control-plane')
+    .description('serve identities, declared edges and rules (and their deltas) to agents')
+    .option('--inventory <file>', 'inventory YAML, watched: each change is a delta')
+    .option('--kubernetes', 'the inventory is the pods of the Kubernetes API (list+watch)')
+    .option('--kubeconfig <file>', 'kubeconfig for --kubernetes (default: in-cluster, then ~/.kube/config)')
+    .option('--namespace <name>', 'only the pods of this namespace (--kubernetes)')
+    .option('--edges <file>', 'declared edges, watched')
+    .option('--rules <file>', 'a rules file pushed to the agents, watched')
+    .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8443')
+    .option('--token-file <file>', `file with the bearer token agents must send (or ${TOKEN_ENV})`)
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
+    .option('--tls-key <file>', 'PEM key of --tls-cert')
+    .addOption(
+      new Option('--log-level <level>', 'log level on stderr')
+        .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
+        .default('info'),
+    )
+    .addHelpText('after', EXIT_CODES)
+    .action(async (o: ControlPlaneOptions) => set(await controlPlaneCommand(o)));
+
   program
     .command('status')
     .description("show plugin health of a running agent (from its admin endpoint, config 'admin.listen')")
     .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
     .action(async (o: { url: string }) => set(await statusCommand(o)));
+
+  const edges = program
+    .command('edges')
+    .description("see and lift a running agent's banned edges (from its admin endpoint)");
+  edges
+    .command('list')
+    .description('the edges banned in the kernel (or recorded as would-drops), with time left and rules')
+    .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
+    .option('--json', 'print the raw JSON')
+    .action(async (o: { url: string; json?: boolean }) => set(await edgesListCommand(o)));
+  edges
+    .command('unban <client> <server> <port>')
+    .description('lift the ban of client -> server:port before its expiry')
+    .addOption(new Option('--proto <proto>', 'transport').choices(['tcp', 'udp']).default('tcp'))
+    .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (client: string, server: string, port: string, o: { url: string; proto: string }) =>
+      set(await edgesUnbanCommand(client, server, port, o)),
+    );
 
   return program;
 }

@@ -96,3 +96,5 @@ export { TOKENS } from './tokens.js';
 export { Runtime, type Stage, type PluginStatus, type RuntimeDeps } from './runtime/runtime.js';
 export { Agent, createAgent, CONTAINER, type AgentOptions } from './runtime/agent.js';
 export { AdminServer } from './runtime/admin-server.js';
+export { AdminRoutes, type AdminHandler, type AdminResponse } from './runtime/admin-routes.js';
+export { EnforcementBackends, type BannedEdge, type EnforcementBackend } from './enforcement.js';

@@ -22,6 +22,7 @@ export {
   type CaptureLogicOptions,
 } from './events/capture-logic.js';
 export { FlowTable } from './events/flow-table.js';
+export { TcpDnsStream } from './events/flow-state.js';
 export { eventToJson, eventToRecord, toHex } from './events/event-json.js';
 
 // Reading pcap / pcapng files.

@@ -41,12 +41,13 @@ export {
   type RuleSource,
 } from './policy/policy-stage.js';
 export { VerdictDedup, VERDICT_WINDOW_NS, DEFAULT_DEDUP_CAPACITY } from './policy/verdict-dedup.js';
+export { RulesFileWatcher, type RulesFileWatcherOptions } from './policy/rules-file-watcher.js';
 export {
-  RulesFileWatcher,
-  type RulesFileWatcherOptions,
+  reloadParsedRules,
+  reloadRulesText,
   type ReloadOutcome,
   type Reloadable,
-} from './policy/rules-file-watcher.js';
+} from './policy/rules-reload.js';
 
 // `glia test`
 export {

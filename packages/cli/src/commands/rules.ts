@@ -21,6 +21,7 @@ import {
 import { buildAgent, replayInstead } from '../agent-setup.js';
 import { reportError } from '../exit.js';
 import { schemeForConfig, schemeOfBuiltins } from '../fields.js';
+import { useCaseIdentity } from '../identity-fixture.js';
 import { attachPolicy } from '../policy.js';
 
 /** The enrichers `glia test` replays captures with when no config is given. */
@@ -85,11 +86,6 @@ async function replayCase(
   enforce: boolean,
   config: string | undefined,
 ): Promise<ActualVerdict[]> {
-  if (testCase.identity !== undefined || testCase.edges !== undefined) {
-    throw new InputError(
-      `${testFile}: case "${testCase.name}": identity and edges files need the identity enricher, which this build does not have`,
-    );
-  }
   const loaded: LoadedConfig =
     config === undefined
       ? await loadConfigText(TEST_CONFIG, {
@@ -99,13 +95,25 @@ async function replayCase(
       : await loadConfigFile(config);
   loaded.plugins = loaded.plugins.filter((p) => p.section !== 'sinks');
   loaded.config.enforce = enforce;
+  if (testCase.identity !== undefined || testCase.edges !== undefined) {
+    const sources: { identity?: string; edges?: string } = {};
+    if (testCase.identity !== undefined) sources.identity = testCase.identity;
+    if (testCase.edges !== undefined) sources.edges = testCase.edges;
+    await useCaseIdentity(loaded, testFile, testCase.name, sources);
+  }
   await replayInstead(loaded, [resolve(dirname(testFile), testCase.capture)]);
   const agent = buildAgent(loaded, silentLogger());
   await attachPolicy(agent, loaded, ruleSet);
   const verdicts: ActualVerdict[] = [];
-  agent.bus.subscribe('verdict', (v) =>
-    verdicts.push({ action: v.action, rules: [...v.ruleIds], enforce: v.enforce }),
-  );
+  agent.bus.subscribe('verdict', (v) => {
+    const o = v.observation;
+    verdicts.push({
+      action: v.action,
+      rules: [...v.ruleIds],
+      enforce: v.enforce,
+      edge: `${o.client} > ${o.server}:${o.serverPort}/${o.proto}`,
+    });
+  });
   await agent.start();
   await agent.capturesFinished();
   const capture = agent.status().find((s) => s.kind === 'capture');

@@ -1,14 +1,23 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { errorMessage } from '../errors.js';
 import type { MetricsRegistry } from '../metrics.js';
+import type { AdminHandler, AdminRoutes } from './admin-routes.js';
 import type { PluginStatus } from './runtime.js';
 
-/** Serves /metrics (Prometheus text) and /status (plugin health as JSON) on the admin address. */
+/** Largest request body a route handler is given. */
+const MAX_BODY = 64 * 1024;
+
+/**
+ * Serves /metrics (Prometheus text) and /status (plugin health as JSON) on the admin address, and
+ * the routes plugins registered (JSON in, JSON out).
+ */
 export class AdminServer {
   private server: Server | null = null;
 
   constructor(
     private readonly metrics: MetricsRegistry,
     private readonly status: () => PluginStatus[],
+    private readonly routes?: AdminRoutes,
   ) {}
 
   async listen(address: string): Promise<{ host: string; port: number }> {
@@ -22,7 +31,10 @@ export class AdminServer {
           .writeHead(200, { 'content-type': 'application/json' })
           .end(JSON.stringify({ plugins: this.status() }));
       } else {
-        res.writeHead(404).end('not found: try /metrics or /status\n');
+        const url = new URL(req.url ?? '/', 'http://admin');
+        const handler = this.routes?.find(req.method ?? 'GET', url.pathname);
+        if (handler === undefined) res.writeHead(404).end('not found: try /metrics or /status\n');
+        else void this.serve(req, res, url, handler);
       }
     });
     this.server = server;
@@ -34,6 +46,36 @@ export class AdminServer {
     return typeof bound === 'object' && bound !== null
       ? { host: bound.address, port: bound.port }
       : { host: m[1], port: Number(m[2]) };
+  }
+
+  private async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    handler: AdminHandler,
+  ): Promise<void> {
+    const reply = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    try {
+      let text = '';
+      for await (const chunk of req) {
+        text += String(chunk);
+        if (text.length > MAX_BODY) return reply(413, { error: `request body over ${MAX_BODY} bytes` });
+      }
+      let body: unknown = null;
+      if (text.length > 0) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return reply(400, { error: 'request body is not JSON' });
+        }
+      }
+      const r = await handler({ method: req.method ?? 'GET', query: url.searchParams, body });
+      reply(r.status, r.body);
+    } catch (error) {
+      reply(500, { error: errorMessage(error) });
+    }
   }
 
   async close(): Promise<void> {

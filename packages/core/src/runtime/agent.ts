@@ -11,6 +11,8 @@ import { EnrichmentStage } from '../obs/enrichment-stage.js';
 import type { FieldDefinition } from '../obs/observation.js';
 import { wantedFields } from '../plugin/api.js';
 import { TOKENS } from '../tokens.js';
+import { EnforcementBackends } from '../enforcement.js';
+import { AdminRoutes } from './admin-routes.js';
 import { AdminServer } from './admin-server.js';
 import { Runtime, type PluginStatus, type Stage } from './runtime.js';
 
@@ -62,7 +64,11 @@ export class Agent {
     await this.runtime.start();
     const listen = this.loaded.config.admin.listen;
     if (listen !== undefined) {
-      this.admin = new AdminServer(this.metrics, () => this.status());
+      this.admin = new AdminServer(
+        this.metrics,
+        () => this.status(),
+        this.container.resolve(TOKENS.AdminRoutes),
+      );
       this.adminBound = await this.admin.listen(listen);
       this.logger.info(this.adminBound, 'admin endpoint (/metrics, /status) listening');
     }
@@ -128,6 +134,8 @@ export function createAgent(loaded: LoadedConfig, options: AgentOptions = {}): A
   container.register(TOKENS.Metrics, { useValue: options.metrics ?? new MetricsRegistry() });
   container.register(TOKENS.Config, { useValue: loaded });
   container.register(CONTAINER, { useValue: container });
+  container.register(TOKENS.EnforcementBackends, { useValue: new EnforcementBackends() });
+  container.register(TOKENS.AdminRoutes, { useValue: new AdminRoutes() });
   return container.resolve(Agent);
 }
 

@@ -18,6 +18,7 @@ import { compileRules } from '../ruleset/compile-rules.js';
 import { RuleSet } from '../ruleset/rule-set.js';
 import { PolicyStage, type PolicyStageOptions } from './policy-stage.js';
 import { RulesFileWatcher, type ReloadOutcome } from './rules-file-watcher.js';
+import { reloadRulesText } from './rules-reload.js';
 
 const SECOND = 1_000_000_000n;
 
@@ -465,5 +466,36 @@ describe('RulesFileWatcher', () => {
     const outcome = await reloaded;
     expect(outcome.ok).toBe(true);
     expect(stage.rules.rules.map((r) => r.id)).toEqual(['a']);
+  });
+});
+
+describe('reloadRulesText (rules pushed by a control plane)', () => {
+  it('swaps a good set in and refuses a bad one, keeping the old, with positions in the pushed text', () => {
+    const { stage, send, verdicts } = setup([]);
+    const good = reloadRulesText(
+      stage,
+      '- {id: ssh, expression: "tcp.dstport eq 22", action: drop}\n',
+      'cp (rules v1)',
+    );
+    expect(good).toMatchObject({ ok: true, rules: 1, message: 'cp (rules v1): 1 rule in force' });
+    const bad = reloadRulesText(
+      stage,
+      '- {id: web, expression: "tcp.dstport eq", action: drop}\n',
+      'cp (rules v2)',
+    );
+    expect(bad.ok).toBe(false);
+    expect(bad.rules).toBe(1);
+    expect(bad.message).toContain('cp (rules v2):1:40: rule "web": expected a value after "eq"');
+    const unknown = reloadRulesText(
+      stage,
+      '- {id: x, expression: "no.such eq 1", action: log}\n',
+      'cp (rules v3)',
+    );
+    expect(unknown.ok).toBe(false);
+    expect(reloadRulesText(stage, 'rules: [', 'cp (rules v4)').ok).toBe(false);
+    send(observation(0n, '10.0.0.2', '10.0.0.9', 22));
+    expect(verdicts.map((v) => v.ruleIds)).toEqual([['ssh']]);
+    // Every refusal counts, the text that does not parse too.
+    expect(stage.counters()).toMatchObject({ reloads: 1, reloadFailures: 3 });
   });
 });

@@ -1,24 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { errorMessage } from '@glia/core';
-import type { RuleSetSettings } from '../ruleset/compile-rules.js';
-import { formatProblem, type RuleProblem } from '../ruleset/problem.js';
 import { loadRuleFile } from '../ruleset/rule-file.js';
-import type { RuleSet } from '../ruleset/rule-set.js';
-import type { ReloadResult, RuleSource } from './policy-stage.js';
+import { refusedOutcome, reloadParsedRules, type Reloadable, type ReloadOutcome } from './rules-reload.js';
 
-/** Something rules can be reloaded into: the policy stage. */
-export interface Reloadable {
-  reload(rules: RuleSource, rulesFile?: string, settings?: RuleSetSettings): ReloadResult;
-  /** Counts a reload refused before it got to `reload` (the file does not parse or cannot be read). */
-  refuseReload(problems: RuleProblem[]): ReloadResult;
-  readonly rules: RuleSet;
-}
-
-export interface ReloadOutcome extends ReloadResult {
-  /** One line for the log: what is in force now and why. */
-  message: string;
-}
+export type { Reloadable, ReloadOutcome };
 
 export interface RulesFileWatcherOptions {
   path: string;
@@ -72,21 +57,12 @@ export class RulesFileWatcher {
 
   private async reloadNow(): Promise<ReloadOutcome> {
     const { path, target, onReload } = this.options;
-    let result: ReloadResult;
-    let count = 0;
+    let outcome: ReloadOutcome;
     try {
-      const parsed = await loadRuleFile(path);
-      count = parsed.rules.length;
-      result =
-        parsed.problems.length > 0
-          ? target.refuseReload(parsed.problems)
-          : target.reload(parsed.rules, path, parsed.settings);
+      outcome = reloadParsedRules(target, await loadRuleFile(path), path);
     } catch (error) {
-      result = target.refuseReload([
-        { file: path, message: `the rule file could not be loaded: ${errorMessage(error)}` },
-      ]);
+      outcome = refusedOutcome(target, path, error);
     }
-    const outcome: ReloadOutcome = { ...result, message: describe(path, result.problems, result.ok, count) };
     try {
       onReload?.(outcome);
     } catch {
@@ -94,9 +70,4 @@ export class RulesFileWatcher {
     }
     return outcome;
   }
-}
-
-function describe(path: string, problems: readonly RuleProblem[], ok: boolean, count: number): string {
-  if (ok) return `${path}: ${count} rule${count === 1 ? '' : 's'} in force`;
-  return `${path}: kept the rules in force; the new file has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.map(formatProblem).join('\n  ')}`;
 }

@@ -12,6 +12,8 @@ export interface ExpectedVerdict {
   action: RuleAction | 'none';
   rules?: string[];
   enforce?: boolean;
+  /** The edge the verdict is on, `client > server:port/proto` (capture cases). */
+  edge?: string;
 }
 
 export interface FieldsTestCase {
@@ -41,6 +43,7 @@ export interface RuleTestFile {
   cases: Array<FieldsTestCase | CaptureTestCase>;
 }
 
+const EDGE = /^\S+\s+>\s+\S+:\d+\/(tcp|udp)$/;
 const ACTIONS: ReadonlySet<string> = new Set(['drop', 'block', 'log', 'allow', 'none']);
 const TOP_KEYS: ReadonlySet<string> = new Set(['rules', 'absent_not_equal', 'enforce', 'tests']);
 const CASE_KEYS: ReadonlySet<string> = new Set(['name', 'fields', 'expect', 'capture', 'identity', 'edges']);
@@ -169,7 +172,7 @@ export function readRuleTestFile(
   };
 }
 
-/** `drop`, `none`, or `{action: drop, rules: [a, b], enforce: false}`. */
+/** `drop`, `none`, or `{action: drop, rules: [a, b], enforce: false, edge: "a > b:80/tcp"}`. */
 function readExpect(
   node: Node,
   fail: (node: Node | null | undefined, message: string) => void,
@@ -177,13 +180,13 @@ function readExpect(
   const json = node.toJSON() as unknown;
   const spec = typeof json === 'string' ? { action: json } : json;
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    fail(node, 'expected an action (drop, log, allow, none) or {action, rules, enforce}');
+    fail(node, 'expected an action (drop, log, allow, none) or {action, rules, enforce, edge}');
     return null;
   }
-  const { action, rules, enforce, ...rest } = spec as Record<string, unknown>;
+  const { action, rules, enforce, edge, ...rest } = spec as Record<string, unknown>;
   const bad = Object.keys(rest);
   if (bad.length > 0)
-    fail(node, `unknown key ${JSON.stringify(bad[0])} in expect; it has action, rules, enforce`);
+    fail(node, `unknown key ${JSON.stringify(bad[0])} in expect; it has action, rules, enforce, edge`);
   if (typeof action !== 'string' || !ACTIONS.has(action)) {
     fail(node, `expected action drop, block, log, allow or none, found ${JSON.stringify(action)}`);
     return null;
@@ -199,6 +202,11 @@ function readExpect(
   if (enforce !== undefined) {
     if (typeof enforce !== 'boolean') fail(node, '"enforce" must be true or false');
     else expected.enforce = enforce;
+  }
+  if (edge !== undefined) {
+    if (typeof edge !== 'string' || !EDGE.test(edge))
+      fail(node, '"edge" must read "client > server:port/proto", e.g. "10.0.0.1 > 10.0.0.2:443/tcp"');
+    else expected.edge = edge.replace(/\s+/g, ' ');
   }
   return bad.length > 0 ? null : expected;
 }

@@ -15,6 +15,8 @@ export interface ActualVerdict {
   action: RuleAction;
   rules: string[];
   enforce: boolean;
+  /** `client > server:port/proto`, for verdicts of a replayed capture. */
+  edge?: string;
 }
 
 export interface RuleTestOptions {
@@ -142,7 +144,8 @@ function compare(expected: readonly ExpectedVerdict[], actual: readonly ActualVe
       return (
         e.action === a.action &&
         (e.rules === undefined || [...e.rules].sort().join('\0') === [...a.rules].sort().join('\0')) &&
-        (e.enforce === undefined || e.enforce === a.enforce)
+        (e.enforce === undefined || e.enforce === a.enforce) &&
+        (e.edge === undefined || e.edge === a.edge)
       );
     });
   if (ok) return undefined;
@@ -150,11 +153,14 @@ function compare(expected: readonly ExpectedVerdict[], actual: readonly ActualVe
   const expectedText = show(
     wanted.map(
       (e) =>
-        `${e.action}${e.rules === undefined ? '' : ` by [${e.rules.join(', ')}]`}${e.enforce === undefined ? '' : enforceText(e.action, e.enforce)}`,
+        `${e.action}${e.rules === undefined ? '' : ` by [${e.rules.join(', ')}]`}${e.enforce === undefined ? '' : enforceText(e.action, e.enforce)}${e.edge === undefined ? '' : ` on ${e.edge}`}`,
     ),
   );
   const actualText = show(
-    actual.map((a) => `${a.action} by [${a.rules.join(', ')}]${enforceText(a.action, a.enforce)}`),
+    actual.map(
+      (a) =>
+        `${a.action} by [${a.rules.join(', ')}]${enforceText(a.action, a.enforce)}${a.edge === undefined ? '' : ` on ${a.edge}`}`,
+    ),
   );
   return `- expected: ${expectedText}\n+ actual:   ${actualText}`;
 }
