@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '@glia/core';
 import { configCheckCommand } from './commands/config-check.js';
+import { doctorCommand } from './commands/doctor.js';
 import { edgesListCommand, edgesUnbanCommand } from './commands/edges.js';
 import { controlPlaneCommand, TOKEN_ENV, type ControlPlaneOptions } from './commands/control-plane.js';
 import { identityBuildCommand } from './commands/identity-build.js';
@@ -11,6 +12,8 @@ import { replayCommand, type ReplayOptions } from './commands/replay.js';
 import { rulesCheckCommand, ruleTestCommand } from './commands/rules.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
+import { collectorCommand, type CollectorOptions } from './commands/collector.js';
+import { graphDiffCommand } from './commands/graph-diff.js';
 import { watchStdout } from './output-closed.js';
 
 const EXIT_CODES = `
@@ -94,10 +97,16 @@ export function buildProgram(result: { code: number }): Command {
     )
     .addOption(
       new Option('--print <what>', 'what to print')
-        .choices(['events', 'observations', 'verdicts'])
+        .choices(['events', 'observations', 'verdicts', 'graph'])
         .default('events'),
     )
-    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json']).default('jsonl'))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'jsonl or json (default jsonl); for --print graph: json, dot or mermaid (default json)',
+      ).choices(['jsonl', 'json', 'dot', 'mermaid']),
+    )
+    .option('--identity <mmdb>', 'with --print graph: identity baseline naming workloads')
     .option('--speed <factor>', '0 = as fast as possible, 1 = recorded pace, 2 = twice as fast', '0')
     .addOption(
       new Option('--log-level <level>', 'log level on stderr')
@@ -146,10 +155,53 @@ export function buildProgram(result: { code: number }): Command {
     .action(async (o: ControlPlaneOptions) => set(await controlPlaneCommand(o)));
 
   program
+    .command('collector')
+    .description(
+      "run the fleet collector: receives agents' service-graph slices, serves the graph and its live page",
+    )
+    .option(
+      '-c, --config <file>',
+      'collector config (YAML or JSON); without it, GLIA_COLLECTOR_TOKEN gives the upload token',
+    )
+    .option('--listen <host:port>', 'where to listen (default 127.0.0.1:8080)')
+    .option('--store <store>', 'sqlite:PATH (default sqlite:glia-graph.db) or postgres://user@host/db')
+    .option('--identity <mmdb>', 'identity baseline (MMDB) naming workloads')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (o: CollectorOptions) => set(await collectorCommand(o)));
+
+  const graph = program.command('graph').description('work with service graphs');
+  graph
+    .command('diff <a> <b>')
+    .description(
+      'edges added, removed and newly blocked from graph A to graph B (JSON from GET /v1/graph or replay --print graph)',
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', EXIT_CODES)
+    .action(async (a: string, b: string, o: { format: 'text' | 'json' }) =>
+      set(await graphDiffCommand(a, b, o)),
+    );
+
+  program
     .command('status')
-    .description("show plugin health of a running agent (from its admin endpoint, config 'admin.listen')")
+    .description(
+      "show a running agent's observe backend and each plugin's health and counters (admin endpoint, config 'admin.listen')",
+    )
     .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
-    .action(async (o: { url: string }) => set(await statusCommand(o)));
+    .option('--json', "print the admin endpoint's JSON as it is")
+    .action(async (o: { url: string; json?: boolean }) => set(await statusCommand(o)));
+
+  program
+    .command('doctor')
+    .description(
+      'what this host can do for live capture (kernel, BTF, tcx, XDP, ring buffer, privileges, libpcap, interfaces) and the backend observe.mode auto would choose, and why',
+    )
+    .option('-c, --config <file>', "also check the devices this config's observe section names")
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `\nExit codes:\n  0  a live capture backend can run here\n  1  none can\n  2  bad input`,
+    )
+    .action(async (o: { config?: string; json?: boolean }) => set(await doctorCommand(o)));
 
   const edges = program
     .command('edges')
