@@ -138,10 +138,24 @@ function ruleSetCode(plans: readonly Plan[], read: (name: string, slot: number) 
   };
 }
 
+let generation = 0;
+
+/**
+ * The source of a generated function, made unique to this rule set. Identical source would share
+ * V8's compiled function (and its type feedback) with the functions of earlier rule sets, so a
+ * reloaded set would first run the old set's optimized code, deoptimize on every new closure it
+ * calls ("wrong call target") and take seconds to settle; its own source starts it afresh.
+ */
+export function uniqueSource(source: string): string {
+  return `${source}\n// rule set generation ${++generation}`;
+}
+
 /** `new Function(...params, 'L', 'K', 'T', 'D', 'U', source)`, or null where code generation is off. */
 function generate<F>(params: readonly string[], source: string): ((...args: unknown[]) => F) | null {
   try {
-    return new Function(...params, 'L', 'K', 'T', 'D', 'U', source) as (...args: unknown[]) => F;
+    return new Function(...params, 'L', 'K', 'T', 'D', 'U', uniqueSource(source)) as (
+      ...args: unknown[]
+    ) => F;
   } catch {
     return null;
   }
@@ -169,7 +183,9 @@ export function boundChunksRunner<O>(
   try {
     const make = new Function(
       'B',
-      `return function runChunks(o, g, w, m, t) {\n  let n = 0;\n  let x;\n${lines.join('\n')}\n  return n;\n};`,
+      uniqueSource(
+        `return function runChunks(o, g, w, m, t) {\n  let n = 0;\n  let x;\n${lines.join('\n')}\n  return n;\n};`,
+      ),
     ) as (...args: unknown[]) => BoundChunksRunner<O>;
     return make(matchers);
   } catch {

@@ -1,4 +1,4 @@
-import type { FieldReader } from '../lang/rule-set-function.js';
+import { uniqueSource, type FieldReader } from '../lang/rule-set-function.js';
 import type { IndexedPath } from './rule-index.js';
 
 /** Writes into `words` the candidate rules of one observation. */
@@ -30,7 +30,7 @@ export function candidateFunction<O>(
       'R',
       'D',
       'I',
-      `return function candidates(o, w) {\n${start}\n${lines.join('\n')}\n};`,
+      uniqueSource(`return function candidates(o, w) {\n${start}\n${lines.join('\n')}\n};`),
     ) as (...args: unknown[]) => CandidateFunction<O>;
     return make(always, readers, derivations, indexes);
   } catch {
