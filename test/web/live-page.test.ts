@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Collector, collectorConfig } from '@glia/collector';
-import { fixturesDir, hasTool, repoRoot, tsharkFields } from '@glia/core/testing';
+import { fixturesDir, hasTool, tsharkFields } from '@glia/core/testing';
 import type { ObservedSlice, ServiceGraph } from '@glia/service-graph';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
