@@ -70,7 +70,13 @@ export const TARGETS = {
   },
   rules: {
     tsconfig: 'packages/rules/tsconfig.json',
-    mutate: src('rules', ['lang/*.ts', 'policy/*.ts', '!lang/test-*.ts', '!policy/rules-file-watcher.ts']),
+    mutate: src('rules', [
+      'lang/*.ts',
+      'policy/*.ts',
+      '!lang/test-*.ts',
+      '!lang/random-choices.ts',
+      '!policy/rules-file-watcher.ts',
+    ]),
     tests: ['packages/rules/src/**/*.test.ts'],
   },
 };
