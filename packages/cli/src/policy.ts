@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError, type Agent, type LoadedConfig } from '@glia/core';
-import { PUSHED_RULES_TOPIC } from '@glia/enricher-identity';
+// The topic alone, not the identity enricher (mmdb-lib, the control-plane client) with it.
+import { PUSHED_RULES_TOPIC } from '@glia/enricher-identity/pushed-rules';
 import { declaredScheme, schemeForConfig } from './fields.js';
 import {
   compileRules,

@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import type pretty from 'pino-pretty';
+
+// pino-pretty (and its dependencies) load only when a terminal asks for pretty logs.
+const require = createRequire(import.meta.url);
 
 export type Logger = PinoLogger;
 export type LogLevel = LevelWithSilent;
@@ -18,7 +22,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   const usePretty = options.pretty ?? (fd === 2 ? process.stderr.isTTY : process.stdout.isTTY) === true;
   if (usePretty) {
-    return pino({ level }, pretty({ destination: fd, sync: true, colorize: true }));
+    const prettyStream = require('pino-pretty') as typeof pretty;
+    return pino({ level }, prettyStream({ destination: fd, sync: true, colorize: true }));
   }
   return pino({ level, base: { pid: process.pid } }, pino.destination({ fd, sync: true }));
 }
