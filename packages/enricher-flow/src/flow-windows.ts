@@ -6,6 +6,11 @@ export interface FlowWindowsOptions {
   windowNs: bigint;
   maxSources: number;
   maxEntriesPerSource: number;
+  /**
+   * Connections, ports and destinations held over all sources together; beyond it the least
+   * recently seen sources are forgotten whole (default: no limit but the other two).
+   */
+  maxEntries?: number;
 }
 
 const SWEEP_LIMIT = 1024;
@@ -40,11 +45,20 @@ export class FlowWindows {
   private nextSweep = -Infinity;
   sourceEvictions = 0;
   sourcesExpired = 0;
+  /** Entries (connections, ports, destinations) of every tracked source. */
+  private entries = 0;
+  private readonly maxEntries: number;
   /** Entry evictions of sources that are no longer tracked (live ones report their own). */
   private retiredEntryEvictions = 0;
 
   constructor(private readonly options: FlowWindowsOptions) {
     this.windowNs = Number(options.windowNs);
+    this.maxEntries = options.maxEntries ?? Infinity;
+  }
+
+  /** Connections, ports and destinations held over all tracked sources. */
+  get trackedEntries(): number {
+    return this.entries;
   }
 
   get trackedSources(): number {
@@ -73,7 +87,10 @@ export class FlowWindows {
     s.port = o.proto === 'udp' ? 65536 + o.serverPort : o.serverPort;
     s.server = o.server;
     s.ts = ts;
+    const before = window.entries;
     window.record(s);
+    this.entries += window.entries - before;
+    if (this.entries > this.maxEntries) this.evictForEntries(window);
     if (ts > this.newest) this.newest = ts;
     this.lastObservation = o;
     this.lastSource = window;
@@ -102,9 +119,26 @@ export class FlowWindows {
   private evictStalest(): void {
     const stalest = this.sources.front();
     if (stalest === null) return;
-    this.sources.remove(stalest);
-    this.retiredEntryEvictions += stalest.window.evictions;
+    this.forget(stalest);
     this.sourceEvictions++;
+  }
+
+  /**
+   * Over the entry budget: forgets the least recently seen sources until it holds again. The
+   * source just recorded is the most recent, so it goes last, and only if it alone is over.
+   */
+  private evictForEntries(current: SourceWindow): void {
+    while (this.entries > this.maxEntries) {
+      const stalest = this.sources.front();
+      if (stalest === null || stalest.window === current) return;
+      this.evictStalest();
+    }
+  }
+
+  private forget(node: TrackedSource): void {
+    this.sources.remove(node);
+    this.entries -= node.window.entries;
+    this.retiredEntryEvictions += node.window.evictions;
   }
 
   /**
@@ -119,8 +153,7 @@ export class FlowWindows {
     for (let swept = 0; swept < SWEEP_LIMIT; swept++) {
       const stalest = this.sources.front();
       if (stalest === null || stalest.window === this.lastSource || !stalest.window.idleSince(cutoff)) return;
-      this.sources.remove(stalest);
-      this.retiredEntryEvictions += stalest.window.evictions;
+      this.forget(stalest);
       this.sourcesExpired++;
     }
   }

@@ -1,0 +1,107 @@
+import { MemoryBudget } from '@glia/core';
+import { describe, expect, it } from 'vitest';
+import { BYTES_PER_ENTRY, BYTES_PER_SOURCE, flowLimits } from './config.js';
+import { FlowWindows } from './flow-windows.js';
+
+const S = 1_000_000_000n;
+
+function syn(at: bigint, client: string, server: string, serverPort: number, clientPort = 40000) {
+  return { ts: at, client, clientPort, server, serverPort, proto: 'tcp' as const };
+}
+
+/** A plain model of the entry count: per source, the distinct connections, ports and servers. */
+class EntryModel {
+  readonly sources = new Map<string, { conns: Set<string>; ports: Set<number>; servers: Set<string> }>();
+  record(o: ReturnType<typeof syn>): void {
+    let s = this.sources.get(o.client);
+    if (s === undefined)
+      this.sources.set(o.client, (s = { conns: new Set(), ports: new Set(), servers: new Set() }));
+    s.conns.add(`${o.clientPort} ${o.server} ${o.serverPort}`);
+    s.ports.add(o.serverPort);
+    s.servers.add(o.server);
+  }
+  entries(of: Iterable<string>): number {
+    let n = 0;
+    for (const c of of) {
+      const s = this.sources.get(c);
+      if (s !== undefined) n += s.conns.size + s.ports.size + s.servers.size;
+    }
+    return n;
+  }
+}
+
+describe('FlowWindows entry budget', () => {
+  it('forgets the least recently seen sources whole when all sources together hold too many entries', () => {
+    const windows = new FlowWindows({
+      windowNs: 60n * S,
+      maxSources: 1000,
+      maxEntriesPerSource: 64,
+      maxEntries: 30,
+    });
+    const model = new EntryModel();
+    // Ten one-connection sources (3 entries each): 30 entries, exactly the budget.
+    for (let i = 0; i < 10; i++) {
+      const o = syn(BigInt(i) * S, `10.1.0.${i}`, '10.0.0.1', 80);
+      windows.record(o);
+      model.record(o);
+    }
+    expect(windows.trackedSources).toBe(10);
+    expect(windows.trackedEntries).toBe(model.entries(model.sources.keys()));
+    // One more source: the stalest (10.1.0.0) goes.
+    windows.record(syn(11n * S, '10.1.0.10', '10.0.0.1', 80));
+    expect(windows.trackedSources).toBe(10);
+    expect(windows.trackedEntries).toBe(30);
+    expect(windows.sourceEvictions).toBe(1);
+  });
+
+  it('keeps the source just recorded, a scanner, while others make room for it', () => {
+    const windows = new FlowWindows({
+      windowNs: 60n * S,
+      maxSources: 1000,
+      maxEntriesPerSource: 64,
+      maxEntries: 40,
+    });
+    for (let i = 0; i < 10; i++) windows.record(syn(0n, `10.1.0.${i}`, '10.0.0.1', 80));
+    // The scanner touches 12 ports of one server: 12 + 12 + 1 entries, so 7 other sources go.
+    let last = null;
+    for (let port = 1; port <= 12; port++) last = windows.record(syn(S, '10.9.9.9', '10.0.0.2', port));
+    expect(last?.uniqueDstPorts).toBe(12);
+    expect(windows.trackedEntries).toBeLessThanOrEqual(40);
+    expect(windows.trackedSources).toBe(1 + Math.floor((40 - 25) / 3));
+  });
+
+  it('counts entries leaving by window expiry and by sweeping idle sources', () => {
+    const windows = new FlowWindows({
+      windowNs: 60n * S,
+      maxSources: 1000,
+      maxEntriesPerSource: 64,
+      maxEntries: 1000,
+    });
+    for (let i = 0; i < 5; i++) windows.record(syn(BigInt(i) * S, '10.1.0.1', '10.0.0.1', 80 + i));
+    expect(windows.trackedEntries).toBe(5 + 5 + 1);
+    // 2 minutes later, one new connection: the four older ones have left the window.
+    windows.record(syn(125n * S, '10.1.0.1', '10.0.0.1', 9000));
+    expect(windows.trackedEntries).toBe(3);
+    // Much later another source: the first one is idle and swept.
+    windows.record(syn(400n * S, '10.1.0.2', '10.0.0.1', 80));
+    expect(windows.trackedSources).toBe(1);
+    expect(windows.trackedEntries).toBe(3);
+  });
+});
+
+describe('flowLimits', () => {
+  it('sizes the caps from the flow store share of limits.memory_mb, explicit keys winning', () => {
+    const memory = new MemoryBudget(150);
+    const limits = flowLimits({}, memory);
+    expect(limits.maxSources).toBe(Math.floor((memory.bytes('flow') * 0.5) / BYTES_PER_SOURCE));
+    expect(limits.maxEntries).toBe(Math.floor((memory.bytes('flow') * 0.5) / BYTES_PER_ENTRY));
+    expect(limits.maxSources * BYTES_PER_SOURCE + limits.maxEntries * BYTES_PER_ENTRY).toBeLessThanOrEqual(
+      memory.bytes('flow'),
+    );
+    expect(flowLimits({}, new MemoryBudget(300)).maxSources).toBe(2 * limits.maxSources);
+    expect(flowLimits({ max_sources: 7, max_entries: 99 }, memory)).toMatchObject({
+      maxSources: 7,
+      maxEntries: 99,
+    });
+  });
+});
