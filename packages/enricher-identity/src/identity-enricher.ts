@@ -62,7 +62,7 @@ export class IdentityEnricher implements EnricherInstance {
   async start(): Promise<void> {
     if (this.config !== null) return;
     this.state.starting();
-    const config = resolveIdentityConfig(this.raw, this.ctx.baseDir);
+    const config = resolveIdentityConfig(this.raw, this.ctx.baseDir, this.ctx.memory);
     this.config = config;
     const auth = {
       ...(config.token !== undefined ? { token: config.token } : {}),

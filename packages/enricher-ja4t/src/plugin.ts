@@ -41,6 +41,10 @@ export class Ja4tEnricher implements EnricherInstance {
     ctx.metrics.collect('ja4t_nodes', 'nodes with a fingerprint kept by the ja4t enricher', 'gauge', () => [
       { labels, value: this.nodes.size },
     ]);
+    ctx.metrics.collect('ja4t_evictions_total', 'ja4t enricher LRU evictions, by table', 'counter', () => [
+      { labels: { ...labels, table: 'nodes' }, value: this.nodes.evictions },
+      { labels: { ...labels, table: 'synacks' }, value: this.synAcks.evictions },
+    ]);
   }
 
   start(): void {

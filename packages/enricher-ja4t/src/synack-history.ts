@@ -19,6 +19,10 @@ export class SynAckHistory {
     return this.connections.size;
   }
 
+  get evictions(): number {
+    return this.connections.evictions;
+  }
+
   record(key: string, ts: bigint): void {
     const times = this.connections.get(key);
     if (times === undefined || ts - times[times.length - 1] > SYNACK_RETRANSMIT_HORIZON_NS) {

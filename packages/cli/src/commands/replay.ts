@@ -15,7 +15,7 @@ import { eventToJson } from '@glia/packet';
 import { LineWriter, toJson } from '../json-lines.js';
 import { isOutputClosed, outputClosed } from '../output-closed.js';
 import { attachPolicy } from '../policy.js';
-import { ReplayProgress, replayStats, replaySummary } from '../progress.js';
+import { ReplayProgress, evictionSummary, replayStats, replaySummary } from '../progress.js';
 
 export type PrintKind = 'events' | 'observations' | 'verdicts';
 const CAPTURE_TOPICS: readonly Topic[] = ['conn', 'banner', 'segment', 'flow', 'dns'];
@@ -91,7 +91,9 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
     process.stderr.write(`glia replay: ${capture.health.reason ?? 'capture failed'}\n`);
     return ExitCode.badInput;
   }
-  if (stats !== null && options.logLevel !== 'silent') process.stderr.write(`glia ${replaySummary(stats)}\n`);
+  if (stats !== null && options.logLevel !== 'silent') {
+    process.stderr.write(`glia ${replaySummary(stats)}; ${evictionSummary(agent.metrics)}\n`);
+  }
   return ExitCode.ok;
 }
 
