@@ -70,6 +70,19 @@ describe('FlowWindows entry budget', () => {
     expect(windows.trackedSources).toBe(1 + Math.floor((40 - 25) / 3));
   });
 
+  it('keeps a source seen more than once through a flood of one-packet sources (segmented LRU)', () => {
+    const windows = new FlowWindows({ windowNs: 60n * S, maxSources: 8, maxEntriesPerSource: 64 });
+    windows.record(syn(0n, '10.9.9.9', '10.0.0.2', 1));
+    windows.record(syn(0n, '10.9.9.9', '10.0.0.2', 2));
+    for (let i = 0; i < 1000; i++) windows.record(syn(S, `10.2.${i >> 8}.${i & 255}`, '10.0.0.1', 80));
+    expect(windows.trackedSources).toBe(8);
+    expect(windows.sourceEvictions).toBe(1000 - 7);
+    // Still tracked: its third port counts on top of the first two.
+    expect(windows.record(syn(2n * S, '10.9.9.9', '10.0.0.2', 3)).uniqueDstPorts).toBe(3);
+    // A source seen once, then flooded past, starts over.
+    expect(windows.record(syn(2n * S, '10.2.0.0', '10.0.0.1', 81)).uniqueDstPorts).toBe(1);
+  });
+
   it('counts entries leaving by window expiry and by sweeping idle sources', () => {
     const windows = new FlowWindows({
       windowNs: 60n * S,
