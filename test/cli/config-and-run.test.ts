@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '@glia/core/testing';
+import { hasTool, repoRoot } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
-import { OutputWatcher, runGlia, startGlia, writeIdleCapture } from '../support/glia.js';
+import { gliaBin, OutputWatcher, runGlia, startGlia, writeIdleCapture } from '../support/glia.js';
 
 function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'glia-cli-'));
@@ -94,14 +95,28 @@ describe('glia config check', () => {
 });
 
 describe('glia run', () => {
-  it('refuses an observe section whose live backend is not installed, naming observe.mode', () => {
-    const dir = workdir();
-    // af_packet is not built yet (tcx is, and would attach to the host's devices).
-    writeFileSync(join(dir, 'glia.yaml'), 'observe: { mode: af_packet, interfaces: [eth0] }\n');
-    const r = runGlia(['run', '-c', join(dir, 'glia.yaml')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/observe\.mode: af_packet needs a live capture plugin this build cannot load/);
-  });
+  it.skipIf(!hasTool('capsh'))(
+    'refuses observe.mode auto when no live backend can run here, naming observe.mode and each reason',
+    () => {
+      const dir = workdir();
+      writeFileSync(join(dir, 'glia.yaml'), 'observe: { mode: auto, interfaces: [glia-none0] }\n');
+      // Without CAP_NET_RAW (nor the eBPF capabilities) no rung of the ladder can run.
+      const r = spawnSync(
+        'capsh',
+        [
+          '--drop=cap_net_raw,cap_bpf,cap_sys_admin',
+          '--',
+          '-c',
+          `exec ${process.execPath} ${gliaBin()} run -c ${join(dir, 'glia.yaml')}`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(
+        /observe\.mode: auto found no live capture backend this host can run \(tcx: .+; tc: .+; af_packet: host lacks: cap_net_raw\)/,
+      );
+    },
+  );
 
   it('keeps running when a plugin fails to start, logs it once, loads a third-party plugin by path, stops on SIGTERM', async () => {
     const dir = workdir();
@@ -129,7 +144,7 @@ describe('glia run', () => {
     const status = runGlia(['status', '--url', `http://127.0.0.1:${admin.port}`]);
     expect(status.stdout).toMatch(/enricher\s+hello\s+ok/);
     expect(status.stdout).toMatch(
-      /sink\s+broken\s+failed\s+plugin broken: start failed: socket \/run\/nothing\.sock/,
+      /sink\s+broken\s+failed\s+-\s+-\s+plugin broken: start failed: socket \/run\/nothing\.sock/,
     );
     expect(status.code).toBe(1);
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gliaBin, OutputWatcher, runGlia } from '../support/glia.js';
 import { canRunNamespaceKernelTests } from '../support/kernel.js';
 import { startTcpdump, stopTcpdump, VethPair } from '../support/netns.js';
-import { resolveIn, selfSignedCert, startDns, startSshd, startWebServers } from '../support/servers.js';
+import { clientMix } from '../support/client-mix.js';
+import { selfSignedCert, startDns, startSshd, startWebServers } from '../support/servers.js';
 
 const ready =
   canRunNamespaceKernelTests() &&
@@ -63,33 +64,14 @@ describe.skipIf(!ready)('tcx events equal the replay of a tcpdump capture of the
     const tcpdump = await startTcpdump(pair, server, pair.rightDev, capture);
 
     const client = pair.left;
-    pair.exec(client, 'curl', ['-s', '-m', '5', 'http://10.92.0.2/']);
-    pair.exec(client, 'curl', [
-      '-sk',
-      '-m',
-      '5',
-      '--resolve',
-      'api.glia.test:443:10.92.0.2',
-      'https://api.glia.test/',
-    ]);
-    expect(resolveIn(pair, client, '10.92.0.2', 'www.glia.test')).toBe('10.92.0.80');
-    try {
-      pair.exec(client, 'ssh', [
-        '-o',
-        'BatchMode=yes',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'ConnectTimeout=5',
-        'glia@10.92.0.2',
-        'true',
-      ]);
-    } catch {
-      // No login is possible (no key, BatchMode): the banners and key exchange are what count.
-    }
-    pair.exec(client, 'nmap', ['-n', '-Pn', '-sS', '-p', '1-200', '--max-retries', '0', '10.92.0.2']);
+    expect(
+      clientMix(pair, client, {
+        server: '10.92.0.2',
+        tlsName: 'api.glia.test',
+        dnsName: 'www.glia.test',
+        scanPorts: 200,
+      }),
+    ).toBe('10.92.0.80');
     await new Promise((r) => setTimeout(r, 1500));
     console.info(`tcpdump: ${(await stopTcpdump(tcpdump)).trim().replace(/\n/g, '; ')}`);
     const exited = new Promise((r) => agent.once('exit', r));

@@ -33,9 +33,40 @@ export function runGlia(
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Runs glia to completion without blocking this process's event loop (for tests that serve
+ * something in-process the child talks to, such as a collector).
+ */
+export function runGliaAsync(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<GliaResult> {
+  return new Promise((resolve, reject) => {
+    const child = startGlia(args, { env: options.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`glia ${args.join(' ')} did not finish in time:\n${stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Starts glia in the background; the caller waits on its output and signals it. */
-export function startGlia(args: string[], options: { cwd?: string } = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [gliaBin(), ...args], { cwd: options.cwd ?? repoRoot(), env: process.env });
+export function startGlia(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [gliaBin(), ...args], {
+    cwd: options.cwd ?? repoRoot(),
+    env: { ...process.env, ...options.env },
+  });
 }
 
 /** Accumulates a child's output so a wait never misses a line that arrived before it was asked. */

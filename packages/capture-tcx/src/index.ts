@@ -12,6 +12,7 @@ export { defaultRouteDevice, resolveInterfaces } from './default-route.js';
 
 import type { PluginFactory } from '@glia/core';
 import { configSchema, type TcxConfig } from './config.js';
+import { probeTcxAttach } from './attach-probe.js';
 import { TcxCapture } from './tcx-capture.js';
 
 /** The `tcx` capture plugin: the eBPF observer on tcx hooks (Linux 6.6+; legacy tc before). */
@@ -22,10 +23,12 @@ const factory: PluginFactory<TcxConfig, TcxCapture> = {
     'Observes devices with eBPF on tcx hooks: events from the kernel over a ring buffer, per-edge drops',
   configSchema,
   requires: ['ringbuf'],
+  probe: (config) => probeTcxAttach(config),
   create: (ctx, config) => new TcxCapture(ctx, config),
 };
 
 export default factory;
 export const plugin = factory;
 export { probeTcx } from './probe.js';
+export { probeTcxAttach } from './attach-probe.js';
 export { loadObject, closeAttached } from './loaded-object.js';

@@ -4,6 +4,7 @@
 // `await import('./commands/NAME.js')` in its action and at most `import type` from it here.
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '@glia/core/errors';
+import type { CollectorOptions } from './commands/collector.js';
 import type { ControlPlaneOptions } from './commands/control-plane.js';
 import type { PluginNewOptions } from './commands/plugin-new.js';
 import type { ReplayOptions } from './commands/replay.js';
@@ -101,10 +102,16 @@ export function buildProgram(result: { code: number }): Command {
     )
     .addOption(
       new Option('--print <what>', 'what to print')
-        .choices(['events', 'observations', 'verdicts'])
+        .choices(['events', 'observations', 'verdicts', 'graph'])
         .default('events'),
     )
-    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json']).default('jsonl'))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'jsonl or json (default jsonl); for --print graph: json, dot or mermaid (default json)',
+      ).choices(['jsonl', 'json', 'dot', 'mermaid']),
+    )
+    .option('--identity <mmdb>', 'with --print graph: identity baseline naming workloads')
     .option('--speed <factor>', '0 = as fast as possible, 1 = recorded pace, 2 = twice as fast', '0')
     .addOption(
       new Option('--log-level <level>', 'log level on stderr')
@@ -159,10 +166,59 @@ export function buildProgram(result: { code: number }): Command {
     );
 
   program
+    .command('collector')
+    .description(
+      "run the fleet collector: receives agents' service-graph slices, serves the graph and its live page",
+    )
+    .option(
+      '-c, --config <file>',
+      'collector config (YAML or JSON); without it, GLIA_COLLECTOR_TOKEN gives the upload token',
+    )
+    .option('--listen <host:port>', 'where to listen (default 127.0.0.1:8080)')
+    .option('--store <store>', 'sqlite:PATH (default sqlite:glia-graph.db) or postgres://user@host/db')
+    .option('--identity <mmdb>', 'identity baseline (MMDB) naming workloads')
+    .addHelpText('after', EXIT_CODES)
+    .action(async (o: CollectorOptions) =>
+      set(await (await import('./commands/collector.js')).collectorCommand(o)),
+    );
+
+  const graph = program.command('graph').description('work with service graphs');
+  graph
+    .command('diff <a> <b>')
+    .description(
+      'edges added, removed and newly blocked from graph A to graph B (JSON from GET /v1/graph or replay --print graph)',
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', EXIT_CODES)
+    .action(async (a: string, b: string, o: { format: 'text' | 'json' }) =>
+      set(await (await import('./commands/graph-diff.js')).graphDiffCommand(a, b, o)),
+    );
+
+  program
     .command('status')
-    .description("show plugin health of a running agent (from its admin endpoint, config 'admin.listen')")
+    .description(
+      "show a running agent's observe backend and each plugin's health and counters (admin endpoint, config 'admin.listen')",
+    )
     .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
-    .action(async (o: { url: string }) => set(await (await import('./commands/status.js')).statusCommand(o)));
+    .option('--json', "print the admin endpoint's JSON as it is")
+    .action(async (o: { url: string; json?: boolean }) =>
+      set(await (await import('./commands/status.js')).statusCommand(o)),
+    );
+
+  program
+    .command('doctor')
+    .description(
+      'what this host can do for live capture (kernel, BTF, tcx, XDP, ring buffer, privileges, libpcap, interfaces) and the backend observe.mode auto would choose, and why',
+    )
+    .option('-c, --config <file>', "also check the devices this config's observe section names")
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `\nExit codes:\n  0  a live capture backend can run here\n  1  none can\n  2  bad input`,
+    )
+    .action(async (o: { config?: string; json?: boolean }) =>
+      set(await (await import('./commands/doctor.js')).doctorCommand(o)),
+    );
 
   const edges = program
     .command('edges')

@@ -32,6 +32,8 @@ export type {
   PluginFactory,
   AnyPluginFactory,
   PluginInstance,
+  PluginDetails,
+  ProbeResult,
   EnricherInstance,
   SinkInstance,
   PluginContext,
@@ -75,7 +77,16 @@ export {
   type YamlLimitProblem,
 } from './config/yaml-limits.js';
 export { substituteEnv, type Environment } from './config/env.js';
-export { expandObserve } from './config/observe.js';
+export {
+  expandObserve,
+  probeRung,
+  describeChoice,
+  describeRefusals,
+  OBSERVE_LADDER,
+  type ObserveChoice,
+  type ObserveRung,
+  type RungOutcome,
+} from './config/observe.js';
 export { formatPath } from './config/locate.js';
 export { WallClock, PacketClock, type Clock } from './clock.js';
 export { createLogger, silentLogger, type Logger, type LogLevel, type LoggerOptions } from './log.js';
@@ -90,10 +101,11 @@ export {
   type IpFamily,
 } from './net/ip.js';
 export { CidrSet, parseCidr, type Cidr } from './net/cidr-set.js';
+export { defaultRouteDevices, defaultRoutesV4, defaultRoutesV6 } from './net/default-route.js';
 export { hasFeature, missingFeatures, kernelVersion } from './host.js';
 export { InputError, PluginError, ExitCode, errorMessage } from './errors.js';
 export { closestName, editDistance } from './text/closest.js';
-export { TOKENS } from './tokens.js';
+export { TOKENS, type FieldSource } from './tokens.js';
 export { Runtime, type Stage, type PluginStatus, type RuntimeDeps } from './runtime/runtime.js';
 export { Agent, createAgent, CONTAINER, type AgentOptions } from './runtime/agent.js';
 export { AdminServer } from './runtime/admin-server.js';

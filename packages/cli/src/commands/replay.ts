@@ -16,15 +16,20 @@ import { LineWriter, toJson } from '../json-lines.js';
 import { isOutputClosed, outputClosed } from '../output-closed.js';
 import { attachPolicy } from '../policy.js';
 import { ReplayProgress, evictionSummary, replayStats, replaySummary } from '../progress.js';
+import { recordGraph, renderGraph } from '../graph-printer.js';
+import type { ServiceGraph } from '@glia/service-graph';
 
-export type PrintKind = 'events' | 'observations' | 'verdicts';
+export type PrintKind = 'events' | 'observations' | 'verdicts' | 'graph';
 const CAPTURE_TOPICS: readonly Topic[] = ['conn', 'banner', 'segment', 'flow', 'dns'];
 
 export interface ReplayOptions {
   config?: string;
   /** Validated by the command line's choices. */
   print: PrintKind;
-  format: 'jsonl' | 'json';
+  /** jsonl (default) or json for records; json (default), dot or mermaid for --print graph. */
+  format?: 'jsonl' | 'json' | 'dot' | 'mermaid';
+  /** An identity baseline (MMDB) for --print graph. */
+  identity?: string;
   speed?: string;
   logLevel: string;
 }
@@ -36,7 +41,15 @@ export interface ReplayOptions {
 export async function replayCommand(files: string[], options: ReplayOptions): Promise<number> {
   let agent: Agent;
   const print = options.print;
+  const format = options.format ?? (print === 'graph' ? 'json' : 'jsonl');
+  let graph: (() => ServiceGraph) | null = null;
   try {
+    if (print === 'graph' && format === 'jsonl')
+      throw new InputError('--print graph: --format must be json, dot or mermaid');
+    if (print !== 'graph' && (format === 'dot' || format === 'mermaid'))
+      throw new InputError(`--format ${format} is only for --print graph`);
+    if (print !== 'graph' && options.identity !== undefined)
+      throw new InputError('--identity is only for --print graph');
     const loaded = await loadConfig(options.config);
     const speed = options.speed === undefined ? 0 : Number(options.speed);
     if (!(speed >= 0)) throw new InputError(`--speed ${options.speed}: must be a number ≥ 0`);
@@ -50,6 +63,7 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
     // An offline tool: its output is the data; logs say only what went wrong unless asked.
     agent = buildAgent(loaded, createLogger({ level: options.logLevel as LogLevel }));
     await attachPolicy(agent, loaded);
+    if (print === 'graph') graph = recordGraph(agent, loaded, options.identity);
   } catch (error) {
     return reportError(error);
   }
@@ -59,13 +73,13 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   // A JSON array is streamed element by element, never built as one string.
   let first = true;
   const emit =
-    options.format === 'json'
+    format === 'json'
       ? (line: string) => {
           out.write(first ? `[${line}` : `,${line}`);
           first = false;
         }
       : (line: string) => out.write(line);
-  subscribePrinter(agent, print, emit);
+  if (print !== 'graph') subscribePrinter(agent, print, emit);
   try {
     await agent.start();
   } catch (error) {
@@ -84,7 +98,8 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   const stats = replayStats(agent);
   const capture = agent.status().find((s) => s.kind === 'capture');
   await agent.stop();
-  if (options.format === 'json') out.write(first ? '[]' : ']');
+  if (graph !== null) out.write(renderGraph(graph(), format as 'json' | 'dot' | 'mermaid').trimEnd());
+  else if (format === 'json') out.write(first ? '[]' : ']');
   await out.close();
   if (isOutputClosed()) return ExitCode.ok;
   if (capture?.health.state === 'failed') {
@@ -112,7 +127,11 @@ function keepStdoutForPrint(loaded: LoadedConfig): void {
   }
 }
 
-function subscribePrinter(agent: Agent, print: PrintKind, emit: (line: string) => void): void {
+function subscribePrinter(
+  agent: Agent,
+  print: Exclude<PrintKind, 'graph'>,
+  emit: (line: string) => void,
+): void {
   if (print === 'events') {
     for (const topic of CAPTURE_TOPICS) {
       agent.bus.subscribe(topic, (event) => emit(eventToJson(event, topic)));

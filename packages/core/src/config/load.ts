@@ -21,6 +21,7 @@ import {
   SECTIONS,
   type Report,
 } from './schema.js';
+import type { ObserveChoice } from './observe.js';
 
 export interface LoadedPlugin {
   section: PluginSection;
@@ -45,6 +46,8 @@ export interface LoadedConfig {
   homeNet: CidrSet;
   podNets: CidrSet;
   neverBan: CidrSet;
+  /** What the `observe` section became (set by expandObserve). */
+  observe?: ObserveChoice;
 }
 
 export interface LoadOptions {

@@ -51,6 +51,24 @@ export interface PluginInstance {
   /** Idempotent, safe without start, and bounded in time. */
   stop(): void | Promise<void>;
   health(): Health;
+  /** Counters for `glia status` and the admin endpoint's /status (events made, packets dropped ...). */
+  details?(): PluginDetails;
+}
+
+/** What a plugin shows beside its health. Numbers are totals since start. */
+export interface PluginDetails {
+  /** Events or records made, by topic or kind. */
+  events?: Record<string, number>;
+  /** What was lost, by cause (a ring with no room, a full queue ...). */
+  drops?: Record<string, number>;
+  [key: string]: unknown;
+}
+
+/** Whether a plugin can run on this host, and why not. */
+export interface ProbeResult {
+  ok: boolean;
+  /** Why not, in words an operator can act on. */
+  reason?: string;
 }
 
 /**
@@ -82,6 +100,12 @@ export interface PluginFactory<C = Record<string, unknown>, I extends PluginInst
   configSchema: JsonSchema;
   requires?: readonly HostFeature[];
   /**
+   * Tries, without side effects that outlive it, whether this plugin can run here with this config
+   * (e.g. a real tcx attach on the loopback device). `observe.mode: auto` and `glia doctor` use it
+   * to choose a backend; without it, `requires` alone decides.
+   */
+  probe?(config: Partial<C>): ProbeResult | Promise<ProbeResult>;
+  /**
    * Enrichers: the rule fields this plugin provides. `config check`, `rules check -c` and
    * `glia test -c` compile rules against these without creating the plugin.
    */
@@ -112,6 +136,7 @@ export function factoryProblem(value: unknown): string | null {
   if (typeof f.configSchema !== 'object' || f.configSchema === null) return 'has no configSchema object';
   if (typeof f.create !== 'function') return 'has no create() function';
   if (f.requires !== undefined && !Array.isArray(f.requires)) return 'requires is not an array';
+  if (f.probe !== undefined && typeof f.probe !== 'function') return 'probe is not a function';
   if (f.kind === 'enricher') return fieldsProblem(f.fields);
   if (f.fields !== undefined) return `declares fields, but only enrichers provide fields`;
   return null;

@@ -8,8 +8,9 @@ import type { PluginStatus } from './runtime.js';
 const MAX_BODY = 64 * 1024;
 
 /**
- * Serves /metrics (Prometheus text) and /status (plugin health as JSON) on the admin address, and
- * the routes plugins registered (JSON in, JSON out).
+ * Serves /metrics (Prometheus text) and /status (JSON: every plugin's health and counters, and
+ * whatever `extra` adds, such as the observe backend chosen) on the admin address, and the routes
+ * plugins registered (JSON in, JSON out).
  */
 export class AdminServer {
   private server: Server | null = null;
@@ -18,6 +19,7 @@ export class AdminServer {
     private readonly metrics: MetricsRegistry,
     private readonly status: () => PluginStatus[],
     private readonly routes?: AdminRoutes,
+    private readonly extra: () => Record<string, unknown> = () => ({}),
   ) {}
 
   async listen(address: string): Promise<{ host: string; port: number }> {
@@ -29,7 +31,7 @@ export class AdminServer {
       } else if (req.url === '/status') {
         res
           .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ plugins: this.status() }));
+          .end(JSON.stringify({ ...this.extra(), plugins: this.status() }));
       } else {
         const url = new URL(req.url ?? '/', 'http://admin');
         const handler = this.routes?.find(req.method ?? 'GET', url.pathname);

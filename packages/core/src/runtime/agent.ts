@@ -11,6 +11,7 @@ import { EnrichmentStage } from '../obs/enrichment-stage.js';
 import type { FieldDefinition } from '../obs/observation.js';
 import { wantedFields } from '../plugin/api.js';
 import { TOKENS } from '../tokens.js';
+import { describeChoice } from '../config/observe.js';
 import { EnforcementBackends } from '../enforcement.js';
 import { AdminRoutes } from './admin-routes.js';
 import { AdminServer } from './admin-server.js';
@@ -35,6 +36,7 @@ export class Agent {
     @inject(CONTAINER) private readonly container: DependencyContainer,
   ) {
     bus.setErrorHandler(onceLogger(logger));
+    container.register(TOKENS.Fields, { useValue: () => this.fields() });
   }
 
   /** Adds a stage (e.g. the policy stage) started after the sinks and before enrichers and captures. */
@@ -61,17 +63,42 @@ export class Agent {
       'counter',
       () => [{ labels: {}, value: enrichment.observations }],
     );
+    this.reportObserve();
     await this.runtime.start();
     const listen = this.loaded.config.admin.listen;
     if (listen !== undefined) {
+      const observe = this.loaded.observe;
       this.admin = new AdminServer(
         this.metrics,
         () => this.status(),
         this.container.resolve(TOKENS.AdminRoutes),
+        () => (observe === undefined ? {} : { observe }),
       );
       this.adminBound = await this.admin.listen(listen);
       this.logger.info(this.adminBound, 'admin endpoint (/metrics, /status) listening');
     }
+  }
+
+  /** Logs the observe backend chosen (and why better ones were refused) and exports it as metrics. */
+  private reportObserve(): void {
+    const choice = this.loaded.observe;
+    if (choice === undefined) return;
+    const refused = choice.rungs.filter((r) => r.outcome === 'refused');
+    const text = describeChoice(choice);
+    if (refused.length > 0 && choice.mode === 'auto') this.logger.warn({ observe: choice }, text);
+    else this.logger.info({ observe: choice }, text);
+    this.metrics.collect(
+      'observe_rung',
+      'observe.mode ladder: 1 for the outcome of each rung (chosen, refused, untried)',
+      'gauge',
+      () =>
+        choice.rungs.flatMap((r) =>
+          (['chosen', 'refused', 'untried'] as const).map((outcome) => ({
+            labels: { mode: choice.mode, rung: r.rung, outcome },
+            value: r.outcome === outcome ? 1 : 0,
+          })),
+        ),
+    );
   }
 
   /** Where the admin endpoint listens, once started (port 0 in the config picks a free one). */

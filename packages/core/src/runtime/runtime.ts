@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import type { MetricsRegistry } from '../metrics.js';
 import { CORE_FIELDS } from '../obs/core-fields.js';
 import type { FieldDefinition, FieldResolvers } from '../obs/observation.js';
-import { isEnricher, type PluginContext, type PluginInstance } from '../plugin/api.js';
+import { isEnricher, type PluginContext, type PluginDetails, type PluginInstance } from '../plugin/api.js';
 import { absentDefinitions, resolverMismatch, runningDefinitions } from '../plugin/fields.js';
 import type { Health, HealthState } from '../plugin/health.js';
 import { resolve } from 'node:path';
@@ -26,6 +26,8 @@ export interface PluginStatus {
   kind: string;
   type: string;
   health: Health;
+  /** The plugin's own counters, when it has any (PluginInstance.details). */
+  details?: PluginDetails;
 }
 
 interface Slot {
@@ -113,12 +115,26 @@ export class Runtime {
   }
 
   status(): PluginStatus[] {
-    return this.slots.map((s) => ({
-      name: s.plugin.name,
-      kind: s.plugin.kind,
-      type: s.plugin.factory.type,
-      health: this.healthOf(s),
-    }));
+    return this.slots.map((s) => {
+      const status: PluginStatus = {
+        name: s.plugin.name,
+        kind: s.plugin.kind,
+        type: s.plugin.factory.type,
+        health: this.healthOf(s),
+      };
+      const details = this.detailsOf(s);
+      if (details !== undefined) status.details = details;
+      return status;
+    });
+  }
+
+  private detailsOf(slot: Slot): PluginDetails | undefined {
+    if (slot.instance === null || typeof slot.instance.details !== 'function') return undefined;
+    try {
+      return slot.instance.details();
+    } catch (error) {
+      return { error: new PluginError(slot.plugin.name, 'details', error).message };
+    }
   }
 
   /** Stops everything started, in reverse order. Idempotent. */
