@@ -39,7 +39,10 @@ export class NodeFingerprintStore {
 
   recordClient(ip: string, ja4t: string): void {
     const entry = this.entry(ip);
-    const at = entry.ja4t.indexOf(ja4t);
+    const list = entry.ja4t;
+    // The usual case: the client's stack sent the same SYN as last time.
+    if (list.length > 0 && list[list.length - 1] === ja4t) return;
+    const at = list.indexOf(ja4t);
     if (at >= 0) entry.ja4t.splice(at, 1);
     else if (entry.ja4t.length >= MAX_JA4T_PER_NODE) entry.ja4t.shift();
     entry.ja4t.push(ja4t);

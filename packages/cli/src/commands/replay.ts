@@ -16,8 +16,6 @@ import { LineWriter, toJson } from '../json-lines.js';
 import { isOutputClosed, outputClosed } from '../output-closed.js';
 import { attachPolicy } from '../policy.js';
 import { ReplayProgress, evictionSummary, replayStats, replaySummary } from '../progress.js';
-import { recordGraph, renderGraph } from '../graph-printer.js';
-import type { ServiceGraph } from '@glia/service-graph';
 
 export type PrintKind = 'events' | 'observations' | 'verdicts' | 'graph';
 const CAPTURE_TOPICS: readonly Topic[] = ['conn', 'banner', 'segment', 'flow', 'dns'];
@@ -42,7 +40,7 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   let agent: Agent;
   const print = options.print;
   const format = options.format ?? (print === 'graph' ? 'json' : 'jsonl');
-  let graph: (() => ServiceGraph) | null = null;
+  let graph: (() => string) | null = null;
   try {
     if (print === 'graph' && format === 'jsonl')
       throw new InputError('--print graph: --format must be json, dot or mermaid');
@@ -63,7 +61,12 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
     // An offline tool: its output is the data; logs say only what went wrong unless asked.
     agent = buildAgent(loaded, createLogger({ level: options.logLevel as LogLevel }));
     await attachPolicy(agent, loaded);
-    if (print === 'graph') graph = recordGraph(agent, loaded, options.identity);
+    // The graph printer (and the collector's MMDB reader with it) loads only for --print graph.
+    if (print === 'graph') {
+      const { recordGraph, renderGraph } = await import('../graph-printer.js');
+      const read = recordGraph(agent, loaded, options.identity);
+      graph = () => renderGraph(read(), format as 'json' | 'dot' | 'mermaid');
+    }
   } catch (error) {
     return reportError(error);
   }
@@ -98,7 +101,7 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   const stats = replayStats(agent);
   const capture = agent.status().find((s) => s.kind === 'capture');
   await agent.stop();
-  if (graph !== null) out.write(renderGraph(graph(), format as 'json' | 'dot' | 'mermaid').trimEnd());
+  if (graph !== null) out.write(graph().trimEnd());
   else if (format === 'json') out.write(first ? '[]' : ']');
   await out.close();
   if (isOutputClosed()) return ExitCode.ok;
