@@ -13,6 +13,7 @@ import { reportError } from '../exit.js';
 import { checkCaptureFiles } from '@glia/capture-pcap';
 import { eventToJson } from '@glia/packet';
 import { LineWriter, toJson } from '../json-lines.js';
+import { ObservationJson } from '../observation-json.js';
 import { isOutputClosed, outputClosed } from '../output-closed.js';
 import { attachPolicy } from '../policy.js';
 import { ReplayProgress, evictionSummary, replayStats, replaySummary } from '../progress.js';
@@ -141,10 +142,10 @@ function subscribePrinter(
     }
   } else if (print === 'observations') {
     // Subscribed before start, so field definitions are read when the first observation arrives.
-    let resolver: FieldResolver | null = null;
+    let printer: ObservationJson | null = null;
     agent.bus.subscribe('observation', (o) => {
-      resolver ??= new FieldResolver(agent.fields());
-      emit(toJson(observationRecord(o, resolver)));
+      printer ??= new ObservationJson(new FieldResolver(agent.fields()));
+      emit(printer.line(o));
     });
   } else if (print === 'verdicts') {
     agent.bus.subscribe('verdict', (v) => {
@@ -167,13 +168,4 @@ function edgeOf(o: Observation): Record<string, unknown> {
     iface: o.iface,
     dir: o.dir,
   };
-}
-
-function observationRecord(o: Observation, resolver: FieldResolver): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const f of resolver.definitions()) {
-    const v = resolver.get(o, f.name);
-    if (v !== undefined) values[f.name] = v;
-  }
-  return { ...edgeOf(o), fields: values };
 }
