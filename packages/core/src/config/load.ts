@@ -15,7 +15,7 @@ import { formatPath, SourceLocator, type ConfigPath } from './locate.js';
 import {
   buildSchema,
   checkNames,
-  createAjv,
+  sharedAjv,
   relevantErrors,
   reportAjvError,
   SECTIONS,
@@ -114,9 +114,12 @@ export async function loadConfigText(
 
   const factories = await loadFactories(data, baseDir, loader, report);
   const schema = buildSchema(factories);
-  const ajv = createAjv();
+  const ajv = sharedAjv();
   const validate = ajv.compile(schema);
-  if (!validate(data)) {
+  const valid = validate(data);
+  // Built for this config alone: not kept in the shared instance's cache.
+  ajv.removeSchema(schema);
+  if (!valid) {
     for (const error of relevantErrors(validate.errors ?? [])) reportAjvError(error, report);
   }
   checkNames(data, report);
@@ -260,7 +263,7 @@ export async function addPluginEntry(
   const factory = await loader.load(kind, entry.plugin, loaded.baseDir);
   const own: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(entry)) if (!ENTRY_KEYS.includes(k)) own[k] = v;
-  const validate = createAjv().compile(factory.configSchema);
+  const validate = sharedAjv().compile(factory.configSchema);
   if (!validate(own)) {
     const problems = (validate.errors ?? []).map(
       (e) =>
