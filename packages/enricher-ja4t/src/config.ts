@@ -23,9 +23,10 @@ export const ja4tConfigSchema: JsonSchema = {
 
 /**
  * Heap cost of one node: its fingerprints entry plus one connection's SYN-ACK history, which is
- * capped at the same count (estimated from BoundedLru's node, the key strings and the entry).
+ * capped at the same count (bench/memory/entry-cost.mjs: 1557 B for two nodes and one connection,
+ * rounded up).
  */
-export const BYTES_PER_NODE = 1024;
+export const BYTES_PER_NODE = 1280;
 
 /**
  * The config with defaults filled in (ajv has validated it when it came through the loader):
