@@ -8,6 +8,7 @@
 #   bench/replay/run.sh            # record bench/data/replay-traffic.pcap if missing, then measure
 #   GLIA_BENCH_REGEN=1 bench/replay/run.sh
 #   GLIA_BENCH_SIZES="500000 2000000 8000000" bench/replay/run.sh   (the default sizes)
+#   GLIA_BENCH_RUNS=3 bench/replay/run.sh     (runs per reader and capture: the median is reported)
 #
 # Captures measured, made from the recorded one by bench/replay/distinct-flows.mjs:
 #   distinct-N.pcap  N packets of copies with addresses rewritten per copy: every copy's flows new
@@ -113,6 +114,7 @@ install_replay_peers
 (cd "$ROOT" && npm run build >/dev/null)
 GLIA_CLI=$ROOT/packages/cli/bin/glia.js
 SIZES=${GLIA_BENCH_SIZES:-500000 2000000 8000000}
+RUNS=${GLIA_BENCH_RUNS:-3}
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 for n in $SIZES; do
@@ -141,28 +143,41 @@ readers=(
   '`tshark -r F -T fields -e frame.number`|tshark -T fields -e frame.number -r'
 )
 
-# One run of every reader on every capture, in that order (so the load is shared alike).
+# Every reader on every capture, RUNS rounds in that order (so the load is shared alike); per
+# reader and capture the median CPU time, its range, and the highest peak RSS.
 declare -A result
 captures=()
 for n in $SIZES; do captures+=("distinct-$n"); done
 captures+=("repeat-$largest")
+for round in $(seq "$RUNS"); do
 for c in "${captures[@]}"; do
   file=$DATA/$c.pcap
   for r in "${readers[@]}"; do
     cmd=${r#*|}
     # tshark decodes every protocol (about 50 000 packets/s): the 2 M captures are enough for it.
-    if [[ $cmd == tshark* ]] && [ "$(stat -c %s "$file")" -gt 400000000 ]; then result[$c|$r]='-'; continue; fi
+    if [[ $cmd == tshark* ]] && [ "$(stat -c %s "$file")" -gt 400000000 ]; then result[$c|$r]='- -;'; continue; fi
+    # tshark once (25 s a run on 2 M packets): its ratio is not close to anyone's.
+    if [[ $cmd == tshark* ]] && [ "$round" -gt 1 ]; then continue; fi
     cmd=${cmd//GLIA/$GLIA_CLI}
     cmd=${cmd//EMPTY/$WORK/empty.yaml}
     cmd=${cmd//DIRECT/$ROOT/bench/replay/replay-direct.mjs}
     cmd=${cmd//SURICONF/$ROOT/bench/replay/suricata.yaml}
     cmd=${cmd//SURIDIR/$WORK/suricata}
     rm -rf "$WORK/suricata" && mkdir -p "$WORK/suricata"
-    echo "bench: $c: ${r%%|*}" >&2
+    echo "bench: round $round: $c: ${r%%|*}" >&2
     # shellcheck disable=SC2086
-    result[$c|$r]=$(cpu $cmd "$file" || echo '- -')
+    result[$c|$r]+="$(cpu $cmd "$file" || echo '- -');"
   done
 done
+done
+# "cpu rss;cpu rss;..." -> "median_cpu max_rss min_cpu max_cpu" (or "- -" when a run failed).
+summarize() {
+  tr ';' '\n' <<<"$1" | awk 'NF == 2 { if ($1 == "-") bad = 1; n++; c[n] = $1; if ($2 > r) r = $2 }
+    END { if (bad || n == 0) { print "- -"; exit }
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (c[j] < c[i]) { t = c[i]; c[i] = c[j]; c[j] = t }
+      printf "%s %d %s %s\n", c[int((n + 1) / 2)], r, c[1], c[n] }'
+}
+for key in "${!result[@]}"; do result[$key]=$(summarize "${result[$key]}"); done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 packets_of() { capinfos -c -M "$1" | awk -F: '/Number of packets/ { gsub(/ /, "", $2); print $2 }'; }
@@ -178,8 +193,9 @@ cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
   echo "network namespaces) copied to N packets by \`bench/replay/distinct-flows.mjs\`: \`distinct-N\` rewrites the"
   echo "addresses of every copy (every copy's flows are new), \`repeat-N\` repeats the same flows later."
   echo
-  echo "CPU seconds are user + system time of one run (Node start-up included); the ratio is to Suricata's"
-  echo "on the same capture; packets/s are packets per CPU second; RSS is the peak resident set."
+  echo "CPU seconds are user + system time (Node start-up included), the median of $RUNS runs (tshark: one)"
+  echo "with the range of the runs; the ratio is of medians, to Suricata's on the same capture; packets/s"
+  echo "are packets per median CPU second; RSS is the highest peak resident set of the runs."
   for c in "${captures[@]}"; do
     file=$DATA/$c.pcap
     packets=$(packets_of "$file")
@@ -187,13 +203,13 @@ cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
     echo
     echo "### $c ($packets packets, $(( $(stat -c %s "$file") / 1048576 )) MB)"
     echo
-    echo "| reader | CPU s | × Suricata | packets/s | peak RSS MB |"
-    echo "|---|---:|---:|---:|---:|"
+    echo "| reader | CPU s | range | × Suricata | packets/s | peak RSS MB |"
+    echo "|---|---:|---:|---:|---:|---:|"
     for r in "${readers[@]}"; do
-      read -r t rss <<<"${result[$c|$r]}"
-      if [ "$t" = '-' ] || [ -z "$t" ]; then echo "| ${r%%|*} | – | – | – | – |"; continue; fi
-      awk -v n="${r%%|*}" -v t="$t" -v s="$s_cpu" -v p="$packets" -v r="$rss" \
-        'BEGIN { pps = t > 0 ? sprintf("%.0f", p / t) : "–"; printf "| %s | %.2f | %.2f | %s | %.0f |\n", n, t, t / s, pps, r / 1024 }'
+      read -r t rss lo hi <<<"${result[$c|$r]}"
+      if [ "$t" = '-' ] || [ -z "$t" ]; then echo "| ${r%%|*} | – | – | – | – | – |"; continue; fi
+      awk -v n="${r%%|*}" -v t="$t" -v s="$s_cpu" -v p="$packets" -v r="$rss" -v lo="$lo" -v hi="$hi" \
+        'BEGIN { pps = t > 0 ? sprintf("%.0f", p / t) : "–"; printf "| %s | %.2f | %.2f – %.2f | %.2f | %s | %.0f |\n", n, t, lo, hi, t / s, pps, r / 1024 }'
     done
   done
 } >"$RESULTS"
