@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +8,9 @@ import { runGlia } from '../support/glia.js';
 
 /**
  * Start-up loads only what a command uses (docs/performance.md has the times): `glia --help` loads
- * no command module and none of the agent's dependencies, and a replay of the embedded default
- * loads neither the Kubernetes client, the identity enricher's MMDB reader nor pino-pretty. Which
+ * no command module and none of the agent's dependencies, @glia/core loads ajv, pino and yaml only
+ * when they are used, and a replay of the embedded default loads neither the Kubernetes client,
+ * the identity enricher's MMDB reader nor pino-pretty. Which
  * npm packages a run loaded is read from Node's CommonJS module cache when the process exits (the
  * heavy dependencies are CommonJS, ESM imports of them go through that cache).
  */
@@ -46,6 +48,23 @@ describe('start-up loads what the command uses', () => {
   it('glia replay --help loads no command module either', () => {
     const loaded = loadedBy(['replay', '--help']);
     for (const name of HEAVY) expect(loaded).not.toContain(name);
+  });
+
+  it('importing @glia/core loads tsyringe, not ajv, pino or yaml (they load when first used)', () => {
+    const out = join(dir, 'loaded-core.json');
+    const r = spawnSync(
+      process.execPath,
+      ['--require', hook, '--input-type=module', '-e', "await import('@glia/core')"],
+      {
+        cwd: join(repoRoot(), 'packages/cli'),
+        env: { ...process.env, GLIA_LOADED_OUT: out },
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const loaded = JSON.parse(readFileSync(out, 'utf8')) as string[];
+    expect(loaded).toContain('tsyringe');
+    for (const name of ['ajv', 'pino', 'yaml']) expect(loaded).not.toContain(name);
   });
 
   it('a replay of the embedded default loads the agent, not the Kubernetes client, MMDB reader or pino-pretty', () => {

@@ -1,9 +1,12 @@
 import { createRequire } from 'node:module';
-import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
+import type * as Pino from 'pino';
+import type { Logger as PinoLogger, LevelWithSilent } from 'pino';
 import type pretty from 'pino-pretty';
 
-// pino-pretty (and its dependencies) load only when a terminal asks for pretty logs.
+// pino loads when the first logger is made, not with @glia/core; pino-pretty (and its
+// dependencies) only when a terminal asks for pretty logs.
 const require = createRequire(import.meta.url);
+const loadPino = (): typeof Pino.pino => (require('pino') as typeof Pino).pino;
 
 export type Logger = PinoLogger;
 export type LogLevel = LevelWithSilent;
@@ -23,12 +26,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const usePretty = options.pretty ?? (fd === 2 ? process.stderr.isTTY : process.stdout.isTTY) === true;
   if (usePretty) {
     const prettyStream = require('pino-pretty') as typeof pretty;
-    return pino({ level }, prettyStream({ destination: fd, sync: true, colorize: true }));
+    return loadPino()({ level }, prettyStream({ destination: fd, sync: true, colorize: true }));
   }
+  const pino = loadPino();
   return pino({ level, base: { pid: process.pid } }, pino.destination({ fd, sync: true }));
 }
 
 /** A logger that writes nothing, for tests and library use. */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return loadPino()({ level: 'silent' });
 }

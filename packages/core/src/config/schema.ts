@@ -1,4 +1,6 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { createRequire } from 'node:module';
+import type * as AjvModule from 'ajv';
+import type { Ajv, ErrorObject } from 'ajv';
 import { parseCidr } from '../net/cidr-set.js';
 import { ipFamily } from '../net/ip.js';
 import type { AnyPluginFactory, JsonSchema } from '../plugin/api.js';
@@ -55,8 +57,12 @@ export function sharedAjv(): Ajv {
   return shared;
 }
 
+// Ajv loads when the first config is validated, not with @glia/core.
+const require = createRequire(import.meta.url);
+
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
+  const { Ajv: AjvClass } = require('ajv') as typeof AjvModule;
+  const ajv = new AjvClass({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
   ajv.addFormat('cidr', { type: 'string', validate: (s: string) => parseCidr(s) !== null });
   ajv.addFormat('ip', { type: 'string', validate: (s: string) => ipFamily(s) !== null });
   return ajv;
