@@ -1,367 +1,54 @@
 // Policy stage throughput: observations/s through PolicyStage (bus dispatch, field resolution,
-// 20 rules, dedup) on one core. Build first: npx tsc -b packages/rules
-//   node bench/rules/run.mjs [seconds-per-run=3]
-import { Bus, CORE_FIELDS } from '@glia/core';
+// the rules, dedup) on one core, for the realistic 20-rule set and a generated 1 000-rule fleet
+// policy, each in a process of its own. Build first: npx tsc -b packages/rules
+//   node bench/rules/run.mjs [seconds-per-run=3] [realistic-20] [fleet-1000]
 import { PolicyStage } from '../../packages/rules/dist/index.js';
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { StageRun } from './harness.mjs';
+import { SETS } from './sets.mjs';
 
 const seconds = Number(process.argv[2] ?? 3);
+const chosen = process.argv.slice(3);
 
-const RULES = [
-  { id: 'policy-violation', expression: 'edge.policy_violation == 1', action: 'drop', source: 'microseg' },
-  {
-    id: 'apiserver-undeclared',
-    expression:
-      'identity.k8s.dst_workload eq "kube-apiserver" and edge.declared == 0 and ids.src_home_net == 1',
-    action: 'drop',
-    source: 'microseg',
-  },
-  {
-    id: 'port-scan',
-    expression: 'ids.src_home_net == 1 and ids.dst_home_net == 1 and flow.unique_dst_ports ge 25',
-    action: 'drop',
-    source: 'behavioral',
-    ttl: 300,
-  },
-  {
-    id: 'host-sweep',
-    expression:
-      'ids.src_home_net == 1 and ids.dst_home_net == 1 and flow.flows_per_min ge 30 and flow.dst_port_entropy le 100',
-    action: 'log',
-    source: 'behavioral',
-  },
-  {
-    id: 'frontend-evil',
-    expression: 'identity.k8s.src_label["app"] eq "frontend" and dns.fqdn matches "(^|\\.)evil\\.com$"',
-    action: 'drop',
-    source: 'ids',
-  },
-  {
-    id: 'mgmt-ports',
-    expression: 'ip.dst in {10.0.0.0/8 2001:db8::/32} and tcp.dstport in {22 3389 5900 8000..8999}',
-    action: 'log',
-  },
-  {
-    id: 'db-from-non-backend',
-    expression:
-      'identity.k8s.dst_app eq "postgres" and not identity.k8s.src_app in {"api" "worker" "migrations"}',
-    action: 'drop',
-    source: 'microseg',
-  },
-  {
-    id: 'redis-exposed',
-    expression: 'service.name eq "redis" and identity.internet_exposed == 1',
-    action: 'log',
-    source: 'behavioral',
-  },
-  {
-    id: 'crypto-pool',
-    expression: 'dns.fqdn wildcard "*.pool.*" or tcp.dstport in {3333 4444 14444}',
-    action: 'drop',
-    source: 'ids',
-  },
-  {
-    id: 'tor-exit',
-    expression: 'ids.dst_external_net == 1 and tcp.dstport in {9001 9030 9050}',
-    action: 'drop',
-    source: 'ids',
-  },
-  {
-    id: 'smb-egress',
-    expression: 'ids.dst_external_net == 1 and tcp.dstport in {139 445}',
-    action: 'drop',
-    source: 'ids',
-  },
-  {
-    id: 'dns-over-tcp-odd',
-    expression: 'tcp.dstport eq 53 and not identity.k8s.src_app eq "coredns"',
-    action: 'log',
-  },
-  {
-    id: 'control-plane-from-pods',
-    expression:
-      'identity.control_plane == 1 and ids.src_pod_net == 1 and not identity.k8s.src_namespace in {"kube-system" "monitoring"}',
-    action: 'log',
-    source: 'microseg',
-  },
-  {
-    id: 'old-openssh',
-    expression: 'lower(service.product) eq "openssh" and service.version lt "7.4"',
-    action: 'log',
-    source: 'behavioral',
-  },
-  {
-    id: 'scanner-ja4t',
-    expression: 'ja4t in {"1024_2_1460_00" "65535_2_1460_00"}',
-    action: 'log',
-    source: 'ids',
-  },
-  { id: 'sni-onion', expression: 'len(tls.sni) gt 0 and ends_with(lower(tls.sni), ".onion")', action: 'log' },
-  {
-    id: 'payments-egress',
-    expression:
-      'identity.k8s.src_namespace eq "payments" and ids.dst_external_net == 1 and not dns.fqdn in {"api.stripe.com" "api.adyen.com"}',
-    action: 'drop',
-    source: 'microseg',
-  },
-  {
-    id: 'staging-to-prod',
-    expression: 'identity.k8s.src_label["env"] eq "staging" and identity.k8s.dst_label["env"] eq "prod"',
-    action: 'drop',
-    source: 'microseg',
-  },
-  {
-    id: 'metadata-service',
-    expression: 'ip.dst eq 169.254.169.254 and not identity.k8s.src_namespace eq "kube-system"',
-    action: 'drop',
-    source: 'microseg',
-  },
-  {
-    id: 'allow-monitoring',
-    expression: 'identity.k8s.src_namespace eq "monitoring" and tcp.dstport in {9090 9100 10250}',
-    action: 'allow',
-  },
-];
-if (RULES.length !== 20) throw new Error('the bench set is meant to have 20 rules');
-
-// A deterministic population: 200 workloads in pods, a few externals.
-let seed = 42;
-const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-const pick = (xs) => xs[Math.floor(rand() * xs.length)];
-const apps = ['frontend', 'api', 'worker', 'postgres', 'redis', 'coredns', 'prometheus', 'payments-api'];
-const namespaces = ['default', 'shop', 'payments', 'kube-system', 'monitoring'];
-const identities = new Map();
-for (let i = 0; i < 200; i++) {
-  const app = pick(apps);
-  identities.set(`10.244.${i >> 6}.${(i & 63) + 2}`, {
-    app,
-    namespace: pick(namespaces),
-    workload: `${app}-${i % 7}`,
-    labels: new Map([
-      ['app', app],
-      ['env', pick(['prod', 'prod', 'staging'])],
-      ['team', pick(['web', 'data', 'ops'])],
-    ]),
-  });
-}
-const podIps = [...identities.keys()];
-const externals = ['93.184.216.34', '140.82.112.3', '1.2.3.4', '104.16.0.1'];
-const fqdns = new Map([
-  ['93.184.216.34', 'example.com'],
-  ['140.82.112.3', 'github.com'],
-  ['1.2.3.4', 'x.evil.com'],
-  ['104.16.0.1', 'api.stripe.com'],
-]);
-const homeNet = (ip) => ip.startsWith('10.') || ip.startsWith('192.168.');
-// Most sources are quiet; about 2% behave like scanners.
-const perSource = new Map(
-  podIps.map((ip) => {
-    const scanner = rand() < 0.02;
-    return [
-      ip,
-      {
-        ports: scanner ? 200 : 1 + Math.floor(rand() * 5),
-        flows: scanner ? 600 : Math.floor(rand() * 20),
-        entropy: scanner ? 700 : Math.floor(rand() * 150),
-      },
-    ];
-  }),
-);
-
-const srcId = (o) => identities.get(o.client);
-const dstId = (o) => identities.get(o.server);
-const id = (side) => (side === 'src' ? srcId : dstId);
-const enricherFields = [
-  ...['src', 'dst'].flatMap((side) => [
-    {
-      name: `identity.k8s.${side}_namespace`,
-      type: 'Bytes',
-      description: '',
-      resolve: (o) => id(side)(o)?.namespace,
-    },
-    {
-      name: `identity.k8s.${side}_workload`,
-      type: 'Bytes',
-      description: '',
-      resolve: (o) => id(side)(o)?.workload,
-    },
-    { name: `identity.k8s.${side}_app`, type: 'Bytes', description: '', resolve: (o) => id(side)(o)?.app },
-    {
-      name: `identity.k8s.${side}_label`,
-      type: { kind: 'map', value: 'Bytes' },
-      description: '',
-      resolve: (o) => id(side)(o)?.labels,
-    },
-  ]),
-  {
-    name: 'identity.internet_exposed',
-    type: 'Int',
-    description: '',
-    resolve: (o) => (id('dst')(o)?.app === 'frontend' ? 1 : 0),
-  },
-  {
-    name: 'identity.control_plane',
-    type: 'Int',
-    description: '',
-    resolve: (o) => (o.server.startsWith('10.0.0.') ? 1 : 0),
-  },
-  { name: 'edge.declared', type: 'Int', description: '', resolve: (o) => (o.serverPort === 5432 ? 1 : 0) },
-  {
-    name: 'edge.policy_violation',
-    type: 'Int',
-    description: '',
-    resolve: (o) => (o.serverPort === 6666 ? 1 : 0),
-  },
-  { name: 'ids.src_home_net', type: 'Int', description: '', resolve: (o) => (homeNet(o.client) ? 1 : 0) },
-  { name: 'ids.dst_home_net', type: 'Int', description: '', resolve: (o) => (homeNet(o.server) ? 1 : 0) },
-  { name: 'ids.dst_external_net', type: 'Int', description: '', resolve: (o) => (homeNet(o.server) ? 0 : 1) },
-  {
-    name: 'ids.src_pod_net',
-    type: 'Int',
-    description: '',
-    resolve: (o) => (o.client.startsWith('10.244.') ? 1 : 0),
-  },
-  {
-    name: 'ids.dst_pod_net',
-    type: 'Int',
-    description: '',
-    resolve: (o) => (o.server.startsWith('10.244.') ? 1 : 0),
-  },
-  {
-    name: 'flow.unique_dst_ports',
-    type: 'Int',
-    description: '',
-    resolve: (o) => perSource.get(o.client)?.ports,
-  },
-  { name: 'flow.unique_dsts', type: 'Int', description: '', resolve: (o) => perSource.get(o.client)?.ports },
-  {
-    name: 'flow.flows_per_min',
-    type: 'Int',
-    description: '',
-    resolve: (o) => perSource.get(o.client)?.flows,
-  },
-  {
-    name: 'flow.dst_port_entropy',
-    type: 'Int',
-    description: '',
-    resolve: (o) => perSource.get(o.client)?.entropy,
-  },
-  { name: 'dns.fqdn', type: 'Bytes', description: '', resolve: (o) => fqdns.get(o.server) },
-  {
-    name: 'tls.sni',
-    type: 'Bytes',
-    description: '',
-    resolve: (o) => (o.serverPort === 443 ? fqdns.get(o.server) : undefined),
-  },
-  {
-    name: 'ja4t',
-    type: 'Bytes',
-    description: '',
-    resolve: (o) => (o.phase === 'syn' ? '64240_2-4-8-1-3_1460_7' : undefined),
-  },
-  { name: 'ja4ts', type: 'Bytes', description: '', resolve: () => undefined },
-  {
-    name: 'service.name',
-    type: 'Bytes',
-    description: '',
-    resolve: (o) => (o.serverPort === 6379 ? 'redis' : o.serverPort === 22 ? 'ssh' : undefined),
-  },
-  {
-    name: 'service.product',
-    type: 'Bytes',
-    description: '',
-    resolve: (o) => (o.serverPort === 22 ? 'OpenSSH' : undefined),
-  },
-  {
-    name: 'service.version',
-    type: 'Bytes',
-    description: '',
-    resolve: (o) => (o.serverPort === 22 ? '8.9p1' : undefined),
-  },
-];
-
-const ports = [80, 443, 5432, 6379, 8080, 22, 53, 9090, 3000, 8443];
-const N = 65536;
-const observations = [];
-for (let i = 0; i < N; i++) {
-  const client = pick(podIps);
-  const external = rand() < 0.2;
-  const server = external ? pick(externals) : pick(podIps);
-  const serverPort = external ? pick([443, 443, 80]) : pick(ports);
-  const ts = BigInt(i) * 1_000_000n; // 1000 observations per ms of packet time
-  observations.push({
-    ts,
-    iface: 'cilium_vxlan',
-    dir: 'ingress',
-    phase: pick(['syn', 'synack', 'flow']),
-    client,
-    server,
-    clientPort: 30000 + (i % 30000),
-    serverPort,
-    proto: 'tcp',
-    event: {
-      ts,
-      iface: 'cilium_vxlan',
-      dir: 'ingress',
-      src: client,
-      dst: server,
-      sport: 30000,
-      dport: serverPort,
-      proto: 'tcp',
-    },
-    fields: new Map(),
-  });
-}
-
-function run(durationMs) {
-  const bus = new Bus();
-  let verdicts = 0;
-  bus.subscribe('verdict', () => verdicts++);
-  const stage = new PolicyStage({
-    bus,
-    fields: [...CORE_FIELDS, ...enricherFields],
-    wantedFields: ['identity.k8s.src_workload', 'identity.k8s.dst_workload', 'dns.fqdn'],
-    rules: RULES,
-    enforce: true,
-  });
-  stage.start();
-  let n = 0;
-  let round = 0n;
-  const start = process.hrtime.bigint();
-  const deadline = start + BigInt(durationMs) * 1_000_000n;
-  let now = start;
-  while (now < deadline) {
-    const shift = round * 65_536_000_000n; // packet time moves on each pass, so dedup windows roll over
-    for (let i = 0; i < N; i++) {
-      // A fresh observation per event, as the enrichment stage makes them (observationOf).
-      const e = observations[i];
-      bus.publish('observation', {
-        ts: BigInt(i) * 1_000_000n + shift,
-        iface: e.iface,
-        dir: e.dir,
-        phase: e.phase,
-        client: e.client,
-        server: e.server,
-        clientPort: e.clientPort,
-        serverPort: e.serverPort,
-        proto: e.proto,
-        event: e.event,
-        fields: new Map(),
-      });
-    }
-    n += N;
-    round++;
-    now = process.hrtime.bigint();
+if (chosen.length === 0) {
+  // Each set in a process of its own, so one set's compiled code does not slow the other's.
+  for (const name of Object.keys(SETS)) {
+    spawnSync(process.execPath, [fileURLToPath(import.meta.url), String(seconds), name], {
+      stdio: 'inherit',
+    });
   }
-  const elapsed = Number(now - start) / 1e9;
-  return { rate: n / elapsed, counters: stage.counters(), verdicts };
+  process.exit(0);
 }
 
-run(1000); // warm-up
-const results = [];
-for (let i = 0; i < 3; i++) results.push(run(seconds * 1000));
-const best = results.reduce((a, b) => (a.rate > b.rate ? a : b));
+const fmt = (x) => Math.round(x).toLocaleString('en-US');
+for (const name of chosen) {
+  if (SETS[name] === undefined)
+    throw new Error(`unknown set ${name}; the sets are ${Object.keys(SETS).join(', ')}`);
+  const set = SETS[name]();
+  // One stage, as an agent has: a new rule set runs slowly until V8 has optimized its generated
+  // functions (about a CPU second for 1 000 rules), so the runs follow 2 s of its CPU time.
+  const stageRun = new StageRun(PolicyStage, set);
+  const first = stageRun.warmUp(2000);
+  const results = [];
+  for (let i = 0; i < 3; i++) results.push(stageRun.run(seconds * 1000));
+  const best = results.reduce((a, b) => (a.rate > b.rate ? a : b));
+  console.log(`${name}: rules ${set.rules.length}, distinct observations ${set.observations.length}`);
+  console.log(`  runs (observations/s of wall time): ${results.map((r) => fmt(r.rate)).join(', ')}`);
+  console.log(`  runs (observations per CPU second): ${results.map((r) => fmt(r.cpuRate)).join(', ')}`);
+  console.log(
+    `  best: ${fmt(best.rate)} observations/s on one core (${fmt(Math.max(...results.map((r) => r.cpuRate)))} per CPU second)`,
+  );
+  console.log(`  a new rule set's first 0.5 s: ${fmt(first.cpuRate)} observations per CPU second`);
+  const c = best.counters;
+  const share = (x) => `${((100 * x) / c.evaluated).toFixed(1)} %`;
+  const matched = c.matched.allow + c.matched.drop + c.matched.log;
+  console.log(
+    `  matched ${share(matched)} (allow ${c.matched.allow}, drop ${c.matched.drop}, log ${c.matched.log}); verdicts ${share(c.verdicts)}, suppressed ${c.suppressed}, errors ${c.errors}`,
+  );
+}
 const cpu = (() => {
   try {
     return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model;
@@ -369,15 +56,6 @@ const cpu = (() => {
     return cpus()[0]?.model;
   }
 })();
-console.log(`rules: ${RULES.length}, distinct observations: ${N}`);
-console.log(
-  `runs (observations/s): ${results.map((r) => Math.round(r.rate).toLocaleString('en-US')).join(', ')}`,
-);
-console.log(`best: ${Math.round(best.rate).toLocaleString('en-US')} observations/s on one core`);
-const c = best.counters;
-console.log(
-  `matched: allow ${c.matched.allow}, drop ${c.matched.drop}, log ${c.matched.log}; verdicts ${c.verdicts}, suppressed ${c.suppressed}, errors ${c.errors}`,
-);
 console.log(`node ${process.version}, cpu: ${cpu}, nproc: ${cpus().length}`);
 // How fast and how busy this machine is, so figures from different machines can be compared.
 const t0 = process.hrtime.bigint();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Collector, collectorConfig } from '@glia/collector';
-import { fixturesDir, hasTool, repoRoot, tsharkFields } from '@glia/core/testing';
+import { fixturesDir, hasTool, tsharkFields } from '@glia/core/testing';
 import type { ObservedSlice, ServiceGraph } from '@glia/service-graph';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,7 +94,7 @@ describe.skipIf(!ready)('the collector’s live page in headless Chromium', () =
       [
         'agent: { id: web-agent }',
         `capture: [{ plugin: pcap, file: [${files}] }]`,
-        `enrichers: [{ plugin: fqdn }, { plugin: ja4t }, { plugin: tls }, { plugin: ${JSON.stringify(join(repoRoot(), 'test/support/plugins/ssh-banner-services.mjs'))} }]`,
+        'enrichers: [{ plugin: fqdn }, { plugin: ja4t }, { plugin: tls }, { plugin: services }]',
         'rules:',
         '  - { id: no-imap-push, expression: "tcp.dstport eq 5223", action: drop }',
         '  - { id: watch-smtp, expression: "tcp.dstport eq 25", action: drop, enforce: false }',
@@ -121,7 +121,8 @@ describe.skipIf(!ready)('the collector’s live page in headless Chromium', () =
     );
     expect(drawnIds.sort()).toEqual(graph.nodes.map((n) => `n:${n.id}`).sort());
 
-    // The SSH server's services, as its banner says (tshark reads the banner independently).
+    // The SSH server's services as the services enricher matched them (nmap's probes) against its
+    // banner, which tshark reads independently.
     const [[banner]] = tsharkFields(
       join(fixtures!, 'pcaps', 'zeek_ssh_single-conn.pcap'),
       ['ssh.protocol'],

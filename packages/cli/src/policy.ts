@@ -14,6 +14,7 @@ import {
   type LocatedRule,
   type RuleProblem,
   type RuleSet,
+  type RuleSetSettings,
 } from '@glia/rules';
 
 /** Heap cost of one verdict dedup entry (bench/memory/entry-cost.mjs: 139 B), rounded up. */
@@ -65,6 +66,7 @@ export async function attachPolicy(
 ): Promise<AttachedPolicy> {
   let rules: ConstructorParameters<typeof PolicyStage>[0]['rules'];
   let rulesFile: string | undefined;
+  let ruleSettings: RuleSetSettings = {};
   if (ruleSet !== undefined) {
     rules = ruleSet;
   } else {
@@ -72,11 +74,12 @@ export async function attachPolicy(
     if (configured.problems.length > 0) throw rulesError(loaded.file ?? 'config', configured.problems);
     rules = configured.rules;
     rulesFile = configured.rulesFile;
+    ruleSettings = configured.settings;
     // The enrichers declare their fields, so the rules are checked before anything starts; the
     // catalog of built-ins that explains an unknown field is loaded only when one is.
     const where = rulesFile ?? loaded.file ?? undefined;
-    if (compileRules(rules, declaredScheme(loaded), where).problems.length > 0) {
-      const compiled = compileRules(rules, await schemeForConfig(loaded), where);
+    if (compileRules(rules, declaredScheme(loaded), where, ruleSettings).problems.length > 0) {
+      const compiled = compileRules(rules, await schemeForConfig(loaded), where, ruleSettings);
       throw rulesError(loaded.file ?? 'config', compiled.problems);
     }
   }
@@ -85,6 +88,7 @@ export async function attachPolicy(
     fields: () => agent.fields(),
     wantedFields: () => agent.wantedFields(),
     rules,
+    ruleSettings,
     ...(rulesFile !== undefined ? { rulesFile } : {}),
     enforce: loaded.config.enforce,
     dedupCapacity: new MemoryBudget(loaded.config.limits?.memory_mb).entriesFor(

@@ -42,7 +42,7 @@ describe('services enricher', () => {
     ctx.bus.publish('banner', banner('server', 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n'));
     expect(facts).toHaveLength(1);
     expect(facts[0].phase).toBe('service');
-    expect(seen).toEqual([['ssh', 'OpenSSH', '9.2p1 Debian']]);
+    expect(seen).toEqual([['ssh', 'OpenSSH', '9.2p1 Debian', 'protocol 2.0', undefined]]);
     const node = enricher.nodeServices('10.0.0.2');
     expect(node?.services).toMatchObject([{ port: 22, service: 'ssh', info: 'protocol 2.0', line: 2 }]);
     // An unidentified banner makes no fact.

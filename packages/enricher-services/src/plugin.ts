@@ -145,12 +145,17 @@ export class ServicesEnricher implements EnricherInstance {
     return this.state.get();
   }
 
-  /** service.name, service.product, service.version of the observation's server port. */
+  /** service.name, .product, .version, .info and .cpe of the observation's server port. */
   resolvers(): FieldResolvers {
     return {
       'service.name': (o) => this.serviceOf(o)?.service,
       'service.product': (o) => this.serviceOf(o)?.product,
       'service.version': (o) => this.serviceOf(o)?.version,
+      'service.info': (o) => this.serviceOf(o)?.info,
+      'service.cpe': (o) => {
+        const cpe = this.serviceOf(o)?.cpe;
+        return cpe === undefined || cpe.length === 0 ? undefined : cpe;
+      },
     };
   }
 

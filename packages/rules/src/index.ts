@@ -1,23 +1,30 @@
 // The rule language
-export { compileExpression, type CompiledExpression } from './lang/compile.js';
+export { compileExpression, type CompiledExpression, type CompileOptions } from './lang/compile.js';
 export { parseExpression } from './lang/parser.js';
 export { tokenize } from './lang/lexer.js';
 export type { Token } from './lang/token.js';
 export {
   FUNCTIONS,
   type Expr,
-  type FieldNode,
-  type CallNode,
   type ValueNode,
+  type IndexStep,
   type Literal,
   type ComparisonOp,
 } from './lang/ast.js';
+export { MAX_NESTING_DEPTH, MAX_COMPARISONS, MAX_EXPRESSION_LENGTH } from './lang/limits.js';
 export { Scheme, typeName, type TypedField, type UnknownFieldExplainer } from './lang/scheme.js';
 export { RuleSyntaxError, positionAt, type SourcePosition } from './lang/source-error.js';
 export type { FieldGetter } from './lang/typed-value.js';
 
 // Rules and rule files
-export { RuleSet, compileRules, type CompiledRule, type RuleDecision } from './ruleset/rule-set.js';
+export {
+  RuleSet,
+  type CompiledRule,
+  type RuleDecision,
+  type RuleSetOptions,
+  type BoundRuleSet,
+} from './ruleset/rule-set.js';
+export { compileRules, type RuleSetSettings } from './ruleset/compile-rules.js';
 export { parseRuleFile, loadRuleFile, type ParsedRuleFile } from './ruleset/rule-file.js';
 export type { LocatedRule } from './ruleset/rule-entries.js';
 export type { FilePosition } from './ruleset/yaml-source.js';

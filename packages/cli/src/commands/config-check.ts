@@ -21,6 +21,7 @@ export async function configCheckCommand(file: string): Promise<number> {
         configured.rules,
         await schemeForConfig(loaded),
         configured.rulesFile ?? file,
+        configured.settings,
       );
       problems.push(...compiled.problems.map(formatProblem));
     }

@@ -7,6 +7,7 @@ import {
   type LoadedConfig,
 } from '@glia/core';
 import { buildAgent, loadRunConfig } from '../agent-setup.js';
+import { formatProblem } from '@glia/rules';
 import { reportError } from '../exit.js';
 import { outputClosed } from '../output-closed.js';
 import { attachPolicy, type AttachedPolicy } from '../policy.js';
@@ -41,7 +42,16 @@ export async function runCommand(options: { config?: string }): Promise<number> 
     return reportError(error);
   }
   policy.watcher?.start();
-  const onHangup = (): void => void reloadRules(agent, policy, options.config);
+  const onHangup = (): void => {
+    // Nothing a reload meets may stop the agent: the old rules stay, the refusal is logged and counted.
+    reloadRules(agent, policy, options.config).catch((error: unknown) => {
+      policy.stage.refuseReload([{ message: errorMessage(error) }]);
+      agent.logger.error(
+        { err: errorMessage(error) },
+        'SIGHUP: rules not reloaded; the old ones stay in force',
+      );
+    });
+  };
   process.on('SIGHUP', onHangup);
   // The agent runs until told to stop, whatever handles its plugins hold open.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -81,7 +91,8 @@ function requireCapture(loaded: LoadedConfig): void {
 
 /**
  * SIGHUP: reload the rules. A rules file is re-read by its watcher; inline rules are re-read from
- * the config file. A bad new set keeps the old one running and says why.
+ * the config file. A bad new set keeps the old one running, says why and is counted
+ * (glia_policy_reloads_total{result="refused"}).
  */
 async function reloadRules(
   agent: Agent,
@@ -99,17 +110,19 @@ async function reloadRules(
   try {
     const fresh = await loadConfigFile(configFile);
     if (typeof fresh.config.rules === 'string') {
+      policy.stage.refuseReload([{ file: configFile, message: 'the config now names a rules file' }]);
       agent.logger.warn('SIGHUP: the config now names a rules file; restart glia to switch to it');
       return;
     }
-    const result = policy.stage.reload(fresh.config.rules);
+    const result = policy.stage.reload(fresh.config.rules, configFile);
     if (result.ok) agent.logger.info({ rules: result.rules }, 'SIGHUP: rules reloaded');
     else
       agent.logger.error(
-        { problems: result.problems },
+        { problems: result.problems.map(formatProblem) },
         'SIGHUP: new rules rejected; the old ones stay in force',
       );
   } catch (error) {
+    policy.stage.refuseReload([{ file: configFile, message: errorMessage(error) }]);
     agent.logger.error(
       { err: errorMessage(error) },
       'SIGHUP: config not reloaded; the old rules stay in force',

@@ -7,16 +7,15 @@ import type {
   TransportProto,
 } from '../events.js';
 
-/** The value a rule field can take (DESIGN §5). Ip values are address strings. */
-export type FieldValue = string | number | boolean | ReadonlyMap<string, string> | readonly string[];
+/**
+ * The value a rule field can take (DESIGN §5). Ip values are address strings; maps and arrays
+ * nest as their types do (Map(Array(Bytes)) is a Map of string arrays).
+ */
+export type FieldValue = string | number | boolean | ReadonlyMap<string, FieldValue> | readonly FieldValue[];
 
+/** A rule field's type: a scalar, or a Map (string keys) or Array of any field type. */
 export type FieldType =
-  | 'Ip'
-  | 'Bytes'
-  | 'Int'
-  | 'Bool'
-  | { kind: 'map'; value: 'Bytes' | 'Int' }
-  | { kind: 'array'; value: 'Bytes' | 'Int' | 'Ip' };
+  'Ip' | 'Bytes' | 'Int' | 'Bool' | { kind: 'map'; value: FieldType } | { kind: 'array'; value: FieldType };
 
 /**
  * What made an observation (DESIGN §4): a SYN, a SYN-ACK, a flow event, or a fact an enricher learnt

@@ -1,17 +1,35 @@
-import { CidrSet, normalizeIp, parseIPv4, parseIPv6, type FieldType } from '@glia/core';
-import { RE2JS } from 're2js';
+import type { FieldType } from '@glia/core';
 import type { ComparisonOp, Literal } from './ast.js';
-import type { FieldGetter } from './typed-value.js';
+import type { IndexHint } from './index-hint.js';
+import { compareIp, ipNumber, type IpNumber } from './ip-literal.js';
+import { IpRangeSet } from './ip-set.js';
 import type { LiteralReader } from './literal-value.js';
+import { compileRegex } from './regex.js';
 import { typeName } from './scheme.js';
+import { compareUtf8 } from './text.js';
 import { parseWildcard, wildcardMatcher } from './wildcard.js';
 
-/** A test of one present value; absent values never reach it (a comparison with absent is false). */
+/** A test of one present value (absent values are decided by the caller). */
 export type ValuePredicate = (value: unknown) => boolean;
 
-const ORDERING: ReadonlySet<ComparisonOp> = new Set(['lt', 'le', 'gt', 'ge']);
+/** What an index may learn from a comparison, before it is tied to the value compared. */
+export type HintSpec = IndexHint extends infer H
+  ? H extends IndexHint
+    ? Omit<H, 'key' | 'read'>
+    : never
+  : never;
+
+export interface Comparison {
+  test: ValuePredicate;
+  /** A plain comparison with a literal, which a rule set can generate inline. */
+  fused?: { op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'; lit: number | string };
+  hint?: HintSpec;
+}
+
+type OrderedOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+const MAX_INT = Number.MAX_SAFE_INTEGER;
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  Int: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in'],
+  Int: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'bitwise_and'],
   Ip: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in'],
   Bytes: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains', 'matches', 'wildcard', 'strict wildcard', 'in'],
 };
@@ -27,7 +45,7 @@ export function operatorProblem(
   if (typeof type !== 'string') {
     const hint =
       type.kind === 'map'
-        ? `pick a value with ${subject}["key"]`
+        ? `pick a value with ${subject}["key"], or use ${subject}[*] inside any(...) or all(...)`
         : `use ${subject}[0], or ${subject}[*] inside any(...) or all(...)`;
     return `${subject} is ${typeName(type)}: "${op}" needs a single value; ${hint}`;
   }
@@ -37,40 +55,124 @@ export function operatorProblem(
   return undefined;
 }
 
-export function comparisonPredicate(
-  type: FieldType,
+export function comparison(
+  type: 'Int' | 'Bytes' | 'Ip',
   op: ComparisonOp,
   rhs: Literal,
   read: LiteralReader,
-): ValuePredicate {
-  if (type === 'Int') return ordered(op, read.int(rhs));
-  if (type === 'Ip') return ipComparison(op, read.ip(rhs));
-  const lit = read.bytes(rhs, op === 'matches' ? 'regex' : 'bytes');
+): Comparison {
+  if (type === 'Int') {
+    const lit = read.int(rhs);
+    if (op === 'bitwise_and') return { test: (v) => typeof v === 'number' && bitwiseAnd(v, lit) };
+    return { test: ordered(op, lit), fused: { op: op as OrderedOp, lit }, hint: intHint(op, lit) };
+  }
+  if (type === 'Ip') {
+    const lit = read.ip(rhs);
+    const n = ipNumber(lit) as IpNumber;
+    const hint: HintSpec | undefined =
+      op === 'eq'
+        ? { kind: 'ip', ranges: [{ family: n.family, lo: n.value, hi: n.value } as never] }
+        : undefined;
+    return { test: ipComparison(op, lit, n), ...(hint === undefined ? {} : { hint }) };
+  }
   switch (op) {
-    case 'contains':
-      return (v) => typeof v === 'string' && v.includes(lit);
+    case 'contains': {
+      const lit = read.bytes(rhs);
+      return { test: (v) => typeof v === 'string' && v.includes(lit) };
+    }
     case 'matches': {
-      let regex: RE2JS;
-      try {
-        regex = RE2JS.compile(lit);
-      } catch (error) {
-        read.fail(
-          rhs,
-          `invalid regular expression (RE2 syntax): ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-      return (v) => typeof v === 'string' && regex.test(v);
+      const regex = compileRegex(read.regex(rhs));
+      if ('error' in regex) read.fail(rhs, regex.error);
+      const test = regex.test;
+      return { test: (v) => typeof v === 'string' && test(v) };
     }
     case 'wildcard':
     case 'strict wildcard': {
-      const segments = parseWildcard(lit);
+      const segments = parseWildcard(read.wildcard(rhs));
       if (typeof segments === 'string') read.fail(rhs, `invalid wildcard: ${segments}`);
-      const match = wildcardMatcher(segments, op === 'strict wildcard');
-      return (v) => typeof v === 'string' && match(v);
+      const strict = op === 'strict wildcard';
+      const match = wildcardMatcher(segments, strict);
+      const tail = segments[segments.length - 1];
+      const hint: HintSpec | undefined =
+        segments.length === 1 && strict
+          ? { kind: 'bytes', values: [tail] }
+          : tail !== ''
+            ? { kind: 'suffix', suffixes: [tail], caseless: !strict }
+            : undefined;
+      return { test: (v) => typeof v === 'string' && match(v), ...(hint === undefined ? {} : { hint }) };
     }
-    default:
-      return ordered(op, lit);
+    default: {
+      const lit = read.bytes(rhs);
+      if (op === 'eq' || op === 'ne') {
+        return {
+          test: ordered(op, lit),
+          fused: { op, lit },
+          ...(op === 'eq' ? { hint: { kind: 'bytes', values: [lit] } } : {}),
+        };
+      }
+      return { test: bytesOrdering(op, lit) };
+    }
   }
+}
+
+export function setComparison(
+  type: 'Int' | 'Bytes' | 'Ip',
+  items: readonly Literal[],
+  read: LiteralReader,
+): Comparison {
+  if (type === 'Ip') {
+    const ranges = items.map((item) => read.ipRange(item));
+    const set = new IpRangeSet(ranges);
+    return { test: (v) => typeof v === 'string' && set.has(v), hint: { kind: 'ip', ranges } };
+  }
+  if (type === 'Int') {
+    const singles = new Set<number>();
+    const ranges: Array<[number, number]> = [];
+    const all: Array<[number, number]> = [];
+    for (const item of items) {
+      const r = read.intRange(item);
+      all.push(r);
+      if (r[0] === r[1]) singles.add(r[0]);
+      else ranges.push(r);
+    }
+    const hint: HintSpec = { kind: 'int', ranges: all };
+    if (ranges.length === 0) return { test: (v) => singles.has(v as number), hint };
+    return {
+      test: (v) => {
+        if (typeof v !== 'number') return false;
+        if (singles.has(v)) return true;
+        for (let i = 0; i < ranges.length; i++) if (v >= ranges[i][0] && v <= ranges[i][1]) return true;
+        return false;
+      },
+      hint,
+    };
+  }
+  const values = items.map((item) => read.bytes(item));
+  const strings = new Set(values);
+  return { test: (v) => strings.has(v as string), hint: { kind: 'bytes', values } };
+}
+
+function intHint(op: ComparisonOp, lit: number): HintSpec | undefined {
+  switch (op) {
+    case 'eq':
+      return { kind: 'int', ranges: [[lit, lit]] };
+    case 'lt':
+      return { kind: 'int', ranges: [[-MAX_INT, lit - 1]] };
+    case 'le':
+      return { kind: 'int', ranges: [[-MAX_INT, lit]] };
+    case 'gt':
+      return { kind: 'int', ranges: [[lit + 1, MAX_INT]] };
+    case 'ge':
+      return { kind: 'int', ranges: [[lit, MAX_INT]] };
+    default:
+      return undefined;
+  }
+}
+
+/** `v & lit != 0` over 64-bit two's complement integers, as wirefilter's i64. */
+function bitwiseAnd(v: number, lit: number): boolean {
+  if (v >= -0x80000000 && v <= 0x7fffffff && lit >= -0x80000000 && lit <= 0x7fffffff) return (v & lit) !== 0;
+  return (BigInt(v) & BigInt(lit)) !== 0n;
 }
 
 function ordered<T extends number | string>(op: ComparisonOp, lit: T): ValuePredicate {
@@ -93,102 +195,43 @@ function ordered<T extends number | string>(op: ComparisonOp, lit: T): ValuePred
   }
 }
 
-function ipComparison(op: ComparisonOp, lit: string): ValuePredicate {
+function bytesOrdering(op: ComparisonOp, lit: string): ValuePredicate {
+  const accept = orderingAccept(op);
+  return (v) => typeof v === 'string' && accept(compareUtf8(v, lit));
+}
+
+function orderingAccept(op: ComparisonOp): (c: number) => boolean {
+  switch (op) {
+    case 'lt':
+      return (c) => c < 0;
+    case 'le':
+      return (c) => c <= 0;
+    case 'gt':
+      return (c) => c > 0;
+    case 'ge':
+      return (c) => c >= 0;
+    default:
+      throw new Error(`operator ${op} is not an ordering`);
+  }
+}
+
+function ipComparison(op: ComparisonOp, lit: string, n: IpNumber): ValuePredicate {
   // IPv4 text that parses is canonical (parseIPv4 refuses leading zeros), so only IPv6 values
-  // need normalizing before they are compared as strings.
-  const same = (v: string): boolean => v === lit || (v.includes(':') && normalizeIp(v) === lit);
+  // need normalizing before they are compared as text.
+  const same = (v: string): boolean => {
+    if (v === lit) return true;
+    if (!v.includes(':')) return false;
+    const value = ipNumber(v);
+    return value !== null && compareIp(value, n) === 0;
+  };
   if (op === 'eq') return (v) => typeof v === 'string' && same(v);
+  // Addresses of different families are unordered: only ne is true between them (wirefilter).
   if (op === 'ne') return (v) => typeof v === 'string' && !same(v);
-  if (!ORDERING.has(op)) throw new Error(`operator ${op} reached ipComparison()`);
-  const litKey = ipKey(lit) as number[];
-  const accept = (c: number): boolean =>
-    op === 'lt' ? c < 0 : op === 'le' ? c <= 0 : op === 'gt' ? c > 0 : c >= 0;
+  const accept = orderingAccept(op);
   return (v) => {
     if (typeof v !== 'string') return false;
-    const key = ipKey(v);
-    // Addresses of different families are not ordered against each other.
-    if (key === null || key.length !== litKey.length) return false;
-    for (let i = 0; i < key.length; i++) if (key[i] !== litKey[i]) return accept(key[i] - litKey[i]);
-    return accept(0);
+    const value = ipNumber(v);
+    const c = value === null ? null : compareIp(value, n);
+    return c !== null && accept(c);
   };
-}
-
-function ipKey(text: string): number[] | null {
-  if (text.includes(':')) {
-    const bytes = parseIPv6(text);
-    return bytes === null ? null : Array.from(bytes);
-  }
-  const v4 = parseIPv4(text);
-  return v4 === null ? null : [v4];
-}
-
-export function setPredicate(
-  type: FieldType,
-  items: readonly Literal[],
-  read: LiteralReader,
-): ValuePredicate {
-  if (type === 'Ip') {
-    const set = CidrSet.from(items.map((item) => read.cidr(item)));
-    return (v) => typeof v === 'string' && set.has(v);
-  }
-  if (type === 'Int') {
-    const singles = new Set<number>();
-    const ranges: Array<[number, number]> = [];
-    for (const item of items) {
-      const r = read.intRange(item);
-      if (typeof r === 'number') singles.add(r);
-      else ranges.push(r);
-    }
-    if (ranges.length === 0) return (v) => singles.has(v as number);
-    return (v) => {
-      if (typeof v !== 'number') return false;
-      if (singles.has(v)) return true;
-      for (let i = 0; i < ranges.length; i++) if (v >= ranges[i][0] && v <= ranges[i][1]) return true;
-      return false;
-    };
-  }
-  const strings = new Set(items.map((item) => read.bytes(item)));
-  return (v) => strings.has(v as string);
-}
-
-/**
- * eq/ne/lt/le/gt/ge of a plain field against an Int or Bytes literal as one closure (the field
- * read and the test fused), since these are most comparisons of most rule sets.
- */
-export function fusedFieldComparison(
-  op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge',
-  name: string,
-  slot: number,
-  lit: number | string,
-): (get: FieldGetter) => boolean {
-  const kind = typeof lit;
-  switch (op) {
-    case 'eq':
-      return (g) => g(name, slot) === lit;
-    case 'ne':
-      return (g) => {
-        const v = g(name, slot);
-        return typeof v === kind && v !== lit;
-      };
-    case 'lt':
-      return (g) => {
-        const v = g(name, slot);
-        return typeof v === kind && (v as typeof lit) < lit;
-      };
-    case 'le':
-      return (g) => {
-        const v = g(name, slot);
-        return typeof v === kind && (v as typeof lit) <= lit;
-      };
-    case 'gt':
-      return (g) => {
-        const v = g(name, slot);
-        return typeof v === kind && (v as typeof lit) > lit;
-      };
-    case 'ge':
-      return (g) => {
-        const v = g(name, slot);
-        return typeof v === kind && (v as typeof lit) >= lit;
-      };
-  }
 }

@@ -1,23 +1,23 @@
-import type { CallNode, Expr, FieldNode, Literal, ValueNode } from './ast.js';
-import {
-  comparisonPredicate,
-  fusedFieldComparison,
-  operatorProblem,
-  setPredicate,
-  type ValuePredicate,
-} from './comparison.js';
-import { applyFunction, type Argument } from './functions.js';
+import { exprOffset, type Expr } from './ast.js';
+import { comparison, operatorProblem, setComparison, type Comparison } from './comparison.js';
+import { cheapestFirst } from './evaluation-order.js';
+import { unionOfHints, type IndexHint } from './index-hint.js';
 import { LiteralReader } from './literal-value.js';
 import { parseExpression } from './parser.js';
+import type { Plan } from './plan.js';
 import { Scheme, typeName } from './scheme.js';
 import { RuleSyntaxError } from './source-error.js';
-import { decodeString } from './string-literal.js';
-import type { Plan } from './plan.js';
-import type { FieldGetter, TypedValue } from './typed-value.js';
+import type { FieldGetter, Value } from './typed-value.js';
+import { ValueCompiler } from './values.js';
 
-type OrderedOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
-const ORDERED: ReadonlySet<string> = new Set<OrderedOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
-const isOrdered = (op: string): op is OrderedOp => ORDERED.has(op);
+/** How a rule set's expressions treat absent values. */
+export interface CompileOptions {
+  /**
+   * `absent != x` is true (wirefilter's default) instead of false. Every other comparison with an
+   * absent value is false either way.
+   */
+  absentNotEqual?: boolean;
+}
 
 /** An expression compiled once into closures; evaluating it walks no syntax tree. */
 export interface CompiledExpression {
@@ -27,264 +27,258 @@ export interface CompiledExpression {
   test(get: FieldGetter): boolean;
   /** The expression's boolean skeleton, from which rule sets generate their evaluation function. */
   readonly plan: Plan;
+  /** Necessary conditions of the expression being true, each on one value, for rule indexes. */
+  readonly hints: readonly IndexHint[];
 }
+
+/** A compiled Bool expression, or (`vec`) an Array(Bool) one: one result per `[*]` element. */
+type Predicate =
+  | { vec: false; get: (g: FieldGetter) => boolean; plan: Plan; hints: IndexHint[] }
+  | { vec: true; get: (g: FieldGetter) => boolean[] };
 
 /** Parses, type-checks against the scheme and compiles; throws RuleSyntaxError with line:column. */
-export function compileExpression(source: string, scheme: Scheme): CompiledExpression {
+export function compileExpression(
+  source: string,
+  scheme: Scheme,
+  options: CompileOptions = {},
+): CompiledExpression {
   const ast = parseExpression(source);
-  const compiler = new Compiler(source, scheme);
+  const compiler: Compiler = new Compiler(source, scheme, options.absentNotEqual === true);
   const root = compiler.expr(ast);
-  if (root.lifted)
-    compiler.fail(liftedOffset(ast), 'a [*] expression must be wrapped in any(...) or all(...)');
-  const test = root.get as (get: FieldGetter) => boolean;
-  return { source, fields: [...compiler.fields], test, plan: planOf(root) };
-}
-
-function planOf(value: TypedValue): Plan {
-  return value.plan ?? { kind: 'leaf', test: value.get as (get: FieldGetter) => boolean };
-}
-
-function liftedOffset(expr: Expr): number {
-  switch (expr.kind) {
-    case 'compare':
-    case 'in':
-      return expr.lhs.offset;
-    case 'bare':
-      return expr.value.offset;
-    case 'not':
-    case 'logical':
-      return expr.offset;
+  if (root.vec) {
+    compiler.fail(
+      exprOffset(ast),
+      'this is an Array(Bool) (it compares [*] elements): wrap it in any(...) or all(...)',
+    );
   }
+  return {
+    source,
+    fields: [...compiler.values.fields],
+    test: root.get,
+    plan: root.plan,
+    hints: root.hints,
+  };
 }
 
 class Compiler {
-  readonly fields = new Set<string>();
+  readonly values: ValueCompiler;
 
   constructor(
     private readonly source: string,
     private readonly scheme: Scheme,
-  ) {}
+    private readonly absentNotEqual: boolean,
+  ) {
+    this.values = new ValueCompiler(
+      source,
+      scheme,
+      (offset, detail) => this.fail(offset, detail),
+      (literal, subject) => new LiteralReader(source, subject).bytes(literal),
+    );
+  }
 
   fail(offset: number, detail: string): never {
     throw new RuleSyntaxError(this.source, offset, detail);
   }
 
-  expr(expr: Expr): TypedValue {
+  expr(expr: Expr): Predicate {
     switch (expr.kind) {
-      case 'compare': {
-        const lhs = this.value(expr.lhs);
-        const subject = describe(expr.lhs);
-        const problem = operatorProblem(lhs.type, expr.op, subject);
-        if (problem !== undefined) this.fail(expr.opOffset, problem);
-        const read = new LiteralReader(this.source, subject);
-        if (lhs.field !== undefined && (lhs.type === 'Int' || lhs.type === 'Bytes')) {
-          const lit = lhs.type === 'Int' ? () => read.int(expr.rhs) : () => read.bytes(expr.rhs);
-          const op = expr.op;
-          if (isOrdered(op)) {
-            const [name, slot, value] = [lhs.field, this.scheme.slot(lhs.field), lit()];
-            const get = fusedFieldComparison(op, name, slot, value);
-            return { type: 'Bool', lifted: false, get, plan: { kind: 'fused', op, name, slot, lit: value } };
-          }
-        }
-        return this.predicate(lhs, comparisonPredicate(lhs.type, expr.op, expr.rhs, read));
-      }
+      case 'compare':
       case 'in': {
-        const lhs = this.value(expr.lhs);
-        const subject = describe(expr.lhs);
-        const problem = operatorProblem(lhs.type, 'in', subject);
+        const { value } = this.values.value(expr.lhs);
+        const op = expr.kind === 'in' ? 'in' : expr.op;
+        const problem = operatorProblem(value.type, op, value.text);
         if (problem !== undefined) this.fail(expr.opOffset, problem);
-        return this.predicate(
-          lhs,
-          setPredicate(lhs.type, expr.items, new LiteralReader(this.source, subject)),
-        );
+        const type = value.type as 'Int' | 'Bytes' | 'Ip';
+        const read = new LiteralReader(this.source, value.text);
+        const result =
+          expr.kind === 'in'
+            ? setComparison(type, expr.items, read)
+            : comparison(type, expr.op, expr.rhs, read);
+        return this.compared(value, result, expr.kind === 'compare' && expr.op === 'ne');
       }
-      case 'bare': {
-        const value = this.value(expr.value);
-        if (value.type !== 'Bool') {
-          const subject = describe(expr.value);
-          this.fail(
-            expr.value.offset,
-            `${subject} is ${typeName(value.type)}, not Bool: compare it with an operator (e.g. ${subject} ${value.type === 'Int' ? 'eq 1' : value.type === 'Ip' ? 'in {10.0.0.0/8}' : 'eq "x"'})`,
-          );
-        }
-        if (value.field !== undefined) {
-          const name = value.field;
-          const slot = this.scheme.slot(name);
-          const test = (v: unknown): boolean => v === true;
-          return {
-            type: 'Bool',
-            lifted: false,
-            get: (g) => test(g(name, slot)),
-            plan: { kind: 'test', name, slot, derive: null, test },
-          };
-        }
-        if (value.lifted) return value;
-        const read = value.get;
-        const get = (g: FieldGetter): boolean => read(g) === true;
-        // Non-lifted Bool values (functions, any/all) are always true or false, so their plan fits.
-        return {
-          type: 'Bool',
-          lifted: false,
-          get,
-          ...(value.plan === undefined ? {} : { plan: value.plan }),
-        };
-      }
+      case 'bare':
+        return this.bare(expr.value);
       case 'not': {
         const operand = this.expr(expr.operand);
+        if (operand.vec) {
+          const list = operand.get;
+          return { vec: true, get: (g) => list(g).map((b) => !b) };
+        }
         const read = operand.get;
-        if (operand.lifted) {
-          return {
-            type: 'Bool',
-            lifted: true,
-            get: (g) => (read(g) as boolean[] | undefined)?.map((b) => !b),
-          };
-        }
-        return {
-          type: 'Bool',
-          lifted: false,
-          get: (g) => !read(g),
-          plan: { kind: 'not', operand: planOf(operand) },
-        };
+        return { vec: false, get: (g) => !read(g), plan: { kind: 'not', operand: operand.plan }, hints: [] };
       }
-      case 'logical': {
-        const left = this.expr(expr.left);
-        const right = this.expr(expr.right);
-        if (left.lifted || right.lifted) {
-          this.fail(
-            expr.offset,
-            `"${expr.op}" cannot combine [*] expressions; wrap each side in any(...) or all(...)`,
-          );
-        }
-        const l = left.get as (g: FieldGetter) => boolean;
-        const r = right.get as (g: FieldGetter) => boolean;
-        const get =
-          expr.op === 'and'
-            ? (g: FieldGetter) => l(g) && r(g)
-            : expr.op === 'or'
-              ? (g: FieldGetter) => l(g) || r(g)
-              : (g: FieldGetter) => l(g) !== r(g);
-        const plan: Plan = { kind: 'logical', op: expr.op, left: planOf(left), right: planOf(right) };
-        return { type: 'Bool', lifted: false, get, plan };
-      }
+      case 'logical':
+        return this.logical(expr);
+      case 'quantifier':
+        return this.quantifier(expr);
     }
   }
 
-  private predicate(lhs: TypedValue, test: ValuePredicate): TypedValue {
-    if (lhs.lifted) {
-      const read = lhs.get;
-      return { type: 'Bool', lifted: true, get: (g) => (read(g) as unknown[] | undefined)?.map(test) };
-    }
-    const d = lhs.derived;
-    const plan: Plan | undefined =
-      d === undefined ? undefined : { kind: 'test', name: d.name, slot: d.slot, derive: d.derive, test };
-    if (lhs.field !== undefined) {
-      const name = lhs.field;
-      const slot = this.scheme.slot(name);
-      return { type: 'Bool', lifted: false, get: (g) => test(g(name, slot)), plan };
-    }
-    const read = lhs.get;
-    return { type: 'Bool', lifted: false, get: (g) => test(read(g)), plan };
-  }
-
-  private value(node: ValueNode): TypedValue {
-    return node.kind === 'field' ? this.field(node) : this.call(node);
-  }
-
-  private field(node: FieldNode): TypedValue {
-    const type = this.scheme.type(node.name);
-    if (type === undefined) this.fail(node.offset, this.scheme.explainUnknown(node.name));
-    this.fields.add(node.name);
-    const name = node.name;
-    const slot = this.scheme.slot(name);
-    if (node.index === undefined) {
+  /** A comparison of a value with literals; an absent value gives false (or true for ne, with absentNotEqual). */
+  private compared(value: Value, result: Comparison, isNe: boolean): Predicate {
+    const { test: present, fused } = result;
+    const read = value.get;
+    if (value.each) {
       return {
-        type,
-        lifted: false,
-        get: (g) => g(name, slot),
-        field: name,
-        derived: { name, slot, derive: null },
+        vec: true,
+        get: (g) => {
+          const list = read(g) as unknown[] | undefined;
+          return list === undefined ? [] : list.map(present);
+        },
       };
     }
-    const { key, offset } = node.index;
-    if (typeof type === 'string')
-      this.fail(offset, `${name} is ${type}: only Map and Array fields can be indexed`);
-    if (key === '*') {
-      const get =
-        type.kind === 'map'
-          ? (g: FieldGetter) => {
-              const m = g(name, slot);
-              return m instanceof Map ? [...(m as Map<string, unknown>).values()] : undefined;
-            }
-          : (g: FieldGetter) => {
-              const a = g(name, slot);
-              return Array.isArray(a) ? a : undefined;
-            };
-      return { type: type.value, lifted: true, get };
+    const absent = isNe && this.absentNotEqual;
+    const test = absent ? (v: unknown) => (v === undefined ? true : present(v)) : present;
+    const d = value.derived;
+    const hints: IndexHint[] =
+      result.hint !== undefined && d !== undefined
+        ? [{ ...result.hint, key: value.text, read: d } as IndexHint]
+        : [];
+    let plan: Plan;
+    if (
+      d !== undefined &&
+      d.derive === null &&
+      fused !== undefined &&
+      (typeof fused.lit === 'number' || fused.op === 'eq' || fused.op === 'ne')
+    ) {
+      plan = { kind: 'fused', op: fused.op, name: d.name, slot: d.slot, lit: fused.lit, absent };
+    } else if (d !== undefined) {
+      plan = { kind: 'test', name: d.name, slot: d.slot, derive: d.derive, test };
+    } else {
+      plan = { kind: 'leaf', test: (g) => test(read(g)) };
     }
-    if (type.kind === 'map') {
-      if (key.kind !== 'string')
-        this.fail(offset, `${name} is ${typeName(type)}: expected a key in quotes, found "${key.text}"`);
-      const k = decodeString(this.source, key, 'bytes');
-      const pick = (m: unknown): unknown =>
-        m instanceof Map ? (m as Map<string, unknown>).get(k) : undefined;
+    return { vec: false, get: (g) => test(read(g)), plan, hints };
+  }
+
+  /** A value on its own: a Bool, or an Array(Bool) (per element). */
+  private bare(node: Parameters<ValueCompiler['value']>[0]): Predicate {
+    const { value, whenTrue } = this.values.value(node);
+    const read = value.get;
+    const type = value.type;
+    if (value.each && type === 'Bool') {
       return {
-        type: type.value,
-        lifted: false,
-        get: (g) => pick(g(name, slot)),
-        derived: { name, slot, derive: pick },
+        vec: true,
+        get: (g) => ((read(g) as unknown[] | undefined) ?? []).map((x) => x === true),
       };
     }
-    if (key.kind !== 'word' || !/^[0-9]+$/.test(key.text)) {
-      this.fail(offset, `${name} is ${typeName(type)}: expected an index (0, 1, ...) or *`);
+    if (!value.each && typeof type !== 'string' && type.kind === 'array' && type.value === 'Bool') {
+      return {
+        vec: true,
+        get: (g) => {
+          const a = read(g);
+          return Array.isArray(a) ? a.map((x) => x === true) : [];
+        },
+      };
     }
-    const i = Number(key.text);
-    const pick = (a: unknown): unknown => (Array.isArray(a) ? (a as unknown[])[i] : undefined);
+    if (type !== 'Bool') {
+      const subject = value.text;
+      const example = type === 'Int' ? 'eq 1' : type === 'Ip' ? 'in {10.0.0.0/8}' : 'eq "x"';
+      this.fail(
+        node.offset,
+        `${subject} is ${typeName(type)}, not Bool: ${typeof type === 'string' ? `compare it with an operator (e.g. ${subject} ${example})` : `use ${subject}[*] inside any(...) or all(...)`}`,
+      );
+    }
+    const test = (v: unknown): boolean => v === true;
+    const d = value.derived;
+    const plan: Plan =
+      d !== undefined
+        ? { kind: 'test', name: d.name, slot: d.slot, derive: d.derive, test }
+        : { kind: 'leaf', test: (g) => read(g) === true };
     return {
-      type: type.value,
-      lifted: false,
-      get: (g) => pick(g(name, slot)),
-      derived: { name, slot, derive: pick },
+      vec: false,
+      get: (g) => read(g) === true,
+      plan,
+      hints: whenTrue === undefined ? [] : [whenTrue],
     };
   }
 
-  private call(node: CallNode): TypedValue {
-    if (node.name === 'any' || node.name === 'all') {
-      if (node.args.length !== 1)
-        this.fail(node.offset, `${node.name}() takes 1 argument, found ${node.args.length}`);
-      const inner = this.expr(node.args[0] as Expr);
-      if (!inner.lifted) {
+  private logical(expr: Extract<Expr, { kind: 'logical' }>): Predicate {
+    const items = expr.items.map((item) => this.expr(item));
+    const vec = items[0].vec;
+    items.forEach((item, i) => {
+      if (item.vec !== vec) {
         this.fail(
-          node.offset,
-          `${node.name}() needs an expression over [*] elements, e.g. ${node.name}(dns.fqdns[*] eq "x")`,
+          expr.offsets[i - 1],
+          `"${expr.op}" combines a Bool with an Array(Bool) (a comparison over [*] elements); wrap the [*] side in any(...) or all(...)`,
         );
       }
-      const read = inner.get as (g: FieldGetter) => boolean[] | undefined;
-      const get =
-        node.name === 'any'
-          ? (g: FieldGetter) => read(g)?.includes(true) ?? false
-          : (g: FieldGetter) => {
-              const list = read(g);
-              return list !== undefined && list.every((b) => b);
-            };
-      return { type: 'Bool', lifted: false, get };
+    });
+    if (vec)
+      return elementwise(
+        expr.op,
+        items.map((i) => i.get as (g: FieldGetter) => boolean[]),
+      );
+    const written = items as Array<Extract<Predicate, { vec: false }>>;
+    const ones = expr.op === 'xor' ? written : cheapestFirst(written);
+    const gets = ones.map((i) => i.get);
+    const plan: Plan = { kind: 'logical', op: expr.op, items: ones.map((i) => i.plan) };
+    const hints =
+      expr.op === 'and'
+        ? ones.flatMap((i) => i.hints)
+        : expr.op === 'or'
+          ? [unionOfHints(ones.map((i) => (i.hints.length === 1 ? i.hints[0] : undefined)))].filter(
+              (h): h is IndexHint => h !== undefined,
+            )
+          : [];
+    return { vec: false, get: logicalClosure(expr.op, gets), plan, hints };
+  }
+
+  private quantifier(expr: Extract<Expr, { kind: 'quantifier' }>): Predicate {
+    const any = expr.name === 'any';
+    const reduce = (list: boolean[]): boolean => (any ? list.includes(true) : !list.includes(false));
+    if (expr.argIsValue && expr.arg.kind === 'bare') {
+      const { value } = this.values.value(expr.arg.value);
+      const type = value.type;
+      if (!value.each && typeof type !== 'string' && type.kind === 'array' && type.value === 'Bool') {
+        // An Array(Bool) value itself: absent makes any() and all() false (wirefilter).
+        const read = value.get;
+        const get = (g: FieldGetter): boolean => {
+          const a = read(g);
+          return Array.isArray(a) && reduce(a.map((x) => x === true));
+        };
+        return { vec: false, get, plan: { kind: 'leaf', test: get }, hints: [] };
+      }
     }
-    const args: Argument[] = node.args.map((a) => (isValueNode(a) ? this.value(a) : (a as Literal)));
-    return applyFunction(
-      node,
-      args,
-      (literal) => new LiteralReader(this.source, `${node.name}()`).bytes(literal),
-      (offset, detail) => this.fail(offset, detail),
-    );
+    const inner = this.expr(expr.arg);
+    if (!inner.vec) {
+      this.fail(
+        expr.offset,
+        `${expr.name}() needs an Array(Bool): a comparison over [*] elements, e.g. ${expr.name}(dns.fqdns[*] eq "x")`,
+      );
+    }
+    const read = inner.get;
+    const get = (g: FieldGetter): boolean => reduce(read(g));
+    return { vec: false, get, plan: { kind: 'leaf', test: get }, hints: [] };
   }
 }
 
-function isValueNode(node: ValueNode | Literal | Expr): node is ValueNode {
-  return node.kind === 'field' || node.kind === 'call';
+function logicalClosure(
+  op: 'and' | 'or' | 'xor',
+  gets: Array<(g: FieldGetter) => boolean>,
+): (g: FieldGetter) => boolean {
+  if (gets.length === 2) {
+    const [l, r] = gets;
+    return op === 'and' ? (g) => l(g) && r(g) : op === 'or' ? (g) => l(g) || r(g) : (g) => l(g) !== r(g);
+  }
+  if (op === 'and') return (g) => gets.every((f) => f(g));
+  if (op === 'or') return (g) => gets.some((f) => f(g));
+  return (g) => gets.reduce((acc, f) => acc !== f(g), false);
 }
 
-function describe(node: ValueNode): string {
-  if (node.kind === 'call') return `${node.name}(...)`;
-  if (node.index === undefined) return node.name;
-  const key = node.index.key;
-  return `${node.name}[${key === '*' ? '*' : key.kind === 'string' ? `"${key.body}"` : key.text}]`;
+/** and/or/xor of Array(Bool)s element by element; the result is as long as the shortest (wirefilter). */
+function elementwise(op: 'and' | 'or' | 'xor', gets: Array<(g: FieldGetter) => boolean[]>): Predicate {
+  return {
+    vec: true,
+    get: (g) => {
+      let out = gets[0](g).slice();
+      for (let k = 1; k < gets.length; k++) {
+        const next = gets[k](g);
+        if (next.length < out.length) out = out.slice(0, next.length);
+        for (let i = 0; i < out.length; i++) {
+          out[i] = op === 'and' ? out[i] && next[i] : op === 'or' ? out[i] || next[i] : out[i] !== next[i];
+        }
+      }
+      return out;
+    },
+  };
 }

@@ -1,13 +1,28 @@
+import { MAX_RAW_STRING_HASHES } from './limits.js';
 import { RuleSyntaxError } from './source-error.js';
 import type { Punct, Token } from './token.js';
 
 const TWO_CHAR: ReadonlySet<string> = new Set(['==', '!=', '<=', '>=', '&&', '||', '^^']);
-const ONE_CHAR: ReadonlySet<string> = new Set(['<', '>', '~', '!', '(', ')', '{', '}', '[', ']', ',', '*']);
+const ONE_CHAR: ReadonlySet<string> = new Set([
+  '<',
+  '>',
+  '~',
+  '!',
+  '&',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '*',
+]);
 const HINTS: Readonly<Record<string, string>> = {
   '=': '"==" or "eq"',
-  '&': '"&&" or "and"',
   '|': '"||" or "or"',
   '^': '"^^" or "xor"',
+  $: 'a set in braces: named lists ("in $name") are not supported',
 };
 
 function isWordChar(c: number): boolean {
@@ -39,9 +54,9 @@ export function tokenize(source: string): Token[] {
     }
     const c = source.charCodeAt(i);
     if (c === 34 /* " */) {
-      i = quoted(source, i, tokens);
+      i = quoted(source, i, tokens, followsRegexOperator(tokens));
     } else if (c === 114 /* r */ && (source[i + 1] === '"' || source[i + 1] === '#')) {
-      i = rawString(source, i, tokens);
+      i = rawString(source, i, tokens, followsRegexOperator(tokens));
     } else if (isWordChar(c)) {
       const start = i;
       while (i < source.length && isWordChar(source.charCodeAt(i))) i++;
@@ -66,19 +81,36 @@ export function tokenize(source: string): Token[] {
   }
 }
 
-/** A "..." string: backslash escapes are kept undecoded (regexes and wildcards decode differently). */
-function quoted(source: string, start: number, tokens: Token[]): number {
+/** A string right after `matches` / `~` is a regular expression and is lexed as wirefilter does. */
+function followsRegexOperator(tokens: readonly Token[]): boolean {
+  const last = tokens[tokens.length - 1];
+  return (
+    last !== undefined &&
+    ((last.kind === 'word' && last.text === 'matches') || (last.kind === 'punct' && last.text === '~'))
+  );
+}
+
+/**
+ * A "..." string. Escapes are kept undecoded (bytes, regexes and wildcards decode differently); a
+ * backslash always takes the next character with it. In a regular expression a quote inside a
+ * character class (`"[a-z"\]]+"`) does not end the string: wirefilter's lexer tracks `[` and `]`.
+ */
+function quoted(source: string, start: number, tokens: Token[], regex: boolean): number {
   let i = start + 1;
+  let inClass = false;
   while (i < source.length) {
     const c = source[i];
     if (c === '\\') {
       i += 2;
       continue;
     }
-    if (c === '"') {
+    if (regex && !inClass && c === '[') inClass = true;
+    else if (regex && inClass && c === ']') inClass = false;
+    else if (c === '"' && !inClass) {
       tokens.push({
         kind: 'string',
         raw: false,
+        regex,
         body: source.slice(start + 1, i),
         bodyOffset: start + 1,
         offset: start,
@@ -88,16 +120,23 @@ function quoted(source: string, start: number, tokens: Token[]): number {
     }
     i++;
   }
-  throw new RuleSyntaxError(source, start, 'unterminated string: expected a closing "');
+  throw new RuleSyntaxError(source, start, 'unterminated string: could not find the ending quote');
 }
 
-/** r"..." or r#"..."# (any number of #): no escapes at all. */
-function rawString(source: string, start: number, tokens: Token[]): number {
+/** r"..." or r#"..."# (up to 255 #): no escapes at all. */
+function rawString(source: string, start: number, tokens: Token[], regex: boolean): number {
   let i = start + 1;
   let hashes = 0;
   while (source[i] === '#') {
     hashes++;
     i++;
+  }
+  if (hashes > MAX_RAW_STRING_HASHES) {
+    throw new RuleSyntaxError(
+      source,
+      start + 1,
+      `a raw string has ${hashes} "#"s; there can't be more than ${MAX_RAW_STRING_HASHES}`,
+    );
   }
   if (source[i] !== '"') {
     throw new RuleSyntaxError(source, i, `expected " after r${'#'.repeat(hashes)} to start a raw string`);
@@ -109,6 +148,7 @@ function rawString(source: string, start: number, tokens: Token[]): number {
   tokens.push({
     kind: 'string',
     raw: true,
+    regex,
     body: source.slice(bodyStart, close),
     bodyOffset: bodyStart,
     offset: start,

@@ -1,9 +1,9 @@
-import { normalizeIp, parseCidr, type Cidr } from '@glia/core';
+import { normalizeIp } from '@glia/core';
 import type { Literal } from './ast.js';
+import { parseIntLiteral, parseIntRange } from './int-literal.js';
+import { parseIpRange, type IpRange } from './ip-literal.js';
 import { RuleSyntaxError } from './source-error.js';
-import { decodeString } from './string-literal.js';
-
-const INT = /^-?(0x[0-9a-fA-F]+|[0-9]+)$/;
+import { decodeBytes, decodeHexBytes, decodeRegex } from './string-literal.js';
 
 /** Interprets literals once the type they must have is known; errors point at the literal. */
 export class LiteralReader {
@@ -19,36 +19,64 @@ export class LiteralReader {
         `${this.subject} is Int: expected an integer without quotes, found a string "${literal.body}"`,
       );
     }
-    return this.intText(literal, literal.text);
+    const parsed = parseIntLiteral(literal.text);
+    if ('error' in parsed)
+      this.fail(literal, `expected an integer for ${this.subject} (Int): ${parsed.error}`);
+    return parsed.value;
   }
 
-  intText(literal: Literal, text: string, offset = literal.offset): number {
-    if (!INT.test(text))
-      this.fail(literal, `expected an integer for ${this.subject} (Int), found "${text}"`, offset);
-    const negative = text.startsWith('-');
-    const digits = negative ? text.slice(1) : text;
-    const value = (negative ? -1 : 1) * Number(digits);
-    if (!Number.isSafeInteger(value)) this.fail(literal, `integer ${text} is out of range`, offset);
-    return value;
-  }
-
-  /** `a..b` inside a set of integers. */
-  intRange(literal: Literal): [number, number] | number {
-    if (literal.kind === 'word' && literal.text.includes('..')) {
-      const dots = literal.text.indexOf('..');
-      const lo = this.intText(literal, literal.text.slice(0, dots));
-      const hi = this.intText(literal, literal.text.slice(dots + 2), literal.offset + dots + 2);
-      if (lo > hi) this.fail(literal, `range ${literal.text} is empty: its start is greater than its end`);
-      return [lo, hi];
+  /** An integer or an inclusive range `a..b`, inside a set. */
+  intRange(literal: Literal): [number, number] {
+    if (literal.kind === 'string') {
+      this.fail(
+        literal,
+        `${this.subject} is Int: expected an integer without quotes, found a string "${literal.body}"`,
+      );
     }
-    return this.int(literal);
+    const parsed = parseIntRange(literal.text);
+    if ('error' in parsed) {
+      this.fail(
+        literal,
+        `expected an integer or range for ${this.subject} (Int): ${parsed.error}`,
+        literal.offset + parsed.at,
+      );
+    }
+    return [parsed.lo, parsed.hi];
   }
 
-  bytes(literal: Literal, mode: 'bytes' | 'regex' = 'bytes'): string {
-    if (literal.kind === 'word') {
-      this.fail(literal, `${this.subject} is Bytes: expected a string in quotes, found "${literal.text}"`);
+  /** A string (quoted or raw) or hex bytes (`6F:72:67`). */
+  bytes(literal: Literal): string {
+    if (literal.kind === 'string') return decodeBytes(this.source, literal);
+    const hex = decodeHexBytes(this.source, literal.text, literal.offset);
+    if (hex === null) {
+      this.fail(
+        literal,
+        `${this.subject} is Bytes: expected a string in quotes or hex bytes like 6F:72:67, found "${literal.text}"`,
+      );
     }
-    return decodeString(this.source, literal, mode);
+    return hex;
+  }
+
+  /** The pattern after `matches`: a quoted or raw string. */
+  regex(literal: Literal): string {
+    if (literal.kind !== 'string') {
+      this.fail(
+        literal,
+        `expected a regular expression in quotes or r"..." after "matches", found "${literal.text}"`,
+      );
+    }
+    return decodeRegex(literal);
+  }
+
+  /** The pattern after `wildcard`: a quoted or raw string (its bytes; `\*` stays for the matcher). */
+  wildcard(literal: Literal): string {
+    if (literal.kind !== 'string') {
+      this.fail(
+        literal,
+        `expected a wildcard pattern in quotes or r"..." after "wildcard", found "${literal.text}"`,
+      );
+    }
+    return decodeBytes(this.source, literal);
   }
 
   /** A single address for eq/ne/lt/...: its canonical text. */
@@ -59,29 +87,29 @@ export class LiteralReader {
         `${this.subject} is Ip: expected an IP address without quotes, found a string "${literal.body}"`,
       );
     }
-    if (literal.text.includes('/')) {
+    if (literal.text.includes('/') || literal.text.includes('..')) {
       this.fail(
         literal,
-        `a CIDR (${literal.text}) can only be used in a set: write ${this.subject} in {${literal.text}}`,
+        `a CIDR or range (${literal.text}) can only be used in a set: write ${this.subject} in {${literal.text}}`,
       );
     }
-    const ip = normalizeIp(literal.text);
+    const ip = literal.text.includes('%') ? null : normalizeIp(literal.text);
     if (ip === null)
       this.fail(literal, `expected an IP address for ${this.subject}, found "${literal.text}"`);
     return ip;
   }
 
-  cidr(literal: Literal): Cidr {
+  /** An address, CIDR or range inside a set. */
+  ipRange(literal: Literal): IpRange {
     if (literal.kind === 'string') {
       this.fail(
         literal,
-        `${this.subject} is Ip: expected an IP address or CIDR without quotes, found a string "${literal.body}"`,
+        `${this.subject} is Ip: expected an IP address, CIDR or range without quotes, found a string "${literal.body}"`,
       );
     }
-    const cidr = parseCidr(literal.text);
-    if (cidr === null)
-      this.fail(literal, `expected an IP address or CIDR for ${this.subject}, found "${literal.text}"`);
-    return cidr;
+    const range = parseIpRange(literal.text);
+    if ('error' in range) this.fail(literal, `${range.error} (${this.subject} is Ip)`);
+    return range;
   }
 
   fail(literal: Literal, detail: string, offset = literal.offset): never {

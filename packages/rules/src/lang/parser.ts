@@ -1,69 +1,32 @@
-import {
-  EXPRESSION_FUNCTIONS,
-  type ComparisonOp,
-  type Expr,
-  type FieldNode,
-  type Literal,
-  type ValueNode,
-} from './ast.js';
+import type { CallHead, ComparisonOp, Expr, IndexStep, Literal, ValueNode } from './ast.js';
+import { EXPECTED_OPERATOR, FIELD_NAME, KEYWORDS, LOGICAL, OPERATORS } from './keywords.js';
 import { tokenize } from './lexer.js';
+import { MAX_COMPARISONS, MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH } from './limits.js';
 import { positionAt, RuleSyntaxError } from './source-error.js';
 import { describeToken, type Token } from './token.js';
 
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-const KEYWORDS: ReadonlySet<string> = new Set([
-  'and',
-  'or',
-  'xor',
-  'not',
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'contains',
-  'matches',
-  'wildcard',
-  'strict',
-  'in',
-]);
-const OPERATORS: Readonly<Record<string, ComparisonOp>> = {
-  eq: 'eq',
-  '==': 'eq',
-  ne: 'ne',
-  '!=': 'ne',
-  lt: 'lt',
-  '<': 'lt',
-  le: 'le',
-  '<=': 'le',
-  gt: 'gt',
-  '>': 'gt',
-  ge: 'ge',
-  '>=': 'ge',
-  contains: 'contains',
-  matches: 'matches',
-  '~': 'matches',
-  wildcard: 'wildcard',
-};
-const LOGICAL: ReadonlyArray<{ op: 'or' | 'xor' | 'and'; spellings: readonly string[] }> = [
-  { op: 'or', spellings: ['or', '||'] },
-  { op: 'xor', spellings: ['xor', '^^'] },
-  { op: 'and', spellings: ['and', '&&'] },
-];
-const EXPECTED_OPERATOR = 'an operator (eq, ne, lt, le, gt, ge, contains, matches, wildcard, in)';
-
 /** Parses an expression into its syntax tree; throws RuleSyntaxError with line:column. */
 export function parseExpression(source: string): Expr {
+  if (source.length > MAX_EXPRESSION_LENGTH) {
+    throw new RuleSyntaxError(
+      source,
+      MAX_EXPRESSION_LENGTH,
+      `the expression is ${source.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}: split it into several rules`,
+    );
+  }
   return new Parser(source, tokenize(source)).parseAll();
 }
 
 /**
  * Recursive descent with wirefilter's precedence, loosest first: or, xor, and, then the unary not,
- * which binds to the single comparison (or parenthesised group) after it.
+ * which binds to the single comparison (or parenthesised group) after it. A run of one operator
+ * is one node with all its operands, so a long chain of `and`s is flat, not deep. Nesting
+ * (parentheses, not, calls, any/all) and the number of comparisons are limited (limits.ts).
  */
 class Parser {
   private pos = 0;
+  private depth = 0;
+  private comparisons = 0;
 
   constructor(
     private readonly source: string,
@@ -74,6 +37,12 @@ class Parser {
     const expr = this.logical(0);
     const next = this.peek();
     if (next.kind !== 'eof') {
+      if (this.isText(next, ['&'])) {
+        this.fail(
+          next,
+          'expected "and", "or", "xor" or end of input (a single "&" is bitwise and, as in tcp.flags & 2; did you mean "&&"?)',
+        );
+      }
       const what = this.isOperatorToken(next)
         ? 'a field or function before the operator'
         : '"and", "or", "xor" or end of input';
@@ -85,20 +54,25 @@ class Parser {
   private logical(level: number): Expr {
     if (level === LOGICAL.length) return this.unary();
     const { op, spellings } = LOGICAL[level];
-    let left = this.logical(level + 1);
+    const first = this.logical(level + 1);
+    if (!this.isText(this.peek(), spellings)) return first;
+    const items = [first];
+    const offsets: number[] = [];
     while (this.isText(this.peek(), spellings)) {
-      const offset = this.next().offset;
-      const right = this.logical(level + 1);
-      left = { kind: 'logical', op, offset, left, right };
+      offsets.push(this.next().offset);
+      items.push(this.logical(level + 1));
     }
-    return left;
+    return { kind: 'logical', op, offsets, items };
   }
 
   private unary(): Expr {
     const token = this.peek();
     if (this.isText(token, ['not', '!'])) {
       this.next();
-      return { kind: 'not', offset: token.offset, operand: this.unary() };
+      this.enter(token);
+      const operand = this.unary();
+      this.depth--;
+      return { kind: 'not', offset: token.offset, operand };
     }
     return this.primary();
   }
@@ -107,6 +81,7 @@ class Parser {
     const token = this.peek();
     if (token.kind === 'punct' && token.text === '(') {
       this.next();
+      this.enter(token);
       const inner = this.logical(0);
       const close = this.peek();
       if (!(close.kind === 'punct' && close.text === ')')) {
@@ -114,14 +89,43 @@ class Parser {
         this.fail(close, `expected ")" to close the "(" at ${at}, or "and", "or", "xor"`);
       }
       this.next();
+      this.depth--;
       return inner;
+    }
+    if (
+      token.kind === 'word' &&
+      (token.text === 'any' || token.text === 'all') &&
+      this.isText(this.peekAt(1), ['('])
+    ) {
+      return this.quantifier(token.text);
     }
     const value = this.value('a field, a function, "not" or "("');
     return this.comparison(value);
   }
 
+  private quantifier(name: 'any' | 'all'): Expr {
+    const token = this.next();
+    const open = this.next();
+    this.enter(open);
+    const argIsValue = !this.isText(this.peek(), ['(', 'not', '!']);
+    const arg = this.logical(0);
+    const close = this.peek();
+    if (this.isText(close, [','])) this.fail(close, `${name}() takes 1 argument`);
+    if (!this.isText(close, [')'])) this.fail(close, `expected ")" to close ${name}(`);
+    this.next();
+    this.depth--;
+    return {
+      kind: 'quantifier',
+      name,
+      offset: token.offset,
+      arg,
+      argIsValue: argIsValue && arg.kind === 'bare',
+    };
+  }
+
   private comparison(lhs: ValueNode): Expr {
     const token = this.peek();
+    this.count(lhs.offset);
     if (token.kind === 'word' && token.text === 'in') {
       this.next();
       return this.set(lhs, token.offset);
@@ -143,9 +147,7 @@ class Parser {
     }
     this.next();
     const rhs = this.peek();
-    if (rhs.kind !== 'string' && !(rhs.kind === 'word' && !KEYWORDS.has(rhs.text))) {
-      this.fail(rhs, 'expected a value');
-    }
+    if (!this.isLiteral(rhs)) this.fail(rhs, 'expected a value');
     this.next();
     return { kind: 'compare', lhs, op, opOffset: token.offset, rhs };
   }
@@ -159,11 +161,10 @@ class Parser {
     while (true) {
       const token = this.peek();
       if (token.kind === 'punct' && token.text === '}') {
-        if (items.length === 0) this.fail(token, 'expected at least one value in the set');
         this.next();
         return { kind: 'in', lhs, opOffset, items, setOffset: open.offset };
       }
-      if (token.kind === 'string' || (token.kind === 'word' && !KEYWORDS.has(token.text))) {
+      if (this.isLiteral(token)) {
         items.push(token);
         this.next();
         continue;
@@ -183,48 +184,75 @@ class Parser {
       this.fail(token, `expected ${expected}`);
     }
     this.next();
-    const after = this.peek();
-    if (after.kind === 'punct' && after.text === '(') return this.call(token.text, token.offset);
-    const field: FieldNode = { kind: 'field', name: token.text, offset: token.offset };
-    if (after.kind === 'punct' && after.text === '[') {
+    const head = this.isText(this.peek(), ['('])
+      ? this.call(token.text, token.offset)
+      : { kind: 'field' as const, name: token.text, offset: token.offset };
+    const indexes: IndexStep[] = [];
+    while (this.isText(this.peek(), ['['])) {
       this.next();
       const key = this.peek();
-      if (key.kind === 'punct' && key.text === '*') field.index = { key: '*', offset: key.offset };
-      else if (key.kind === 'string' || key.kind === 'word') field.index = { key, offset: key.offset };
+      if (key.kind === 'punct' && key.text === '*') indexes.push({ kind: 'each', offset: key.offset });
+      else if (key.kind === 'string' || key.kind === 'word')
+        indexes.push({ kind: 'key', key, offset: key.offset });
       else this.fail(key, 'expected a key in quotes, an index or "*" after "["');
       this.next();
       const close = this.peek();
       if (!(close.kind === 'punct' && close.text === ']')) this.fail(close, 'expected "]"');
       this.next();
     }
-    return field;
+    return { kind: 'value', head, indexes, offset: token.offset };
   }
 
-  private call(name: string, offset: number): ValueNode {
-    this.next(); // (
-    const args: Array<ValueNode | Literal | Expr> = [];
+  private call(name: string, offset: number): CallHead {
+    const open = this.next();
+    this.enter(open);
+    const args: Array<ValueNode | Literal> = [];
     if (this.isText(this.peek(), [')'])) {
       this.next();
+      this.depth--;
       return { kind: 'call', name, offset, args };
     }
     while (true) {
-      if (EXPRESSION_FUNCTIONS.has(name)) args.push(this.logical(0));
-      else {
-        const token = this.peek();
-        const isLiteral = token.kind === 'string' || (token.kind === 'word' && !FIELD_NAME.test(token.text));
-        if (isLiteral) {
-          args.push(token);
-          this.next();
-        } else args.push(this.value('a field, a function or a value as argument'));
-      }
+      const token = this.peek();
+      const isLiteral = token.kind === 'string' || (token.kind === 'word' && !FIELD_NAME.test(token.text));
+      if (isLiteral) {
+        args.push(token);
+        this.next();
+      } else args.push(this.value('a field, a function or a value as argument'));
       const sep = this.peek();
       if (this.isText(sep, [')'])) {
         this.next();
+        this.depth--;
         return { kind: 'call', name, offset, args };
       }
       if (!this.isText(sep, [','])) this.fail(sep, `expected "," or ")" to close ${name}(`);
       this.next();
     }
+  }
+
+  /** One more level of nesting, opened by `token`. */
+  private enter(token: Token): void {
+    if (++this.depth > MAX_NESTING_DEPTH) {
+      throw new RuleSyntaxError(
+        this.source,
+        token.offset,
+        `the expression nests more than ${MAX_NESTING_DEPTH} levels deep here (parentheses, not, function calls); simplify it or split it into several rules`,
+      );
+    }
+  }
+
+  private count(offset: number): void {
+    if (++this.comparisons > MAX_COMPARISONS) {
+      throw new RuleSyntaxError(
+        this.source,
+        offset,
+        `the expression has more than ${MAX_COMPARISONS} comparisons; split it into several rules`,
+      );
+    }
+  }
+
+  private isLiteral(token: Token): token is Literal {
+    return token.kind === 'string' || (token.kind === 'word' && !KEYWORDS.has(token.text));
   }
 
   private isOperatorToken(token: Token): boolean {
@@ -240,6 +268,10 @@ class Parser {
 
   private peek(): Token {
     return this.tokens[this.pos];
+  }
+
+  private peekAt(ahead: number): Token {
+    return this.tokens[Math.min(this.pos + ahead, this.tokens.length - 1)];
   }
 
   private next(): Token {

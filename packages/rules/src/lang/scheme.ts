@@ -52,5 +52,5 @@ export class Scheme {
 
 export function typeName(type: FieldType): string {
   if (typeof type === 'string') return type;
-  return `${type.kind === 'map' ? 'Map' : 'Array'}(${type.value})`;
+  return `${type.kind === 'map' ? 'Map' : 'Array'}(${typeName(type.value)})`;
 }

@@ -1,7 +1,7 @@
 /**
- * Tokens of the rule language. Words cover field names, keywords, numbers, IP addresses, CIDRs and
- * integer ranges alike: which one a word is depends on where it stands and on the field's type,
- * so the parser and the compiler interpret them, not the lexer.
+ * Tokens of the rule language. Words cover field names, keywords, numbers, IP addresses, CIDRs,
+ * ranges and hex byte strings alike: which one a word is depends on where it stands and on the
+ * field's type, so the parser and the compiler interpret them, not the lexer.
  */
 export type Punct =
   | '=='
@@ -15,6 +15,7 @@ export type Punct =
   | '&&'
   | '||'
   | '^^'
+  | '&'
   | '('
   | ')'
   | '{'
@@ -24,11 +25,26 @@ export type Punct =
   | ','
   | '*';
 
+export interface StringToken {
+  kind: 'string';
+  /** r"..." / r#"..."#: no escapes. */
+  raw: boolean;
+  /**
+   * Lexed as a regular expression (it follows `matches` or `~`): a quote inside a character class
+   * does not end it, as in wirefilter.
+   */
+  regex: boolean;
+  /** The text between the delimiters, undecoded. */
+  body: string;
+  bodyOffset: number;
+  offset: number;
+  end: number;
+}
+
 export type Token =
   | { kind: 'word'; text: string; offset: number; end: number }
   | { kind: 'punct'; text: Punct; offset: number; end: number }
-  /** `body` is the text between the delimiters, undecoded; `raw` for r"..." / r#"..."#. */
-  | { kind: 'string'; raw: boolean; body: string; bodyOffset: number; offset: number; end: number }
+  | StringToken
   | { kind: 'eof'; offset: number; end: number };
 
 /** How a token is named in "found ..." messages. */

@@ -1,5 +1,4 @@
 import type { FieldType, FieldValue } from '@glia/core';
-import type { Plan } from './plan.js';
 
 /**
  * How compiled expressions read fields: undefined means absent. `slot` is the field's position in
@@ -8,34 +7,31 @@ import type { Plan } from './plan.js';
  */
 export type FieldGetter = (name: string, slot: number) => FieldValue | undefined;
 
-/**
- * A compiled value or predicate. `lifted` values come from `[*]`: `get` returns an array (one
- * entry per element) or undefined when the field is absent, and only any(...)/all(...) turn them
- * back into a single Bool. A non-lifted Bool `get` always returns true or false.
- */
-export interface TypedValue {
-  type: FieldType;
-  lifted: boolean;
-  get: (get: FieldGetter) => unknown;
-  /** Set when the value is a plain field read, so comparisons can read it directly. */
-  field?: string;
-  /** For non-lifted Bools whose structure is worth generating code for (logic, fused comparisons). */
-  plan?: Plan;
-  /**
-   * Set when a non-lifted value is a pure function of one field's value (the field itself, a map
-   * key or array index of it, a function of those), so a rule set can read the field once and
-   * test the derived value without a closure tree. `derive` is null for the field itself.
-   */
-  derived?: Derivation;
-}
-
+/** A value computed from one field's value (`derive` null: the field itself). */
 export interface Derivation {
   name: string;
   slot: number;
   derive: ((value: unknown) => unknown) | null;
 }
 
-/** The derivation of `f` applied to a derived value (absent stays absent, as in mapValue). */
+/**
+ * A compiled value: a field or function call with its index steps. `each` values come from
+ * `[*]`: `get` returns the list of elements (flattened over every `[*]`, elements a later index
+ * step does not find left out), or undefined when the value iterated is absent. Otherwise `get`
+ * returns the value, undefined when absent.
+ */
+export interface Value {
+  /** The value's type; for `each` values, the type of one element. */
+  type: FieldType;
+  each: boolean;
+  get: (get: FieldGetter) => unknown;
+  /** Set when a non-each value is a function of one field's value, so a rule set can read the field once. */
+  derived?: Derivation;
+  /** The value as written canonically (`identity.k8s.src_label["app"]`): messages and index keys. */
+  text: string;
+}
+
+/** The derivation of `f` applied to a derived value; absent stays absent. */
 export function deriveFurther(d: Derivation, f: (x: unknown) => unknown): Derivation {
   const inner = d.derive;
   return {
@@ -50,17 +46,28 @@ export function deriveFurther(d: Derivation, f: (x: unknown) => unknown): Deriva
   };
 }
 
-/** Applies f to a value, or to each element of a lifted one; absent stays absent. */
-export function mapValue(value: TypedValue, f: (x: unknown) => unknown): (get: FieldGetter) => unknown {
-  const read = value.get;
-  if (value.lifted) {
-    return (g) => {
-      const list = read(g) as unknown[] | undefined;
-      return list === undefined ? undefined : list.map((x) => (x === undefined ? undefined : f(x)));
-    };
+/**
+ * The results of `f` on each element of a list, leaving out elements without one (undefined), as
+ * wirefilter's map-each does; an absent list stays absent.
+ */
+export function mapPresent(list: unknown[] | undefined, f: (x: unknown) => unknown): unknown[] | undefined {
+  if (list === undefined) return undefined;
+  const out: unknown[] = [];
+  for (const x of list) {
+    const y = f(x);
+    if (y !== undefined) out.push(y);
   }
-  return (g) => {
-    const x = read(g);
-    return x === undefined ? undefined : f(x);
-  };
+  return out;
+}
+
+/** The last index i with sorted[i] <= value, or -1: where a value falls among sorted starts. */
+export function lastAtOrBelow<T extends number | bigint>(sorted: ArrayLike<T>, value: T): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
 }

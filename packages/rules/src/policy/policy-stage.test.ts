@@ -8,13 +8,14 @@ import {
   type RuleEntry,
   type Verdict,
 } from '@glia/core';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TEST_FIELDS } from '../lang/test-fields.js';
 import { Scheme } from '../lang/scheme.js';
-import { compileRules, RuleSet } from '../ruleset/rule-set.js';
+import { compileRules } from '../ruleset/compile-rules.js';
+import { RuleSet } from '../ruleset/rule-set.js';
 import { PolicyStage, type PolicyStageOptions } from './policy-stage.js';
 import { RulesFileWatcher, type ReloadOutcome } from './rules-file-watcher.js';
 import { reloadRulesText } from './rules-reload.js';
@@ -408,6 +409,42 @@ describe('RulesFileWatcher', () => {
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, false]);
   });
 
+  it('every refused reload is counted: a bad file, a file that cannot be read, a failure inside compiling', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glia-watch-'));
+    const path = join(dir, 'rules.yaml');
+    writeFileSync(path, 'rules:\n  - {id: ssh, expression: "tcp.dstport eq 22", action: drop}\n');
+    const { stage, send, verdicts } = setup([]);
+    const watcher = new RulesFileWatcher({ path, target: stage });
+    expect((await watcher.reload()).ok).toBe(true);
+    // 2 000 nested parentheses: over the nesting limit, never a stack overflow.
+    writeFileSync(
+      path,
+      `rules:\n  - {id: deep, expression: '${'('.repeat(2000)}tcp.dstport eq 1${')'.repeat(2000)}', action: drop}\n`,
+    );
+    const deep = await watcher.reload();
+    expect(deep.message).toMatch(/rule "deep": the expression nests more than 128 levels deep here/);
+    rmSync(path);
+    mkdirSync(path);
+    const unreadable = await watcher.reload();
+    expect(unreadable.message).toMatch(/cannot read the rule file: EISDIR/);
+    const throwing = stage.reload([
+      {
+        id: 'odd',
+        action: 'log',
+        get expression(): string {
+          throw new RangeError('Maximum call stack size exceeded');
+        },
+      },
+    ]);
+    expect(throwing).toMatchObject({ ok: false, rules: 1 });
+    expect(throwing.problems[0].message).toBe(
+      'expression could not be compiled: Maximum call stack size exceeded',
+    );
+    expect(stage.counters()).toMatchObject({ reloads: 1, reloadFailures: 3 });
+    send(observation(0n, '10.0.0.2', '10.0.0.9', 22));
+    expect(verdicts.map((v) => v.ruleIds)).toEqual([['ssh']]);
+  });
+
   it('picks up a change to the file through fs.watch', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'glia-watch-'));
     const path = join(dir, 'rules.yaml');
@@ -458,6 +495,7 @@ describe('reloadRulesText (rules pushed by a control plane)', () => {
     expect(reloadRulesText(stage, 'rules: [', 'cp (rules v4)').ok).toBe(false);
     send(observation(0n, '10.0.0.2', '10.0.0.9', 22));
     expect(verdicts.map((v) => v.ruleIds)).toEqual([['ssh']]);
-    expect(stage.counters()).toMatchObject({ reloads: 1, reloadFailures: 2 });
+    // Every refusal counts, the text that does not parse too.
+    expect(stage.counters()).toMatchObject({ reloads: 1, reloadFailures: 3 });
   });
 });

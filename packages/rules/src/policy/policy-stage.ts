@@ -1,5 +1,6 @@
 import {
   InputError,
+  errorMessage,
   type Bus,
   type FieldDefinition,
   type MetricsRegistry,
@@ -9,11 +10,11 @@ import {
   type Stage,
   type Verdict,
 } from '@glia/core';
-import type { BoundMatcher } from '../lang/rule-set-function.js';
 import { Scheme } from '../lang/scheme.js';
+import { compileRules, type RuleSetSettings } from '../ruleset/compile-rules.js';
 import { formatProblem, type RuleProblem } from '../ruleset/problem.js';
 import type { LocatedRule } from '../ruleset/rule-entries.js';
-import { compileRules, RuleSet } from '../ruleset/rule-set.js';
+import { RuleSet, type BoundRuleSet } from '../ruleset/rule-set.js';
 import { ObservationFieldCache } from './field-cache.js';
 import { DEFAULT_DEDUP_CAPACITY, VERDICT_WINDOW_NS, VerdictDedup } from './verdict-dedup.js';
 
@@ -21,7 +22,7 @@ const MAX_OUTCOME_IDS = 65_536;
 
 interface ActiveRules {
   ruleSet: RuleSet;
-  matcher: BoundMatcher<Observation> | null;
+  bound: BoundRuleSet<Observation>;
 }
 
 export type RuleSource = ReadonlyArray<RuleEntry | LocatedRule> | RuleSet;
@@ -34,6 +35,8 @@ export interface PolicyStageOptions {
   wantedFields?: readonly string[] | (() => readonly string[]);
   /** Entries are compiled at start against the fields; a RuleSet is used as is. */
   rules: RuleSource;
+  /** Options of the rule set (a rule file's `absent_not_equal`). */
+  ruleSettings?: RuleSetSettings;
   /** The global `enforce`; false turns every drop into a would-drop. */
   enforce: boolean;
   /** The file the rules came from, for problem messages. */
@@ -71,9 +74,12 @@ export class PolicyStage implements Stage {
   private cache: ObservationFieldCache | null = null;
   private schemeOf: Scheme | null = null;
   private wanted: readonly string[] = [];
+  /** The field cache's reader of each wanted field (fields no definition provides left out). */
+  private wantedReaders: ReadonlyArray<(o: Observation) => unknown> = [];
   /** The rule set in force with its bound matcher, swapped as one value on reload. */
-  private active: ActiveRules = { ruleSet: RuleSet.empty(), matcher: null };
+  private active: ActiveRules;
   private pending: RuleSource;
+  private pendingSettings: RuleSetSettings;
   private readonly dedup: VerdictDedup;
   private unsubscribe: (() => void) | null = null;
   private readonly stats = {
@@ -93,6 +99,9 @@ export class PolicyStage implements Stage {
 
   constructor(private readonly options: PolicyStageOptions) {
     this.pending = options.rules;
+    this.pendingSettings = options.ruleSettings ?? {};
+    const empty = RuleSet.empty();
+    this.active = { ruleSet: empty, bound: { decide: () => null } };
     this.dedup = new VerdictDedup(
       options.windowNs ?? VERDICT_WINDOW_NS,
       options.dedupCapacity ?? DEFAULT_DEDUP_CAPACITY,
@@ -107,7 +116,12 @@ export class PolicyStage implements Stage {
     this.cache = new ObservationFieldCache(definitions);
     this.schemeOf = new Scheme(definitions);
     this.wanted = (typeof wantedFields === 'function' ? wantedFields() : wantedFields) ?? [];
-    const compiled = this.compile(this.pending);
+    const cache = this.cache;
+    this.wantedReaders = this.wanted.flatMap((name) => {
+      const reader = cache.readerOf(name);
+      return reader === undefined ? [] : [reader];
+    });
+    const compiled = this.compile(this.pending, this.options.rulesFile, this.pendingSettings);
     if (compiled.ruleSet === null) {
       const lines = compiled.problems.map(formatProblem);
       throw new InputError(
@@ -135,22 +149,35 @@ export class PolicyStage implements Stage {
   }
 
   /**
-   * Swaps in a new rule set. Entries are compiled first; on any problem the old set stays in force
-   * and the problems are returned. Before start, the rules are kept for start to compile.
+   * Swaps in a new rule set. Entries are compiled first; on any problem (or any failure at all)
+   * the old set stays in force, the refusal is counted and the problems are returned. Before
+   * start, the rules are kept for start to compile.
    */
-  reload(rules: RuleSource, rulesFile?: string): ReloadResult {
+  reload(rules: RuleSource, rulesFile?: string, settings: RuleSetSettings = {}): ReloadResult {
     if (this.schemeOf === null) {
       this.pending = rules;
+      this.pendingSettings = settings;
       return { ok: true, rules: rules instanceof RuleSet ? rules.rules.length : rules.length, problems: [] };
     }
-    const compiled = this.compile(rules, rulesFile);
-    if (compiled.ruleSet === null) {
-      this.stats.reloadFailures++;
-      return { ok: false, rules: this.active.ruleSet.rules.length, problems: compiled.problems };
+    let active: ActiveRules;
+    try {
+      const compiled = this.compile(rules, rulesFile ?? this.options.rulesFile, settings);
+      if (compiled.ruleSet === null) return this.refuseReload(compiled.problems);
+      active = this.activate(compiled.ruleSet);
+    } catch (error) {
+      return this.refuseReload([
+        { file: rulesFile, message: `the new rules could not be loaded: ${errorMessage(error)}` },
+      ]);
     }
-    this.active = this.activate(compiled.ruleSet);
+    this.active = active;
     this.stats.reloads++;
-    return { ok: true, rules: compiled.ruleSet.rules.length, problems: [] };
+    return { ok: true, rules: active.ruleSet.rules.length, problems: [] };
+  }
+
+  /** Counts a reload that was refused before it reached the stage (a file that does not parse). */
+  refuseReload(problems: RuleProblem[]): ReloadResult {
+    this.stats.reloadFailures++;
+    return { ok: false, rules: this.active.ruleSet.rules.length, problems };
   }
 
   counters(): PolicyCounters {
@@ -167,15 +194,16 @@ export class PolicyStage implements Stage {
   }
 
   private activate(ruleSet: RuleSet): ActiveRules {
-    return { ruleSet, matcher: ruleSet.bind((this.cache as ObservationFieldCache).readerOf) };
+    return { ruleSet, bound: ruleSet.bind((this.cache as ObservationFieldCache).readerOf) };
   }
 
   private compile(
     rules: RuleSource,
-    rulesFile = this.options.rulesFile,
+    rulesFile: string | undefined,
+    settings: RuleSetSettings,
   ): { ruleSet: RuleSet | null; problems: RuleProblem[] } {
     if (rules instanceof RuleSet) return { ruleSet: rules, problems: [] };
-    return compileRules(rules, this.schemeOf as Scheme, rulesFile);
+    return compileRules(rules, this.schemeOf as Scheme, rulesFile, settings);
   }
 
   private evaluate(observation: Observation): void {
@@ -183,11 +211,7 @@ export class PolicyStage implements Stage {
     const cache = this.cache as ObservationFieldCache;
     cache.begin(observation);
     try {
-      const { ruleSet, matcher } = this.active;
-      const decision =
-        matcher === null
-          ? ruleSet.decide(cache.get, this.options.enforce)
-          : ruleSet.decideMask(matcher(observation, cache.get), this.options.enforce);
+      const decision = this.active.bound.decide(observation, cache.get, this.options.enforce);
       if (decision === null) return;
       this.matched[decision.action]++;
       let outcome = this.outcomeIds.get(decision.key);
@@ -205,7 +229,8 @@ export class PolicyStage implements Stage {
         this.stats.suppressed++;
         return;
       }
-      for (let i = 0; i < this.wanted.length; i++) cache.get(this.wanted[i], -1);
+      const wanted = this.wantedReaders;
+      for (let i = 0; i < wanted.length; i++) wanted[i](observation);
       cache.commit();
       const verdict: Verdict = {
         ts: observation.ts,

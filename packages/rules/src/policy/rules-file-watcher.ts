@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { loadRuleFile } from '../ruleset/rule-file.js';
-import { reloadParsedRules, type Reloadable, type ReloadOutcome } from './rules-reload.js';
+import { refusedOutcome, reloadParsedRules, type Reloadable, type ReloadOutcome } from './rules-reload.js';
 
 export type { Reloadable, ReloadOutcome };
 
@@ -17,7 +17,8 @@ export interface RulesFileWatcherOptions {
 /**
  * Reloads a rule file when it changes (fs.watch on its directory, so editors that save by rename
  * are seen) and whenever reload() is called, which is the hook for SIGHUP. A file with any problem
- * leaves the rules in force untouched and reports every problem.
+ * (or any failure reading or compiling it) leaves the rules in force untouched, is counted by the
+ * target and reported through onReload; reload() never rejects.
  */
 export class RulesFileWatcher {
   private watcher: FSWatcher | null = null;
@@ -56,8 +57,17 @@ export class RulesFileWatcher {
 
   private async reloadNow(): Promise<ReloadOutcome> {
     const { path, target, onReload } = this.options;
-    const outcome = reloadParsedRules(target, await loadRuleFile(path), path);
-    onReload?.(outcome);
+    let outcome: ReloadOutcome;
+    try {
+      outcome = reloadParsedRules(target, await loadRuleFile(path), path);
+    } catch (error) {
+      outcome = refusedOutcome(target, path, error);
+    }
+    try {
+      onReload?.(outcome);
+    } catch {
+      // A failing report must not turn into an unhandled rejection of the watcher's reload.
+    }
     return outcome;
   }
 }

@@ -1,7 +1,7 @@
 import type { Scheme } from '../lang/scheme.js';
 import type { RuleProblem } from './problem.js';
+import { compileRules } from './compile-rules.js';
 import { loadRuleFile, parseRuleFile, type ParsedRuleFile } from './rule-file.js';
-import { compileRules } from './rule-set.js';
 
 /**
  * Every problem of a rule file (`glia rules check`): YAML syntax, rule shapes, duplicate ids,
@@ -19,10 +19,14 @@ export function checkRulesText(text: string, file: string | undefined, scheme: S
 
 function allProblems(parsed: ParsedRuleFile, scheme: Scheme, file: string | undefined): RuleProblem[] {
   const flawed = (parsed.flawed ?? []).flatMap((rule) =>
-    compileRules([rule], scheme, file).problems.map((p) =>
+    compileRules([rule], scheme, file, parsed.settings).problems.map((p) =>
       rule.entry.id === '' ? { ...p, ruleId: undefined } : p,
     ),
   );
-  const problems = [...parsed.problems, ...compileRules(parsed.rules, scheme, file).problems, ...flawed];
+  const problems = [
+    ...parsed.problems,
+    ...compileRules(parsed.rules, scheme, file, parsed.settings).problems,
+    ...flawed,
+  ];
   return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

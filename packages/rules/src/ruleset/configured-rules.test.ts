@@ -7,7 +7,11 @@ import { loadConfiguredRules } from './configured-rules.js';
 describe('loadConfiguredRules', () => {
   it('passes inline rules through', async () => {
     const inline = [{ id: 'a', expression: 'tcp.dstport eq 22', action: 'drop' as const }];
-    expect(await loadConfiguredRules(inline, '/nowhere')).toEqual({ rules: inline, problems: [] });
+    expect(await loadConfiguredRules(inline, '/nowhere')).toEqual({
+      rules: inline,
+      settings: {},
+      problems: [],
+    });
   });
 
   it('reads a rule file relative to the config directory', async () => {

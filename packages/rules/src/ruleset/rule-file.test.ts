@@ -8,7 +8,7 @@ import { Scheme } from '../lang/scheme.js';
 import { checkRulesFile, checkRulesText } from './check.js';
 import { formatProblem } from './problem.js';
 import { parseRuleFile } from './rule-file.js';
-import { compileRules } from './rule-set.js';
+import { compileRules } from './compile-rules.js';
 
 const full = new Scheme(TEST_FIELDS);
 
@@ -37,6 +37,20 @@ describe('rule files', () => {
       { id: 'a', expression: 'tcp.dstport eq 22', action: 'drop' },
       { id: 'b', expression: 'tcp.dstport eq 23', action: 'log' },
     ]);
+  });
+
+  it('reads the rule-set option absent_not_equal, true or false', () => {
+    const rules = 'rules:\n  - {id: a, expression: "tcp.dstport ne 22", action: log}\n';
+    expect(parseRuleFile(`absent_not_equal: true\n${rules}`).settings).toEqual({ absentNotEqual: true });
+    expect(parseRuleFile(`absent_not_equal: false\n${rules}`).settings).toEqual({ absentNotEqual: false });
+    expect(parseRuleFile(rules).settings).toEqual({});
+    expect(
+      parseRuleFile(`absent_not_equal: yes please\n${rules}`, 'r.yaml').problems.map(formatProblem),
+    ).toEqual(['r.yaml:1:19: "absent_not_equal" must be true or false']);
+    const parsed = parseRuleFile(`absent_not_equal: true\n${rules}`);
+    const { ruleSet } = compileRules(parsed.rules, full, undefined, parsed.settings);
+    expect(ruleSet?.absentNotEqual).toBe(true);
+    expect(ruleSet?.decide(() => undefined, true)?.ruleIds).toEqual(['a']);
   });
 
   it('keeps every optional key and maps block to drop', () => {
@@ -125,7 +139,7 @@ const PROBLEMS: Array<[string, string, string[]]> = [
       'r.yaml:12:10: rule "c": "ttl" must be a whole number of seconds, at least 1',
       'r.yaml:13:14: rule "c": "enforce" must be true or false',
       'r.yaml:14:5: rule "c": unknown key "colour"; a rule has id, expression, action, source, description, ttl, enforce',
-      'r.yaml:16:29: rule "d": dns.fqdn is Bytes: expected a string in quotes, found "1"',
+      'r.yaml:16:29: rule "d": dns.fqdn is Bytes: expected a string in quotes or hex bytes like 6F:72:67, found "1"',
     ],
   ],
   [
@@ -160,7 +174,7 @@ const PROBLEMS: Array<[string, string, string[]]> = [
     'unknown top-level key',
     'rulez: []\n',
     [
-      'r.yaml:1:1: unknown key "rulez"; expected "rules"',
+      'r.yaml:1:1: unknown key "rulez"; expected "rules" or "absent_not_equal"',
       'r.yaml:1:1: expected a list of rules or a mapping with "rules"',
     ],
   ],

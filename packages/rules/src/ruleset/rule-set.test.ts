@@ -2,7 +2,8 @@ import type { RuleEntry } from '@glia/core';
 import { describe, expect, it } from 'vitest';
 import { TEST_FIELDS } from '../lang/test-fields.js';
 import { Scheme } from '../lang/scheme.js';
-import { compileRules, RuleSet } from './rule-set.js';
+import { compileRules } from './compile-rules.js';
+import { RuleSet } from './rule-set.js';
 
 const scheme = new Scheme(TEST_FIELDS);
 

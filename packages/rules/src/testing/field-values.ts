@@ -16,16 +16,20 @@ export function toFieldValue(type: FieldType, value: unknown): Converted {
   if (type === 'Bool') return typeof value === 'boolean' ? { value } : problem('true or false');
   if (type.kind === 'map') {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return problem('a mapping');
-    const map = new Map<string, string>();
+    const map = new Map<string, FieldValue>();
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       const element = toFieldValue(type.value, v);
-      if ('problem' in element) return problem(`a mapping of ${type.value} values`);
-      map.set(k, element.value as string);
+      if ('problem' in element) return problem(`a mapping of ${typeName(type.value)} values`);
+      map.set(k, element.value);
     }
     return { value: map };
   }
   if (!Array.isArray(value)) return problem('a list');
-  for (const v of value)
-    if ('problem' in toFieldValue(type.value, v)) return problem(`a list of ${type.value}`);
-  return { value: value as string[] };
+  const list: FieldValue[] = [];
+  for (const v of value) {
+    const element = toFieldValue(type.value, v);
+    if ('problem' in element) return problem(`a list of ${typeName(type.value)}`);
+    list.push(element.value);
+  }
+  return { value: list };
 }

@@ -1,6 +1,7 @@
 import type { FieldValue, RuleAction } from '@glia/core';
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { Scheme } from '../lang/scheme.js';
+import type { RuleSetSettings } from '../ruleset/compile-rules.js';
 import type { RuleProblem } from '../ruleset/problem.js';
 import { readRuleEntries, type LocatedRule } from '../ruleset/rule-entries.js';
 import type { FilePosition, YamlSource } from '../ruleset/yaml-source.js';
@@ -36,13 +37,15 @@ export interface CaptureTestCase {
 export interface RuleTestFile {
   /** Inline rules, or the path of a rule file relative to the test file. */
   rules: LocatedRule[] | string;
+  /** Options of inline rules (a rule file has its own). */
+  settings: RuleSetSettings;
   enforce: boolean;
   cases: Array<FieldsTestCase | CaptureTestCase>;
 }
 
 const EDGE = /^\S+\s+>\s+\S+:\d+\/(tcp|udp)$/;
 const ACTIONS: ReadonlySet<string> = new Set(['drop', 'block', 'log', 'allow', 'none']);
-const TOP_KEYS: ReadonlySet<string> = new Set(['rules', 'enforce', 'tests']);
+const TOP_KEYS: ReadonlySet<string> = new Set(['rules', 'absent_not_equal', 'enforce', 'tests']);
 const CASE_KEYS: ReadonlySet<string> = new Set(['name', 'fields', 'expect', 'capture', 'identity', 'edges']);
 
 /** Reads a test file's document; field values are checked against the scheme's types. */
@@ -66,7 +69,10 @@ export function readRuleTestFile(
   for (const pair of root.items as Pair[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (!TOP_KEYS.has(key))
-      fail(pair.key as Node, `unknown key ${JSON.stringify(key)}; a test file has rules, enforce, tests`);
+      fail(
+        pair.key as Node,
+        `unknown key ${JSON.stringify(key)}; a test file has rules, absent_not_equal, enforce, tests`,
+      );
   }
   let rules: LocatedRule[] | string = [];
   const rulesNode = get(root, 'rules');
@@ -76,6 +82,15 @@ export function readRuleTestFile(
     const read = readRuleEntries(source, rulesNode, file);
     problems.push(...read.problems);
     rules = read.rules;
+  }
+  const settings: RuleSetSettings = {};
+  const absentNode = get(root, 'absent_not_equal');
+  if (absentNode !== undefined) {
+    const value = isScalar(absentNode) ? absentNode.value : undefined;
+    if (typeof value !== 'boolean') fail(absentNode, '"absent_not_equal" must be true or false');
+    else if (typeof rules === 'string')
+      fail(absentNode, '"absent_not_equal" applies to inline rules; a rule file sets its own');
+    else settings.absentNotEqual = value;
   }
   const enforceNode = get(root, 'enforce');
   const enforce = enforceNode === undefined ? true : isScalar(enforceNode) ? enforceNode.value : undefined;
@@ -151,7 +166,10 @@ export function readRuleTestFile(
       cases.push(testCase);
     });
   }
-  return { test: problems.length > 0 ? null : { rules, enforce: enforce as boolean, cases }, problems };
+  return {
+    test: problems.length > 0 ? null : { rules, settings, enforce: enforce as boolean, cases },
+    problems,
+  };
 }
 
 /** `drop`, `none`, or `{action: drop, rules: [a, b], enforce: false, edge: "a > b:80/tcp"}`. */

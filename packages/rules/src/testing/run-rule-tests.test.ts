@@ -72,6 +72,41 @@ tests:
     expect(report.cases[0]).toMatchObject({ passed: true });
   });
 
+  it.each([
+    [
+      "inline rules take the test file's absent_not_equal",
+      'rules:\n  - {id: not-kube, expression: \'identity.k8s.src_namespace ne "kube-system"\', action: log}\nabsent_not_equal: true\n',
+      'log',
+    ],
+    [
+      'without it, absent != x is false',
+      'rules:\n  - {id: not-kube, expression: \'identity.k8s.src_namespace ne "kube-system"\', action: log}\n',
+      'none',
+    ],
+  ])('%s', async (_name, head, expected) => {
+    const text = `${head}tests:\n  - name: unknown identity\n    fields: {tcp.dstport: 22}\n    expect: ${expected}\n`;
+    const report = await runRuleTestsText(text, 't.yaml', { scheme });
+    expect(report).toMatchObject({ passed: 1, failed: 0, problems: [] });
+  });
+
+  it('a rule file sets its own absent_not_equal; the test file may not set it for one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glia-ruletest-'));
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      'absent_not_equal: true\nrules:\n  - {id: n, expression: \'dns.fqdn ne "a"\', action: drop}\n',
+    );
+    const tests = 'tests:\n  - name: absent\n    fields: {}\n    expect: drop\n';
+    writeFileSync(join(dir, 'ok.test.yaml'), `rules: rules.yaml\n${tests}`);
+    expect(await runRuleTests(join(dir, 'ok.test.yaml'), { scheme })).toMatchObject({ passed: 1, failed: 0 });
+    writeFileSync(join(dir, 'bad.test.yaml'), `rules: rules.yaml\nabsent_not_equal: false\n${tests}`);
+    const bad = await runRuleTests(join(dir, 'bad.test.yaml'), { scheme });
+    expect(bad.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /bad\.test\.yaml:2:\d+: "absent_not_equal" applies to inline rules; a rule file sets its own$/,
+      ),
+    ]);
+  });
+
   it('reads a rule file named relative to the test file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'glia-ruletest-'));
     writeFileSync(join(dir, 'rules.yaml'), `rules:${RULES}`);

@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import type { Scheme } from '../lang/scheme.js';
 import { formatProblem, type RuleProblem } from '../ruleset/problem.js';
 import { loadRuleFile } from '../ruleset/rule-file.js';
-import { compileRules, type RuleSet } from '../ruleset/rule-set.js';
+import { compileRules } from '../ruleset/compile-rules.js';
+import type { RuleSet } from '../ruleset/rule-set.js';
 import type { FilePosition } from '../ruleset/yaml-source.js';
 import { YamlSource } from '../ruleset/yaml-source.js';
 import { readRuleTestFile, type CaptureTestCase, type ExpectedVerdict } from './rule-test-file.js';
@@ -75,13 +76,15 @@ export async function runRuleTestsText(
   if (test === null) return report(file, [], problems);
   let rules = test.rules;
   let rulesFile = file;
+  let settings = test.settings;
   if (typeof rules === 'string') {
     rulesFile = resolve(dirname(file), rules);
     const loaded = await loadRuleFile(rulesFile);
     if (loaded.problems.length > 0) return report(file, [], loaded.problems);
     rules = loaded.rules;
+    settings = loaded.settings;
   }
-  const compiled = compileRules(rules, scheme, rulesFile);
+  const compiled = compileRules(rules, scheme, rulesFile, settings);
   if (compiled.ruleSet === null) return report(file, [], compiled.problems);
   const ruleSet = compiled.ruleSet;
   const results: RuleTestCaseResult[] = [];
@@ -104,7 +107,7 @@ export async function runRuleTestsText(
     } else {
       expected = [testCase.expect];
       const fields = testCase.fields;
-      const decision = ruleSet.decide((name) => fields.get(name), test.enforce);
+      const decision = ruleSet.decide((name: string) => fields.get(name), test.enforce);
       actual =
         decision === null
           ? []
