@@ -47,55 +47,69 @@ function evictions(summary: string, store: string): number {
   return m === null ? 0 : Number(m[1]);
 }
 
+// Each case writes a capture of 50 – 170 MB and replays it: about a minute on a loaded machine.
+const TIMEOUT_MS = 300_000;
+
 describe('bounded memory (limits.memory_mb, default 150)', () => {
-  it('replays 2 M distinct flows under a 150 MB old space, evicting and counting it', () => {
-    const capture = join(dir, 'distinct-2m.pcap');
-    writeDistinctFlows(capture, 2_000_000);
-    const run = replayUnderBudget(capture, 'verdicts');
-    rmSync(capture);
-    expect(run.summary).toMatch(/2000000 packets/);
-    expect(run.summary).toMatch(/events: .*banner 2000000, flow 2000000/);
-    // More flows than the flow table, and more sources than the flow enricher, can hold.
-    expect(evictions(run.summary, 'pcap_flow')).toBeGreaterThan(1_000_000);
-    expect(evictions(run.summary, 'flow_source')).toBeGreaterThan(1_000_000);
-    expect(run.peakRssMb).toBeLessThan(DEFAULT_MEMORY_MB + 50);
-  });
+  it(
+    'replays 2 M distinct flows under a 150 MB old space, evicting and counting it',
+    () => {
+      const capture = join(dir, 'distinct-2m.pcap');
+      writeDistinctFlows(capture, 2_000_000);
+      const run = replayUnderBudget(capture, 'verdicts');
+      rmSync(capture);
+      expect(run.summary).toMatch(/2000000 packets/);
+      expect(run.summary).toMatch(/events: .*banner 2000000, flow 2000000/);
+      // More flows than the flow table, and more sources than the flow enricher, can hold.
+      expect(evictions(run.summary, 'pcap_flow')).toBeGreaterThan(1_000_000);
+      expect(evictions(run.summary, 'flow_source')).toBeGreaterThan(1_000_000);
+      expect(run.peakRssMb).toBeLessThan(DEFAULT_MEMORY_MB + 50);
+    },
+    TIMEOUT_MS,
+  );
 
-  it('replays 1 M SYNs from random sources and still sees the port scanner among them', () => {
-    const capture = join(dir, 'syn-flood-1m.pcap');
-    const scanner = ipv4(10, 0, 0, 66);
-    const ports = 100;
-    writeSynFloodWithScanner(capture, {
-      syns: 1_000_000,
-      scannerPorts: ports,
-      // nmap's default pace against a 25 000 SYN/s flood, half a million spoofed sources in.
-      scannerEvery: 1000,
-      scannerStart: 500_000,
-      scanner,
-      target: ipv4(10, 0, 0, 9),
-    });
-    const run = replayUnderBudget(capture, 'verdicts');
-    rmSync(capture);
-    expect(run.summary).toMatch(new RegExp(`${1_000_000 + ports} packets`));
-    expect(evictions(run.summary, 'flow_source')).toBeGreaterThan(500_000);
-    expect(run.peakRssMb).toBeLessThan(DEFAULT_MEMORY_MB + 50);
+  it(
+    'replays 1 M SYNs from random sources and still sees the port scanner among them',
+    () => {
+      const capture = join(dir, 'syn-flood-1m.pcap');
+      const scanner = ipv4(10, 0, 0, 66);
+      const ports = 100;
+      writeSynFloodWithScanner(capture, {
+        syns: 1_000_000,
+        scannerPorts: ports,
+        // nmap's default pace against a 25 000 SYN/s flood, half a million spoofed sources in.
+        scannerEvery: 1000,
+        scannerStart: 500_000,
+        scanner,
+        target: ipv4(10, 0, 0, 9),
+      });
+      const run = replayUnderBudget(capture, 'verdicts');
+      rmSync(capture);
+      expect(run.summary).toMatch(new RegExp(`${1_000_000 + ports} packets`));
+      expect(evictions(run.summary, 'flow_source')).toBeGreaterThan(500_000);
+      expect(run.peakRssMb).toBeLessThan(DEFAULT_MEMORY_MB + 50);
 
-    // The embedded default's scan rule fires at 25 distinct ports: the scanner's k-th SYN (k ≥ 25)
-    // reads flow.unique_dst_ports = k, as a plain count of its ports says, although a million
-    // other sources went through the flow enricher's budget meanwhile.
-    const scans = run.stdout
-      .split('\n')
-      .filter((l) => l.includes('east-west-port-scan'))
-      .map(
-        (l) =>
-          JSON.parse(l) as { edge: { client: string; server_port: number }; fields: Record<string, unknown> },
+      // The embedded default's scan rule fires at 25 distinct ports: the scanner's k-th SYN (k ≥ 25)
+      // reads flow.unique_dst_ports = k, as a plain count of its ports says, although a million
+      // other sources went through the flow enricher's budget meanwhile.
+      const scans = run.stdout
+        .split('\n')
+        .filter((l) => l.includes('east-west-port-scan'))
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              edge: { client: string; server_port: number };
+              fields: Record<string, unknown>;
+            },
+        );
+      expect(scans.map((v) => v.edge.client)).toEqual(Array(ports - 24).fill(ipv4Text(scanner)));
+      expect(scans.map((v) => v.edge.server_port)).toEqual(
+        Array.from({ length: ports - 24 }, (_, i) => 25 + i),
       );
-    expect(scans.map((v) => v.edge.client)).toEqual(Array(ports - 24).fill(ipv4Text(scanner)));
-    expect(scans.map((v) => v.edge.server_port)).toEqual(
-      Array.from({ length: ports - 24 }, (_, i) => 25 + i),
-    );
-    expect(scans.map((v) => v.fields['flow.unique_dst_ports'])).toEqual(
-      Array.from({ length: ports - 24 }, (_, i) => 25 + i),
-    );
-  });
+      expect(scans.map((v) => v.fields['flow.unique_dst_ports'])).toEqual(
+        Array.from({ length: ports - 24 }, (_, i) => 25 + i),
+      );
+    },
+    TIMEOUT_MS,
+  );
 });
