@@ -30,75 +30,64 @@ class EntryModel {
   }
 }
 
+/** Windows of 60 s, 64 entries per source, and the given source and total-entry caps. */
+const windows = (maxSources: number, maxEntries?: number): FlowWindows =>
+  new FlowWindows({ windowNs: 60n * S, maxSources, maxEntriesPerSource: 64, maxEntries });
+
 describe('FlowWindows entry budget', () => {
   it('forgets the least recently seen sources whole when all sources together hold too many entries', () => {
-    const windows = new FlowWindows({
-      windowNs: 60n * S,
-      maxSources: 1000,
-      maxEntriesPerSource: 64,
-      maxEntries: 30,
-    });
+    const w = windows(1000, 30);
     const model = new EntryModel();
     // Ten one-connection sources (3 entries each): 30 entries, exactly the budget.
     for (let i = 0; i < 10; i++) {
       const o = syn(BigInt(i) * S, `10.1.0.${i}`, '10.0.0.1', 80);
-      windows.record(o);
+      w.record(o);
       model.record(o);
     }
-    expect(windows.trackedSources).toBe(10);
-    expect(windows.trackedEntries).toBe(model.entries(model.sources.keys()));
+    expect(w.trackedSources).toBe(10);
+    expect(w.trackedEntries).toBe(model.entries(model.sources.keys()));
     // One more source: the stalest (10.1.0.0) goes.
-    windows.record(syn(11n * S, '10.1.0.10', '10.0.0.1', 80));
-    expect(windows.trackedSources).toBe(10);
-    expect(windows.trackedEntries).toBe(30);
-    expect(windows.sourceEvictions).toBe(1);
+    w.record(syn(11n * S, '10.1.0.10', '10.0.0.1', 80));
+    expect(w.trackedSources).toBe(10);
+    expect(w.trackedEntries).toBe(30);
+    expect(w.sourceEvictions).toBe(1);
   });
 
   it('keeps the source just recorded, a scanner, while others make room for it', () => {
-    const windows = new FlowWindows({
-      windowNs: 60n * S,
-      maxSources: 1000,
-      maxEntriesPerSource: 64,
-      maxEntries: 40,
-    });
-    for (let i = 0; i < 10; i++) windows.record(syn(0n, `10.1.0.${i}`, '10.0.0.1', 80));
+    const w = windows(1000, 40);
+    for (let i = 0; i < 10; i++) w.record(syn(0n, `10.1.0.${i}`, '10.0.0.1', 80));
     // The scanner touches 12 ports of one server: 12 + 12 + 1 entries, so 7 other sources go.
     let last = null;
-    for (let port = 1; port <= 12; port++) last = windows.record(syn(S, '10.9.9.9', '10.0.0.2', port));
+    for (let port = 1; port <= 12; port++) last = w.record(syn(S, '10.9.9.9', '10.0.0.2', port));
     expect(last?.uniqueDstPorts).toBe(12);
-    expect(windows.trackedEntries).toBeLessThanOrEqual(40);
-    expect(windows.trackedSources).toBe(1 + Math.floor((40 - 25) / 3));
+    expect(w.trackedEntries).toBeLessThanOrEqual(40);
+    expect(w.trackedSources).toBe(1 + Math.floor((40 - 25) / 3));
   });
 
   it('keeps a source seen more than once through a flood of one-packet sources (segmented LRU)', () => {
-    const windows = new FlowWindows({ windowNs: 60n * S, maxSources: 8, maxEntriesPerSource: 64 });
-    windows.record(syn(0n, '10.9.9.9', '10.0.0.2', 1));
-    windows.record(syn(0n, '10.9.9.9', '10.0.0.2', 2));
-    for (let i = 0; i < 1000; i++) windows.record(syn(S, `10.2.${i >> 8}.${i & 255}`, '10.0.0.1', 80));
-    expect(windows.trackedSources).toBe(8);
-    expect(windows.sourceEvictions).toBe(1000 - 7);
+    const w = windows(8);
+    w.record(syn(0n, '10.9.9.9', '10.0.0.2', 1));
+    w.record(syn(0n, '10.9.9.9', '10.0.0.2', 2));
+    for (let i = 0; i < 1000; i++) w.record(syn(S, `10.2.${i >> 8}.${i & 255}`, '10.0.0.1', 80));
+    expect(w.trackedSources).toBe(8);
+    expect(w.sourceEvictions).toBe(1000 - 7);
     // Still tracked: its third port counts on top of the first two.
-    expect(windows.record(syn(2n * S, '10.9.9.9', '10.0.0.2', 3)).uniqueDstPorts).toBe(3);
+    expect(w.record(syn(2n * S, '10.9.9.9', '10.0.0.2', 3)).uniqueDstPorts).toBe(3);
     // A source seen once, then flooded past, starts over.
-    expect(windows.record(syn(2n * S, '10.2.0.0', '10.0.0.1', 81)).uniqueDstPorts).toBe(1);
+    expect(w.record(syn(2n * S, '10.2.0.0', '10.0.0.1', 81)).uniqueDstPorts).toBe(1);
   });
 
   it('counts entries leaving by window expiry and by sweeping idle sources', () => {
-    const windows = new FlowWindows({
-      windowNs: 60n * S,
-      maxSources: 1000,
-      maxEntriesPerSource: 64,
-      maxEntries: 1000,
-    });
-    for (let i = 0; i < 5; i++) windows.record(syn(BigInt(i) * S, '10.1.0.1', '10.0.0.1', 80 + i));
-    expect(windows.trackedEntries).toBe(5 + 5 + 1);
+    const w = windows(1000, 1000);
+    for (let i = 0; i < 5; i++) w.record(syn(BigInt(i) * S, '10.1.0.1', '10.0.0.1', 80 + i));
+    expect(w.trackedEntries).toBe(5 + 5 + 1);
     // 2 minutes later, one new connection: the four older ones have left the window.
-    windows.record(syn(125n * S, '10.1.0.1', '10.0.0.1', 9000));
-    expect(windows.trackedEntries).toBe(3);
+    w.record(syn(125n * S, '10.1.0.1', '10.0.0.1', 9000));
+    expect(w.trackedEntries).toBe(3);
     // Much later another source: the first one is idle and swept.
-    windows.record(syn(400n * S, '10.1.0.2', '10.0.0.1', 80));
-    expect(windows.trackedSources).toBe(1);
-    expect(windows.trackedEntries).toBe(3);
+    w.record(syn(400n * S, '10.1.0.2', '10.0.0.1', 80));
+    expect(w.trackedSources).toBe(1);
+    expect(w.trackedEntries).toBe(3);
   });
 });
 
