@@ -46,6 +46,23 @@ export const IDENTITY_DEFAULTS = {
 export const BYTES_PER_CACHED_ADDRESS = 400;
 export const BYTES_PER_CACHED_EDGE = 800;
 
+/** The two caches' sizes: the config's, else what the identity share of the budget holds. */
+export function cacheSizes(
+  config: Partial<IdentityConfig>,
+  memory?: MemoryBudget,
+): { cache_size: number; edge_cache_size: number } {
+  return {
+    cache_size:
+      config.cache_size ??
+      memory?.entriesFor('identity', BYTES_PER_CACHED_ADDRESS, 0.5) ??
+      IDENTITY_DEFAULTS.cache_size,
+    edge_cache_size:
+      config.edge_cache_size ??
+      memory?.entriesFor('identity', BYTES_PER_CACHED_EDGE, 0.5) ??
+      IDENTITY_DEFAULTS.edge_cache_size,
+  };
+}
+
 const count = (description: string, fallback: number, minimum = 1): JsonSchema => ({
   type: 'integer',
   minimum,
@@ -134,14 +151,7 @@ export function resolveIdentityConfig(
   baseDir: string,
   memory?: MemoryBudget,
 ): ResolvedIdentityConfig {
-  const budgeted =
-    memory === undefined
-      ? {}
-      : {
-          cache_size: memory.entriesFor('identity', BYTES_PER_CACHED_ADDRESS, 0.5),
-          edge_cache_size: memory.entriesFor('identity', BYTES_PER_CACHED_EDGE, 0.5),
-        };
-  const c = { ...IDENTITY_DEFAULTS, ...budgeted, ...config };
+  const c = { ...IDENTITY_DEFAULTS, ...config, ...cacheSizes(config, memory) };
   if (c.mmdb === undefined && c.stream === undefined)
     throw new IdentityConfigError(
       'identity: give "mmdb" (a file or URL), "stream" (the control plane), or both',
