@@ -128,12 +128,13 @@ describe.skipIf(!ready)('the collector’s live page in headless Chromium', () =
       ['ssh.protocol'],
       `ip.src == ${SSH_SERVER} && ssh.protocol`,
     );
-    const [, product, version] = /^SSH-[\d.]+-([A-Za-z]+)_(\S+)/.exec(banner)!;
+    const [, protocol, product, version] = /^SSH-([\d.]+)-([A-Za-z]+)_(\S+)/.exec(banner)!;
     await clickNode(page, 'infra/bastion');
     await page.waitForSelector('#details:not([hidden])');
     expect(await page.textContent('#node-title')).toBe('infra/bastion');
     expect(await page.locator('#services li').allTextContents()).toEqual([
-      `tcp/22 ssh ${product} ${version}`,
+      // nmap's line for OpenSSH adds the protocol as info and OpenBSD's CPE name of the product.
+      `tcp/22 ssh ${product} ${version} protocol ${protocol} (cpe:/a:openbsd:openssh:${version})`,
     ]);
     expect(await page.locator('#labels li').allTextContents()).toEqual(['tier=edge']);
     expect(await page.locator('#ips li').allTextContents()).toEqual([SSH_SERVER]);

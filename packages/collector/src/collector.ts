@@ -93,6 +93,11 @@ export class Collector implements RouteTarget {
     await this.store.init();
     this.store.onChange(() => this.changed());
     const server = createServer((req, res) => void handle(this, req, res));
+    // Agents and pages keep connections open between uploads: hold an idle one longer than a
+    // client (or a load balancer, ~60 s) would, so the server never closes a socket a client is
+    // just reusing ("other side closed").
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
