@@ -8,9 +8,16 @@ const alias: Record<string, string> = {};
 for (const dir of readdirSync(packagesDir)) {
   const manifest = join(packagesDir, dir, 'package.json');
   if (!existsSync(manifest)) continue;
-  const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string };
-  if (existsSync(join(packagesDir, dir, 'src/testing/index.ts'))) {
-    alias[`${name}/testing`] = join(packagesDir, dir, 'src/testing/index.ts');
+  const { name, exports } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    name: string;
+    exports?: Record<string, unknown>;
+  };
+  // Each subpath export ("./testing", "./errors") maps to the source file its dist entry comes from.
+  for (const [subpath, target] of Object.entries(exports ?? {})) {
+    const entry = typeof target === 'string' ? target : (target as { default?: string }).default;
+    if (subpath === '.' || typeof entry !== 'string') continue;
+    const source = join(packagesDir, dir, entry.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
+    if (existsSync(source)) alias[`${name}${subpath.slice(1)}`] = source;
   }
   alias[name] = join(packagesDir, dir, 'src/index.ts');
 }

@@ -5,7 +5,7 @@
 //   node bench/afpacket/capture.mjs DEVICE '{"filter":"events"}'
 import 'reflect-metadata';
 import { container } from 'tsyringe';
-import { Bus, MetricsRegistry, WallClock, silentLogger } from '@glia/core';
+import { Bus, MemoryBudget, MetricsRegistry, WallClock, silentLogger } from '@glia/core';
 import { CAPTURE_TOPICS } from '@glia/packet';
 import factory from '@glia/capture-afpacket';
 
@@ -24,6 +24,7 @@ const capture = factory.create(
     agentId: 'bench',
     container: container.createChildContainer(),
     baseDir: process.cwd(),
+    memory: new MemoryBudget(),
   },
   { interfaces: [device], ...JSON.parse(configText) },
 );

@@ -7,6 +7,7 @@ import {
   Bus,
   CORE_FIELDS,
   FieldResolver,
+  MemoryBudget,
   MetricsRegistry,
   PacketClock,
   silentLogger,
@@ -97,6 +98,7 @@ function context() {
     agentId: 'bench',
     container: undefined,
     baseDir: process.cwd(),
+    memory: new MemoryBudget(),
   };
 }
 

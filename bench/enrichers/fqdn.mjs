@@ -3,7 +3,7 @@
 // observation). Run after `npx tsc -b packages/enricher-fqdn`:  node bench/enrichers/fqdn.mjs
 import { cpus } from 'node:os';
 import dnsPacket from 'dns-packet';
-import { MetricsRegistry, PacketClock, observationOf } from '../../packages/core/dist/index.js';
+import { MemoryBudget, MetricsRegistry, PacketClock, observationOf } from '../../packages/core/dist/index.js';
 import { fqdnPlugin } from '../../packages/enricher-fqdn/dist/index.js';
 
 const SECOND = 1_000_000_000n;
@@ -63,6 +63,7 @@ function context(clock) {
     agentId: 'bench',
     container: null,
     baseDir: '.',
+    memory: new MemoryBudget(),
   };
 }
 

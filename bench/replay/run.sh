@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# Replay benchmark: glia's decode + capture-event logic against tcpdump and tshark reading the same
-# capture, plus peak RSS, and a 1 GB replay memory check. Writes bench/replay/RESULTS.md.
+# Replay benchmark, side by side in one run: glia against Suricata 7 (single-threaded, flow and
+# stream tracking, DNS and TLS parsers, no rules: bench/replay/suricata.yaml), p0f, tshark and
+# tcpdump, each reading the same captures. Reports CPU seconds (user + system, from /usr/bin/time:
+# meaningful on a loaded machine, where wall time is not), the ratio of each to Suricata's,
+# packets per CPU second and peak RSS. Writes bench/replay/RESULTS.md.
 #
-#   bench/replay/run.sh            # generate bench/data/replay-traffic.pcap if missing, then measure
+#   bench/replay/run.sh            # record bench/data/replay-traffic.pcap if missing, then measure
 #   GLIA_BENCH_REGEN=1 bench/replay/run.sh
+#   GLIA_BENCH_SIZES="500000 2000000 8000000" bench/replay/run.sh   (the default sizes)
+#   GLIA_BENCH_RUNS=3 bench/replay/run.sh     (runs per reader and capture: the median is reported)
+#
+# Captures measured, made from the recorded one by bench/replay/distinct-flows.mjs:
+#   distinct-N.pcap  N packets of copies with addresses rewritten per copy: every copy's flows new
+#   repeat-N.pcap    N packets of plain repeats: the same flows again, later
 #
 # The capture is real traffic (nginx, redis, openssh, dnsmasq) between two network namespaces joined
 # by a veth pair that this script creates and deletes; only 10.99.0.1/2 are used. Needs root.
@@ -11,7 +20,6 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DATA=$ROOT/bench/data
 CAP=$DATA/replay-traffic.pcap
-BIG=$DATA/replay-1g.pcap
 RESULTS=$ROOT/bench/replay/RESULTS.md
 NS_SRV=glia-bench-srv
 NS_CLI=glia-bench-cli
@@ -99,92 +107,110 @@ if [ ! -s "$CAP" ] || [ "${GLIA_BENCH_REGEN:-0}" = 1 ]; then
   generate_capture
 fi
 
-# The built packages (the CLI and the direct script run from dist).
-(cd "$ROOT" && npx tsc -b packages/capture-pcap >/dev/null)
+# shellcheck source=peers.sh
+source "$ROOT/bench/replay/peers.sh"
+install_replay_peers
+
+(cd "$ROOT" && npm run build >/dev/null)
 GLIA_CLI=$ROOT/packages/cli/bin/glia.js
+SIZES=${GLIA_BENCH_SIZES:-500000 2000000 8000000}
+RUNS=${GLIA_BENCH_RUNS:-3}
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# Runs a command under /usr/bin/time -v; prints "seconds maxRSS_kB".
-timed() {
-  /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; return 1; }
-  local wall rss
-  wall=$(grep 'Elapsed (wall clock)' "$WORK/time.txt" | awk '{print $NF}')
-  rss=$(grep 'Maximum resident set size' "$WORK/time.txt" | awk '{print $NF}')
-  echo "$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }') $rss"
+for n in $SIZES; do
+  [ -s "$DATA/distinct-$n.pcap" ] || node "$ROOT/bench/replay/distinct-flows.mjs" "$CAP" "$DATA/distinct-$n.pcap" "$n"
+done
+largest=${SIZES##* }
+[ -s "$DATA/repeat-$largest.pcap" ] ||
+  node "$ROOT/bench/replay/distinct-flows.mjs" "$CAP" "$DATA/repeat-$largest.pcap" "$largest" repeat
+
+echo '{}' >"$WORK/empty.yaml"
+# Runs a command under /usr/bin/time; prints "cpu_seconds peak_rss_kB" (user + system time).
+cpu() {
+  /usr/bin/time -f '%U %S %M' -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" ||
+    { tail -5 "$WORK/stderr.txt" >&2; echo "failed: $*" >&2; return 1; }
+  awk '{ printf "%.2f %d\n", $1 + $2, $3 }' "$WORK/time.txt"
 }
 
-packets=$(node "$ROOT/bench/replay/replay-direct.mjs" "$CAP" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packets))')
-bytes=$(stat -c %s "$CAP")
-row() { # name seconds rss
-  awk -v n="$1" -v s="$2" -v r="$3" -v p="$packets" 'BEGIN { printf "| %s | %.2f | %.0f | %.0f |\n", n, s, p / s, r / 1024 }'
-}
+readers=(
+  'Suricata 7 (`-k none --runmode single`, flow + stream, DNS + TLS parsers, no rules)|suricata -c SURICONF -k none --runmode single -S /dev/null -l SURIDIR -r'
+  '`glia replay F` (embedded default: fqdn, ja4t, tls, flow, 3 rules; `--print verdicts`)|node GLIA replay --print verdicts --log-level silent'
+  '`glia replay F --print observations` (default config, every observation with its fields as JSON)|node GLIA replay --print observations --log-level silent'
+  '`glia replay -c {} F --print events` (no enrichers or rules: decode + events + JSON)|node GLIA replay -c EMPTY --print events --log-level silent'
+  'glia decode + capture events alone (`bench/replay/replay-direct.mjs`)|node DIRECT'
+  '`p0f -r F` (3.09b: SYN/SYN-ACK fingerprints)|p0f -r'
+  '`tcpdump -r F -w /dev/null`|tcpdump -w /dev/null -r'
+  '`tshark -r F -T fields -e frame.number`|tshark -T fields -e frame.number -r'
+)
 
-# Best of three for glia's own figures: the machine may be shared. Prints "seconds maxRSS_kB" of the
-# fastest run and the lowest and highest peak RSS of the three: "seconds rss rss_min rss_max".
-best3() {
-  local best=999999 best_r=0 lo=0 hi=0 s r
-  for _ in 1 2 3; do
-    read -r s r < <(timed "$@")
-    if awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; best_r=$r; fi
-    if [ "$lo" = 0 ] || [ "$r" -lt "$lo" ]; then lo=$r; fi
-    if [ "$r" -gt "$hi" ]; then hi=$r; fi
+# Every reader on every capture, RUNS rounds in that order (so the load is shared alike); per
+# reader and capture the median CPU time, its range, and the highest peak RSS.
+declare -A result
+captures=()
+for n in $SIZES; do captures+=("distinct-$n"); done
+captures+=("repeat-$largest")
+for round in $(seq "$RUNS"); do
+for c in "${captures[@]}"; do
+  file=$DATA/$c.pcap
+  for r in "${readers[@]}"; do
+    cmd=${r#*|}
+    # tshark decodes every protocol (about 50 000 packets/s): the 2 M captures are enough for it.
+    if [[ $cmd == tshark* ]] && [ "$(stat -c %s "$file")" -gt 400000000 ]; then result[$c|$r]='- -;'; continue; fi
+    # tshark once (25 s a run on 2 M packets): its ratio is not close to anyone's.
+    if [[ $cmd == tshark* ]] && [ "$round" -gt 1 ]; then continue; fi
+    cmd=${cmd//GLIA/$GLIA_CLI}
+    cmd=${cmd//EMPTY/$WORK/empty.yaml}
+    cmd=${cmd//DIRECT/$ROOT/bench/replay/replay-direct.mjs}
+    cmd=${cmd//SURICONF/$ROOT/bench/replay/suricata.yaml}
+    cmd=${cmd//SURIDIR/$WORK/suricata}
+    rm -rf "$WORK/suricata" && mkdir -p "$WORK/suricata"
+    echo "bench: round $round: $c: ${r%%|*}" >&2
+    # shellcheck disable=SC2086
+    result[$c|$r]+="$(cpu $cmd "$file" || echo '- -');"
   done
-  echo "$best $best_r $lo $hi"
+done
+done
+# "cpu rss;cpu rss;..." -> "median_cpu max_rss min_cpu max_cpu" (or "- -" when a run failed).
+summarize() {
+  tr ';' '\n' <<<"$1" | awk 'NF == 2 { if ($1 == "-") bad = 1; n++; c[n] = $1; if ($2 > r) r = $2 }
+    END { if (bad || n == 0) { print "- -"; exit }
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (c[j] < c[i]) { t = c[i]; c[i] = c[j]; c[j] = t }
+      printf "%s %d %s %s\n", c[int((n + 1) / 2)], r, c[1], c[n] }'
 }
-mb_range() { echo "$(( $1 / 1024 ))–$(( $2 / 1024 ))"; }
+for key in "${!result[@]}"; do result[$key]=$(summarize "${result[$key]}"); done
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
-read -r s_direct r_direct _ _ < <(best3 node "$ROOT/bench/replay/replay-direct.mjs" "$CAP")
-cli_row=""
-if [ -f "$GLIA_CLI" ] && node "$GLIA_CLI" replay --help >/dev/null 2>&1; then
-  read -r s_cli r_cli _ _ < <(best3 node "$GLIA_CLI" replay --print events "$CAP")
-  cli_row=$(row '`glia replay --print events` (whole agent, default config, JSON to /dev/null)' "$s_cli" "$r_cli")
-fi
-read -r s_tcpdump r_tcpdump < <(timed tcpdump -r "$CAP" -w /dev/null)
-read -r s_tshark r_tshark < <(timed tshark -r "$CAP" -T fields -e frame.number)
-
-# 1 GB: the capture repeated end to end (mergecap -a) until the file passes 1 GiB.
-if [ ! -s "$BIG" ] || [ "$(stat -c %s "$BIG")" -lt 1073741824 ]; then
-  copies=$(( (1073741824 / bytes) + 1 ))
-  args=()
-  for _ in $(seq "$copies"); do args+=("$CAP"); done
-  mergecap -a -F pcap -w "$BIG" "${args[@]}"
-fi
-big_bytes=$(stat -c %s "$BIG")
-read -r s_big r_big _ _ < <(best3 node "$ROOT/bench/replay/replay-direct.mjs" "$BIG")
-big_cli=""
-if [ -n "$cli_row" ]; then
-  echo '{}' >"$WORK/empty.yaml"
-  read -r s_bigcli _ lo hi < <(best3 node "$GLIA_CLI" replay --print events "$BIG")
-  big_cli="- \`glia replay --print events\` of it (default config: fqdn, ja4t, tls, flow, three rules): $(awk -v s="$s_bigcli" 'BEGIN{printf "%.1f", s}') s, peak RSS $(mb_range "$lo" "$hi") MB."
-  read -r s_v _ lo hi < <(best3 node "$GLIA_CLI" replay --print verdicts "$BIG")
-  big_cli="$big_cli
-- \`glia replay --print verdicts\` of it (default config, nothing printed but verdicts): $(awk -v s="$s_v" 'BEGIN{printf "%.1f", s}') s, peak RSS $(mb_range "$lo" "$hi") MB."
-  read -r s_e _ lo hi < <(best3 node "$GLIA_CLI" replay -c "$WORK/empty.yaml" --print events "$BIG")
-  big_cli="$big_cli
-- \`glia replay -c {} --print events\` of it (no enrichers, no rules): $(awk -v s="$s_e" 'BEGIN{printf "%.1f", s}') s, peak RSS $(mb_range "$lo" "$hi") MB."
-fi
-
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+packets_of() { capinfos -c -M "$1" | awk -F: '/Number of packets/ { gsub(/ /, "", $2); print $2 }'; }
+cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 {
   echo "## Replay benchmark ($(date -u +%Y-%m-%d))"
   echo
-  echo "Machine: $cpu, $(nproc) vCPU, $(free -g | awk '/Mem:/{print $2}') GB RAM, $(uname -r), Node $(node -v), $(tshark -v | head -1 | cut -d' ' -f1-3), tcpdump $(tcpdump --version 2>&1 | head -1 | awk '{print $3}')."
+  echo "Machine: $cpu_model, $(nproc) vCPU, $(free -g | awk '/Mem:/{print $2}') GB RAM, Linux $(uname -r), Node $(node -v),"
+  echo "$(suricata -V 2>/dev/null | sed 's/This is //'), p0f 3.09b, $(tshark -v | head -1 | cut -d' ' -f1-3), tcpdump $(tcpdump --version 2>&1 | head -1 | awk '{print $3}')."
+  echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $LOAD_END (on $(nproc) vCPUs)."
   echo
-  echo "Capture: \`bench/data/replay-traffic.pcap\`, $packets packets, $(( bytes / 1048576 )) MB: HTTP (nginx), Redis"
-  echo "(redis-benchmark), SSH banner exchanges (openssh) and DNS (dnsmasq) between two network namespaces."
+  echo "Captures: \`bench/data/replay-traffic.pcap\` ($(packets_of "$CAP") packets of HTTP, Redis, SSH and DNS between two"
+  echo "network namespaces) copied to N packets by \`bench/replay/distinct-flows.mjs\`: \`distinct-N\` rewrites the"
+  echo "addresses of every copy (every copy's flows are new), \`repeat-N\` repeats the same flows later."
   echo
-  echo "| reader | seconds | packets/s | peak RSS (MB) |"
-  echo "|---|---|---|---|"
-  row 'glia decode + capture-event logic (`bench/replay/replay-direct.mjs`)' "$s_direct" "$r_direct"
-  [ -n "$cli_row" ] && echo "$cli_row"
-  row '`tcpdump -r F -w /dev/null`' "$s_tcpdump" "$r_tcpdump"
-  row '`tshark -r F -T fields -e frame.number`' "$s_tshark" "$r_tshark"
-  echo
-  echo "1 GB check: \`bench/data/replay-1g.pcap\` ($(( big_bytes / 1048576 )) MB, the capture repeated with mergecap -a):"
-  echo "- glia decode + logic: $(awk -v s="$s_big" 'BEGIN{printf "%.1f", s}') s, peak RSS $(( r_big / 1024 )) MB (limit 200 MB)."
-  [ -n "$big_cli" ] && echo "$big_cli"
-  echo
-  echo "Wall-clock times, Node start-up included (glia: the fastest of three runs, peak RSS of all three;"
-  echo "others: one run), one core busy each (the readers are single-threaded). Load average when"
-  echo "finished: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) vCPU."
+  echo "CPU seconds are user + system time (Node start-up included), the median of $RUNS runs (tshark: one)"
+  echo "with the range of the runs; the ratio is of medians, to Suricata's on the same capture; packets/s"
+  echo "are packets per median CPU second; RSS is the highest peak resident set of the runs."
+  for c in "${captures[@]}"; do
+    file=$DATA/$c.pcap
+    packets=$(packets_of "$file")
+    read -r s_cpu _ <<<"${result[$c|${readers[0]}]}"
+    echo
+    echo "### $c ($packets packets, $(( $(stat -c %s "$file") / 1048576 )) MB)"
+    echo
+    echo "| reader | CPU s | range | × Suricata | packets/s | peak RSS MB |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for r in "${readers[@]}"; do
+      read -r t rss lo hi <<<"${result[$c|$r]}"
+      if [ "$t" = '-' ] || [ -z "$t" ]; then echo "| ${r%%|*} | – | – | – | – | – |"; continue; fi
+      awk -v n="${r%%|*}" -v t="$t" -v s="$s_cpu" -v p="$packets" -v r="$rss" -v lo="$lo" -v hi="$hi" \
+        'BEGIN { pps = t > 0 ? sprintf("%.0f", p / t) : "–"; printf "| %s | %.2f | %.2f – %.2f | %.2f | %s | %.0f |\n", n, t, lo, hi, t / s, pps, r / 1024 }'
+    done
+  done
 } >"$RESULTS"
 cat "$RESULTS"

@@ -4,7 +4,7 @@
 // Needs the build (packages/*/dist): end-to-end tests run built code.
 import 'reflect-metadata';
 import { container } from 'tsyringe';
-import { Bus, MetricsRegistry, WallClock, silentLogger } from '@glia/core';
+import { Bus, MemoryBudget, MetricsRegistry, WallClock, silentLogger } from '@glia/core';
 import { CAPTURE_TOPICS, eventToJson } from '@glia/packet';
 import factory from '@glia/capture-afpacket';
 
@@ -22,6 +22,7 @@ const capture = factory.create(
     agentId: 'test',
     container: container.createChildContainer(),
     baseDir: process.cwd(),
+    memory: new MemoryBudget(),
   },
   config,
 );

@@ -8,7 +8,7 @@ import {
   type PluginDetails,
   type PluginInstance,
 } from '@glia/core';
-import { CaptureEventLogic, type CaptureEventMap, type CaptureTopic } from '@glia/packet';
+import { CaptureEventLogic, maxFlowsFor, type CaptureEventMap, type CaptureTopic } from '@glia/packet';
 import { resolveConfig, type AfPacketConfig, type ResolvedAfPacketConfig } from './config.js';
 import type { ObservedDirection } from './event-filter.js';
 import { LiveInterface, type DeviceCounters, type DeviceState } from './live-interface.js';
@@ -48,7 +48,7 @@ export class AfPacketCapture implements PluginInstance {
       <K extends CaptureTopic>(topic: K, event: CaptureEventMap[K]) => {
         bus.publish<K>(topic, event as GliaTopics[K]);
       },
-      { maxFlows: this.config.max_flows },
+      { maxFlows: config.max_flows ?? maxFlowsFor(ctx.memory) },
     );
   }
 

@@ -107,10 +107,10 @@ export const afPacketConfigSchema: JsonSchema = {
       default: AFPACKET_DEFAULTS.retry_interval_ms,
     },
     max_flows: {
-      description: 'Flows the capture-event logic remembers (LRU)',
+      description:
+        'Flows the capture-event logic remembers (LRU; default: what the flow table share of limits.memory_mb holds)',
       type: 'integer',
       minimum: 16,
-      default: AFPACKET_DEFAULTS.max_flows,
     },
   },
 };

@@ -14,6 +14,7 @@ import {
   CaptureFileReader,
   emptyRecord,
   interfaceNameOf,
+  maxFlowsFor,
   type CaptureEventMap,
   type CaptureTopic,
   type UndecodableReason,
@@ -68,10 +69,13 @@ export class PcapCapture implements PluginInstance {
     this.dir = config.dir ?? 'ingress';
     const clock = ctx.clock.advance === undefined ? null : ctx.clock;
     const bus = ctx.bus;
-    this.logic = new CaptureEventLogic(<K extends CaptureTopic>(topic: K, event: CaptureEventMap[K]) => {
-      clock?.advance?.(event.ts);
-      bus.publish<K>(topic, event as GliaTopics[K]);
-    });
+    this.logic = new CaptureEventLogic(
+      <K extends CaptureTopic>(topic: K, event: CaptureEventMap[K]) => {
+        clock?.advance?.(event.ts);
+        bus.publish<K>(topic, event as GliaTopics[K]);
+      },
+      { maxFlows: maxFlowsFor(ctx.memory) },
+    );
   }
 
   health(): Health {
@@ -97,6 +101,17 @@ export class PcapCapture implements PluginInstance {
       return;
     }
     this.state.ok();
+    const labels = { plugin: this.ctx.name };
+    const flows = this.logic.flows;
+    this.ctx.metrics.collect('pcap_flows', 'Flows in the capture-event logic table', 'gauge', () => [
+      { labels, value: flows.size },
+    ]);
+    this.ctx.metrics.collect(
+      'pcap_flow_evictions_total',
+      'Flows forgotten by the capture-event logic table (its cap: the flow table share of limits.memory_mb)',
+      'counter',
+      () => [{ labels, value: flows.evictions }],
+    );
     this.running = this.replay(files).finally(() => {
       this.report();
       this.done();
@@ -237,9 +252,6 @@ export class PcapCapture implements PluginInstance {
     }).inc(s.truncatedRecords);
     m.counter('pcap_oversize_records_total', 'Records over 256 KiB, skipped unread', { plugin }).inc(
       s.oversizeRecords,
-    );
-    m.counter('pcap_flow_evictions_total', 'Flows forgotten by the capture-event logic LRU', { plugin }).inc(
-      s.flowEvictions,
     );
     for (const [topic, n] of Object.entries(s.events)) {
       m.counter('pcap_events_total', 'Capture events published, by topic', { plugin, topic }).inc(n);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { InputError, type Agent, type LoadedConfig } from '@glia/core';
-import { PUSHED_RULES_TOPIC } from '@glia/enricher-identity';
+import { InputError, MemoryBudget, type Agent, type LoadedConfig } from '@glia/core';
+// The topic alone, not the identity enricher (mmdb-lib, the control-plane client) with it.
+import { PUSHED_RULES_TOPIC } from '@glia/enricher-identity/pushed-rules';
 import { declaredScheme, schemeForConfig } from './fields.js';
 import {
   compileRules,
@@ -15,6 +16,9 @@ import {
   type RuleSet,
   type RuleSetSettings,
 } from '@glia/rules';
+
+/** Heap cost of one verdict dedup entry (bench/memory/entry-cost.mjs: 139 B), rounded up. */
+const DEDUP_ENTRY_BYTES = 160;
 
 type ConfiguredRules = Awaited<ReturnType<typeof loadConfiguredRules>>;
 
@@ -87,6 +91,10 @@ export async function attachPolicy(
     ruleSettings,
     ...(rulesFile !== undefined ? { rulesFile } : {}),
     enforce: loaded.config.enforce,
+    dedupCapacity: new MemoryBudget(loaded.config.limits?.memory_mb).entriesFor(
+      'verdict_dedup',
+      DEDUP_ENTRY_BYTES,
+    ),
     metrics: agent.metrics,
   });
   agent.addStage(stage);

@@ -1,20 +1,15 @@
+// Only commander and what every command shares load up front. Each command's module (and with it
+// the agent, ajv, pino, the plugins, the Kubernetes client...) is imported inside its action, so
+// `glia --help` and every other command never pay for it: add a command the same way, with
+// `await import('./commands/NAME.js')` in its action and at most `import type` from it here.
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode } from '@glia/core';
-import { configCheckCommand } from './commands/config-check.js';
-import { doctorCommand } from './commands/doctor.js';
-import { edgesListCommand, edgesUnbanCommand } from './commands/edges.js';
-import { controlPlaneCommand, TOKEN_ENV, type ControlPlaneOptions } from './commands/control-plane.js';
-import { identityBuildCommand } from './commands/identity-build.js';
-import { identityLookupCommand } from './commands/identity-lookup.js';
-import { pluginNewCommand, type PluginNewOptions } from './commands/plugin-new.js';
-import { pluginsCommand } from './commands/plugins.js';
-import { replayCommand, type ReplayOptions } from './commands/replay.js';
-import { rulesCheckCommand, ruleTestCommand } from './commands/rules.js';
-import { runCommand } from './commands/run.js';
-import { statusCommand } from './commands/status.js';
-import { collectorCommand, type CollectorOptions } from './commands/collector.js';
-import { graphDiffCommand } from './commands/graph-diff.js';
+import { ExitCode } from '@glia/core/errors';
+import type { CollectorOptions } from './commands/collector.js';
+import type { ControlPlaneOptions } from './commands/control-plane.js';
+import type { PluginNewOptions } from './commands/plugin-new.js';
+import type { ReplayOptions } from './commands/replay.js';
 import { watchStdout } from './output-closed.js';
+import { TOKEN_ENV } from './token-env.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -39,14 +34,16 @@ export function buildProgram(result: { code: number }): Command {
     .description('run the agent until SIGINT/SIGTERM (or until every replayed capture has ended)')
     .option('-c, --config <file>', 'config file (YAML or JSON); without it, the embedded default demo')
     .addHelpText('after', EXIT_CODES)
-    .action(async (o: { config?: string }) => set(await runCommand(o)));
+    .action(async (o: { config?: string }) => set(await (await import('./commands/run.js')).runCommand(o)));
 
   const config = program.command('config').description('work with config files');
   config
     .command('check <file>')
     .description('validate a config file: every problem with its path and line')
     .addHelpText('after', EXIT_CODES)
-    .action(async (file: string) => set(await configCheckCommand(file)));
+    .action(async (file: string) =>
+      set(await (await import('./commands/config-check.js')).configCheckCommand(file)),
+    );
 
   const rules = program.command('rules').description('work with rule files');
   rules
@@ -54,7 +51,9 @@ export function buildProgram(result: { code: number }): Command {
     .description('check a rules file: every error with its line:column; exit 2 on any')
     .option('-c, --config <file>', 'check against the fields of the enrichers this config enables')
     .addHelpText('after', EXIT_CODES)
-    .action(async (file: string, o: { config?: string }) => set(await rulesCheckCommand(file, o)));
+    .action(async (file: string, o: { config?: string }) =>
+      set(await (await import('./commands/rules.js')).rulesCheckCommand(file, o)),
+    );
 
   program
     .command('test <file>')
@@ -64,13 +63,17 @@ export function buildProgram(result: { code: number }): Command {
       'config whose enrichers replay capture cases (default: flow, fqdn, ja4t, tls)',
     )
     .addHelpText('after', EXIT_CODES)
-    .action(async (file: string, o: { config?: string }) => set(await ruleTestCommand(file, o)));
+    .action(async (file: string, o: { config?: string }) =>
+      set(await (await import('./commands/rules.js')).ruleTestCommand(file, o)),
+    );
 
   program
     .command('plugins')
     .description('list available plugins, their kind and what they do')
     .option('-c, --config <file>', 'also list the plugins this config names')
-    .action(async (o: { config?: string }) => set(await pluginsCommand(o)));
+    .action(async (o: { config?: string }) =>
+      set(await (await import('./commands/plugins.js')).pluginsCommand(o)),
+    );
 
   const plugin = program.command('plugin').description('write your own plugins');
   plugin
@@ -84,7 +87,9 @@ export function buildProgram(result: { code: number }): Command {
     .option('--dir <dir>', 'where to write it (default: ./glia-plugin-NAME)')
     .option('--core <path>', '@glia/core to depend on: a packed .tgz or its directory (default: this glia’s)')
     .addHelpText('after', EXIT_CODES)
-    .action(async (name: string, o: PluginNewOptions) => set(await pluginNewCommand(name, o)));
+    .action(async (name: string, o: PluginNewOptions) =>
+      set(await (await import('./commands/plugin-new.js')).pluginNewCommand(name, o)),
+    );
 
   program
     .command('replay <files...>')
@@ -114,7 +119,9 @@ export function buildProgram(result: { code: number }): Command {
         .default('warn'),
     )
     .addHelpText('after', EXIT_CODES)
-    .action(async (files: string[], o: ReplayOptions) => set(await replayCommand(files, o)));
+    .action(async (files: string[], o: ReplayOptions) =>
+      set(await (await import('./commands/replay.js')).replayCommand(files, o)),
+    );
 
   const identity = program.command('identity').description('workload identity baselines (MMDB)');
   identity
@@ -125,13 +132,15 @@ export function buildProgram(result: { code: number }): Command {
     .requiredOption('-o, --output <file>', 'the MMDB file to write (replaced atomically)')
     .addHelpText('after', EXIT_CODES)
     .action(async (inventory: string, o: { output: string }) =>
-      set(await identityBuildCommand(inventory, o)),
+      set(await (await import('./commands/identity-build.js')).identityBuildCommand(inventory, o)),
     );
   identity
     .command('lookup <file> <ip>')
     .description('print the record an MMDB holds for an address (exit 1 when it holds none)')
     .addHelpText('after', EXIT_CODES)
-    .action(async (file: string, ip: string) => set(await identityLookupCommand(file, ip)));
+    .action(async (file: string, ip: string) =>
+      set(await (await import('./commands/identity-lookup.js')).identityLookupCommand(file, ip)),
+    );
 
   program
     .command('control-plane')
@@ -152,7 +161,9 @@ export function buildProgram(result: { code: number }): Command {
         .default('info'),
     )
     .addHelpText('after', EXIT_CODES)
-    .action(async (o: ControlPlaneOptions) => set(await controlPlaneCommand(o)));
+    .action(async (o: ControlPlaneOptions) =>
+      set(await (await import('./commands/control-plane.js')).controlPlaneCommand(o)),
+    );
 
   program
     .command('collector')
@@ -167,7 +178,9 @@ export function buildProgram(result: { code: number }): Command {
     .option('--store <store>', 'sqlite:PATH (default sqlite:glia-graph.db) or postgres://user@host/db')
     .option('--identity <mmdb>', 'identity baseline (MMDB) naming workloads')
     .addHelpText('after', EXIT_CODES)
-    .action(async (o: CollectorOptions) => set(await collectorCommand(o)));
+    .action(async (o: CollectorOptions) =>
+      set(await (await import('./commands/collector.js')).collectorCommand(o)),
+    );
 
   const graph = program.command('graph').description('work with service graphs');
   graph
@@ -178,7 +191,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', EXIT_CODES)
     .action(async (a: string, b: string, o: { format: 'text' | 'json' }) =>
-      set(await graphDiffCommand(a, b, o)),
+      set(await (await import('./commands/graph-diff.js')).graphDiffCommand(a, b, o)),
     );
 
   program
@@ -188,7 +201,9 @@ export function buildProgram(result: { code: number }): Command {
     )
     .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
     .option('--json', "print the admin endpoint's JSON as it is")
-    .action(async (o: { url: string; json?: boolean }) => set(await statusCommand(o)));
+    .action(async (o: { url: string; json?: boolean }) =>
+      set(await (await import('./commands/status.js')).statusCommand(o)),
+    );
 
   program
     .command('doctor')
@@ -201,7 +216,9 @@ export function buildProgram(result: { code: number }): Command {
       'after',
       `\nExit codes:\n  0  a live capture backend can run here\n  1  none can\n  2  bad input`,
     )
-    .action(async (o: { config?: string; json?: boolean }) => set(await doctorCommand(o)));
+    .action(async (o: { config?: string; json?: boolean }) =>
+      set(await (await import('./commands/doctor.js')).doctorCommand(o)),
+    );
 
   const edges = program
     .command('edges')
@@ -211,7 +228,9 @@ export function buildProgram(result: { code: number }): Command {
     .description('the edges banned in the kernel (or recorded as would-drops), with time left and rules')
     .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
     .option('--json', 'print the raw JSON')
-    .action(async (o: { url: string; json?: boolean }) => set(await edgesListCommand(o)));
+    .action(async (o: { url: string; json?: boolean }) =>
+      set(await (await import('./commands/edges.js')).edgesListCommand(o)),
+    );
   edges
     .command('unban <client> <server> <port>')
     .description('lift the ban of client -> server:port before its expiry')
@@ -219,7 +238,7 @@ export function buildProgram(result: { code: number }): Command {
     .option('--url <url>', 'admin endpoint', 'http://127.0.0.1:9464')
     .addHelpText('after', EXIT_CODES)
     .action(async (client: string, server: string, port: string, o: { url: string; proto: string }) =>
-      set(await edgesUnbanCommand(client, server, port, o)),
+      set(await (await import('./commands/edges.js')).edgesUnbanCommand(client, server, port, o)),
     );
 
   return program;

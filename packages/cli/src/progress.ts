@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { PcapReplayStats } from '@glia/capture-pcap';
-import type { Agent } from '@glia/core';
+import type { Agent, MetricsRegistry } from '@glia/core';
 
 /** The running replay's counters (the pcap capture plugin's stats()), if there is one. */
 export function replayStats(agent: Agent): PcapReplayStats | null {
@@ -23,6 +23,24 @@ export function replaySummary(s: PcapReplayStats): string {
   const truncated = s.truncatedRecords > 0 ? `; ${s.truncatedRecords} truncated records` : '';
   const oversize = s.oversizeRecords > 0 ? `; ${s.oversizeRecords} records over 256 KiB skipped` : '';
   return `replayed ${files}: ${s.packets} packets, ${s.bytes} bytes; events: ${pairs(s.events)}; undecodable: ${pairs(s.undecodable)}; not TCP/UDP: ${pairs(s.ignored)}${truncated}${oversize}`;
+}
+
+/**
+ * What the bounded stores forgot at their caps (every `*_evictions_total` metric, summed over
+ * plugins, by table where a metric has one): "evictions: pcap_flow 120, flow_source 3" or
+ * "evictions: none". The caps come from `limits.memory_mb` unless the config sets them.
+ */
+export function evictionSummary(metrics: MetricsRegistry): string {
+  const totals = new Map<string, number>();
+  for (const s of metrics.samples()) {
+    const m = /^glia_(.+)_evictions_total$/.exec(s.name);
+    if (m === null) continue;
+    const qualifier = s.labels.table ?? s.labels.reason;
+    const key = qualifier === undefined ? m[1] : `${m[1]}_${qualifier}`;
+    totals.set(key, (totals.get(key) ?? 0) + s.value);
+  }
+  const parts = [...totals].filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  return `evictions: ${parts.length > 0 ? parts.join(', ') : 'none'}`;
 }
 
 const RECORD_HEADER_BYTES = 16;

@@ -49,13 +49,19 @@ export class BoundedLru<K, V> {
       this.touch(existing);
       return;
     }
+    let node: Node<K, V>;
     if (this.nodes.size >= this.capacity && this.oldest !== null) {
-      const evicted = this.oldest;
-      this.unlink(evicted);
-      this.nodes.delete(evicted.key);
+      // The evicted node carries the new key: a full LRU churns one node per insert, and a node
+      // that lived that long has reached V8's old generation, where garbage costs a full GC.
+      node = this.oldest;
+      this.unlink(node);
+      this.nodes.delete(node.key);
       this.evictions++;
+      node.key = key;
+      node.value = value;
+    } else {
+      node = { key, value, older: null, younger: null };
     }
-    const node: Node<K, V> = { key, value, older: null, younger: null };
     this.nodes.set(key, node);
     this.append(node);
   }

@@ -3,6 +3,7 @@ export { Bus, type SubscriberErrorHandler } from './bus/bus.js';
 export type { GliaTopics, Topic, Payload, Handler } from './bus/topics.js';
 export { BoundedQueue, type BoundedQueueOptions } from './bus/bounded-queue.js';
 export { BoundedLru } from './bounded-lru.js';
+export { MemoryBudget, MEMORY_SHARES, DEFAULT_MEMORY_MB, type MemoryStore } from './memory-budget.js';
 export * from './events.js';
 export type {
   Observation,

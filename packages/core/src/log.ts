@@ -1,5 +1,12 @@
-import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type * as Pino from 'pino';
+import type { Logger as PinoLogger, LevelWithSilent } from 'pino';
+import type pretty from 'pino-pretty';
+
+// pino loads when the first logger is made, not with @glia/core; pino-pretty (and its
+// dependencies) only when a terminal asks for pretty logs.
+const require = createRequire(import.meta.url);
+const loadPino = (): typeof Pino.pino => (require('pino') as typeof Pino).pino;
 
 export type Logger = PinoLogger;
 export type LogLevel = LevelWithSilent;
@@ -18,12 +25,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   const usePretty = options.pretty ?? (fd === 2 ? process.stderr.isTTY : process.stdout.isTTY) === true;
   if (usePretty) {
-    return pino({ level }, pretty({ destination: fd, sync: true, colorize: true }));
+    const prettyStream = require('pino-pretty') as typeof pretty;
+    return loadPino()({ level }, prettyStream({ destination: fd, sync: true, colorize: true }));
   }
+  const pino = loadPino();
   return pino({ level, base: { pid: process.pid } }, pino.destination({ fd, sync: true }));
 }
 
 /** A logger that writes nothing, for tests and library use. */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return loadPino()({ level: 'silent' });
 }

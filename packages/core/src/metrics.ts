@@ -72,6 +72,17 @@ export class MetricsRegistry {
     return family.collect?.().find((s) => labelKey(s.labels) === key)?.value;
   }
 
+  /** Every series with its current value (own and collected), for summaries. */
+  samples(): Array<{ name: string; labels: Labels; value: number }> {
+    const out: Array<{ name: string; labels: Labels; value: number }> = [];
+    for (const family of this.families.values()) {
+      for (const m of family.series.values())
+        out.push({ name: family.name, labels: m.labels, value: m.value });
+      for (const s of family.collect?.() ?? []) out.push({ name: family.name, ...s });
+    }
+    return out;
+  }
+
   /** Prometheus text exposition format, version 0.0.4. */
   render(): string {
     const lines: string[] = [];

@@ -5,7 +5,7 @@ import {
   type Health,
   type PluginContext,
 } from '@glia/core';
-import type { FlowConfig } from './config.js';
+import type { FlowLimits } from './config.js';
 import { DirectionClassifier } from './direction.js';
 import { flowResolvers } from './flow-fields.js';
 import { FlowWindows } from './flow-windows.js';
@@ -25,12 +25,13 @@ export class FlowEnricher implements EnricherInstance {
 
   constructor(
     private readonly ctx: PluginContext,
-    config: FlowConfig,
+    readonly limits: FlowLimits,
   ) {
     this.windows = new FlowWindows({
-      windowNs: BigInt(config.window_seconds) * NS_PER_S,
-      maxSources: config.max_sources,
-      maxEntriesPerSource: config.max_entries_per_source,
+      windowNs: BigInt(limits.windowSeconds) * NS_PER_S,
+      maxSources: limits.maxSources,
+      maxEntriesPerSource: limits.maxEntriesPerSource,
+      maxEntries: limits.maxEntries,
     });
     this.classifier = new DirectionClassifier(ctx.network);
   }
@@ -50,8 +51,14 @@ export class FlowEnricher implements EnricherInstance {
       { labels, value: windows.trackedSources },
     ]);
     metrics.collect(
+      'flow_entries',
+      'Connections, ports and destinations held over all sources',
+      'gauge',
+      () => [{ labels, value: windows.trackedEntries }],
+    );
+    metrics.collect(
       'flow_source_evictions_total',
-      'Sources forgotten early because max_sources was reached',
+      'Sources forgotten early because max_sources or max_entries was reached',
       'counter',
       () => [{ labels, value: windows.sourceEvictions }],
     );

@@ -1,5 +1,5 @@
 import type { PluginFactory } from '@glia/core';
-import { configSchema, withDefaults, type FlowConfig } from './config.js';
+import { configSchema, flowLimits, type FlowConfig } from './config.js';
 import { FLOW_FIELDS } from './fields.js';
 import { FlowEnricher } from './flow-enricher.js';
 
@@ -11,6 +11,6 @@ export const flowFactory: PluginFactory<Partial<FlowConfig>, FlowEnricher> = {
   configSchema,
   fields: FLOW_FIELDS,
   create(ctx, config) {
-    return new FlowEnricher(ctx, withDefaults(config));
+    return new FlowEnricher(ctx, flowLimits(config, ctx.memory));
   },
 };

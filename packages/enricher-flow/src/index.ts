@@ -1,6 +1,14 @@
 export { flowFactory as default, flowFactory as plugin } from './flow-factory.js';
 export { FlowEnricher } from './flow-enricher.js';
-export { configSchema, DEFAULT_CONFIG, withDefaults, type FlowConfig } from './config.js';
+export {
+  configSchema,
+  DEFAULT_CONFIG,
+  flowLimits,
+  BYTES_PER_SOURCE,
+  BYTES_PER_ENTRY,
+  type FlowConfig,
+  type FlowLimits,
+} from './config.js';
 export { DirectionClassifier } from './direction.js';
 export { flowResolvers } from './flow-fields.js';
 export { FLOW_FIELDS } from './fields.js';

@@ -75,6 +75,11 @@ export class SourceWindow {
     return entropyX100(this.entropy.bits());
   }
 
+  /** Keys held: connections, ports and destinations together (what the source's memory grows with). */
+  get entries(): number {
+    return this.connections.size + this.ports.size + this.servers.size;
+  }
+
   /** Keys forgotten early because a map was full. */
   get evictions(): number {
     return this.connections.evictions + this.ports.evictions + this.servers.evictions;

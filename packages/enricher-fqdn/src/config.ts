@@ -1,4 +1,4 @@
-import type { JsonSchema } from '@glia/core';
+import type { JsonSchema, MemoryBudget } from '@glia/core';
 
 /** The `fqdn` enricher's config entry (DESIGN §8), after defaults. */
 export interface FqdnConfig {
@@ -26,8 +26,8 @@ export const fqdnConfigSchema: JsonSchema = {
     max_entries: {
       type: 'integer',
       minimum: 1,
-      default: FQDN_DEFAULTS.max_entries,
-      description: 'IP addresses kept; the least recently used goes first',
+      description:
+        'IP addresses kept; the least recently used goes first (default: what the fqdn share of limits.memory_mb holds)',
     },
     max_names_per_ip: {
       type: 'integer',
@@ -50,12 +50,17 @@ export const fqdnConfigSchema: JsonSchema = {
   },
 };
 
+/** Heap cost of one address with a few names (bench/memory/entry-cost.mjs: 284 B with one name). */
+export const BYTES_PER_ADDRESS = 512;
+
 /**
  * Fills defaults (create() may be called without the agent's schema validation, e.g. in tests) and
- * checks what the schema cannot: min_ttl must not exceed max_ttl.
+ * checks what the schema cannot: min_ttl must not exceed max_ttl. Without max_entries, the store
+ * holds what the fqdn share of the memory budget does (FQDN_DEFAULTS' without a budget).
  */
-export function resolveFqdnConfig(config: Partial<FqdnConfig>): FqdnConfig {
-  const resolved: FqdnConfig = { ...FQDN_DEFAULTS, ...config };
+export function resolveFqdnConfig(config: Partial<FqdnConfig>, memory?: MemoryBudget): FqdnConfig {
+  const budgeted = memory === undefined ? {} : { max_entries: memory.entriesFor('fqdn', BYTES_PER_ADDRESS) };
+  const resolved: FqdnConfig = { ...FQDN_DEFAULTS, ...budgeted, ...config };
   for (const key of Object.keys(FQDN_DEFAULTS) as Array<keyof FqdnConfig>) {
     const value = resolved[key];
     if (!Number.isInteger(value) || value < (key === 'min_ttl' || key === 'max_ttl' ? 0 : 1)) {

@@ -1,7 +1,15 @@
 import dnsPacket, { type Answer } from 'dns-packet';
-import { PacketClock, createAjv, observationOf, type DnsEvent, type FlowEvent } from '@glia/core';
+import {
+  MemoryBudget,
+  PacketClock,
+  createAjv,
+  observationOf,
+  type DnsEvent,
+  type FlowEvent,
+} from '@glia/core';
 import { describePluginContract, enricherFields, testContext } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
+import { BYTES_PER_ADDRESS, resolveFqdnConfig } from './config.js';
 import { fqdnPlugin } from './plugin.js';
 import type { FqdnEnricher } from './fqdn-enricher.js';
 
@@ -177,7 +185,19 @@ describe('fqdn enricher', () => {
     const validate = createAjv().compile(fqdnPlugin.configSchema);
     const copy: Record<string, unknown> = { ...config };
     expect(validate(copy)).toBe(valid);
-    if (valid) expect(copy).toMatchObject({ max_entries: expect.any(Number), min_ttl: expect.any(Number) });
+    if (valid)
+      expect(copy).toMatchObject({ max_names_per_ip: expect.any(Number), min_ttl: expect.any(Number) });
+  });
+
+  it('sizes the store from the fqdn share of limits.memory_mb unless max_entries is set', () => {
+    const memory = new MemoryBudget(150);
+    expect(resolveFqdnConfig({}, memory).max_entries).toBe(
+      Math.floor(memory.bytes('fqdn') / BYTES_PER_ADDRESS),
+    );
+    expect(resolveFqdnConfig({}, new MemoryBudget(300)).max_entries).toBe(
+      2 * Math.floor(memory.bytes('fqdn') / BYTES_PER_ADDRESS),
+    );
+    expect(resolveFqdnConfig({ max_entries: 5 }, memory).max_entries).toBe(5);
   });
 
   it('rejects min_ttl above max_ttl at create, naming both keys', () => {

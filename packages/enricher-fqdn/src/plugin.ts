@@ -12,6 +12,6 @@ export const fqdnPlugin: PluginFactory<Partial<FqdnConfig>, FqdnEnricher> = {
   configSchema: fqdnConfigSchema,
   fields: FQDN_FIELDS,
   create(ctx, config) {
-    return new FqdnEnricher(ctx, resolveFqdnConfig(config));
+    return new FqdnEnricher(ctx, resolveFqdnConfig(config, ctx.memory));
   },
 };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { JsonSchema } from '@glia/core';
+import type { JsonSchema, MemoryBudget } from '@glia/core';
 
 /** The `identity` enricher's config entry (DESIGN §8) as written. */
 export interface IdentityConfig {
@@ -37,6 +37,32 @@ export const IDENTITY_DEFAULTS = {
   reconnect_max_ms: 30_000,
 } as const;
 
+/**
+ * Heap cost of a cached address (its LRU node and key; records are shared with the baseline's
+ * decoded data) and of a cached edge (two identities and its declaration), rounded up. The
+ * identity share of `limits.memory_mb` is split evenly between the two caches; the overlay holds
+ * what the control plane sends, up to max_overlay, then resynchronizes.
+ */
+export const BYTES_PER_CACHED_ADDRESS = 400;
+export const BYTES_PER_CACHED_EDGE = 800;
+
+/** The two caches' sizes: the config's, else what the identity share of the budget holds. */
+export function cacheSizes(
+  config: Partial<IdentityConfig>,
+  memory?: MemoryBudget,
+): { cache_size: number; edge_cache_size: number } {
+  return {
+    cache_size:
+      config.cache_size ??
+      memory?.entriesFor('identity', BYTES_PER_CACHED_ADDRESS, 0.5) ??
+      IDENTITY_DEFAULTS.cache_size,
+    edge_cache_size:
+      config.edge_cache_size ??
+      memory?.entriesFor('identity', BYTES_PER_CACHED_EDGE, 0.5) ??
+      IDENTITY_DEFAULTS.edge_cache_size,
+  };
+}
+
 const count = (description: string, fallback: number, minimum = 1): JsonSchema => ({
   type: 'integer',
   minimum,
@@ -64,11 +90,13 @@ export const identityConfigSchema: JsonSchema = {
       default: IDENTITY_DEFAULTS.accept_rules,
       description: 'apply rule sets the control plane pushes',
     },
-    cache_size: count('addresses whose identity is cached', IDENTITY_DEFAULTS.cache_size),
-    edge_cache_size: count(
-      'edges whose identities and declaration are cached',
-      IDENTITY_DEFAULTS.edge_cache_size,
-    ),
+    // The caches' sizes default to what the identity share of limits.memory_mb holds.
+    cache_size: { type: 'integer', minimum: 1, description: 'addresses whose identity is cached' },
+    edge_cache_size: {
+      type: 'integer',
+      minimum: 1,
+      description: 'edges whose identities and declaration are cached',
+    },
     max_overlay: count('delta entries held over the baseline before a resync', IDENTITY_DEFAULTS.max_overlay),
     reconnect_initial_ms: count('first reconnect delay', IDENTITY_DEFAULTS.reconnect_initial_ms),
     reconnect_max_ms: count('longest reconnect delay', IDENTITY_DEFAULTS.reconnect_max_ms),
@@ -121,8 +149,9 @@ function readSecret(path: string, key: string): Buffer {
 export function resolveIdentityConfig(
   config: Partial<IdentityConfig>,
   baseDir: string,
+  memory?: MemoryBudget,
 ): ResolvedIdentityConfig {
-  const c = { ...IDENTITY_DEFAULTS, ...config };
+  const c = { ...IDENTITY_DEFAULTS, ...config, ...cacheSizes(config, memory) };
   if (c.mmdb === undefined && c.stream === undefined)
     throw new IdentityConfigError(
       'identity: give "mmdb" (a file or URL), "stream" (the control plane), or both',

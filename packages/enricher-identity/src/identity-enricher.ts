@@ -7,7 +7,13 @@ import {
   type Observation,
   type PluginContext,
 } from '@glia/core';
-import { resolveIdentityConfig, type IdentityConfig, type ResolvedIdentityConfig } from './config.js';
+import {
+  cacheSizes,
+  IDENTITY_DEFAULTS,
+  resolveIdentityConfig,
+  type IdentityConfig,
+  type ResolvedIdentityConfig,
+} from './config.js';
 import { DeclaredEdges } from './edges/declared-edges.js';
 import { readEdgesDelta, type EdgesDelta } from './edges/edges-delta.js';
 import { formatEdgesProblem, parsePolicyEdges, type EdgeLine } from './edges/policy-edges.js';
@@ -47,11 +53,15 @@ export class IdentityEnricher implements EnricherInstance {
     private readonly ctx: PluginContext,
     private readonly raw: Partial<IdentityConfig>,
   ) {
-    const cacheSize = raw.cache_size ?? 65_536;
-    this.store = new IdentityStore({ cacheSize, maxOverlay: raw.max_overlay ?? 1_000_000 });
-    this.facts = new EdgeIdentities(this.store, () => this.edges, raw.edge_cache_size ?? 65_536);
+    const sizes = cacheSizes(raw, ctx.memory);
+    this.store = new IdentityStore({
+      cacheSize: sizes.cache_size,
+      maxOverlay: raw.max_overlay ?? IDENTITY_DEFAULTS.max_overlay,
+    });
+    this.facts = new EdgeIdentities(this.store, () => this.edges, sizes.edge_cache_size);
     this.metrics = new IdentityMetrics(ctx.metrics, ctx.name, {
       store: this.store,
+      edgeCache: this.facts,
       feeds: () => ({ identity: this.identity ?? undefined, edges: this.edgesFeed ?? undefined }),
       stream: () => this.stream?.client ?? null,
       declaredEdges: () => this.edges?.size ?? 0,
@@ -62,7 +72,7 @@ export class IdentityEnricher implements EnricherInstance {
   async start(): Promise<void> {
     if (this.config !== null) return;
     this.state.starting();
-    const config = resolveIdentityConfig(this.raw, this.ctx.baseDir);
+    const config = resolveIdentityConfig(this.raw, this.ctx.baseDir, this.ctx.memory);
     this.config = config;
     const auth = {
       ...(config.token !== undefined ? { token: config.token } : {}),

@@ -28,6 +28,8 @@ export class IdentityMetrics {
     plugin: string,
     sources: {
       store: IdentityStore;
+      /** The edge cache (its evictions at edge_cache_size). */
+      edgeCache: { readonly evictions: number };
       feeds: () => Partial<Record<Feed, { sync: { counters: DeltaSyncCounters } }>>;
       stream: () => SseClient | null;
       declaredEdges: () => number;
@@ -97,6 +99,15 @@ export class IdentityMetrics {
           { labels: { plugin, from: 'unknown' }, value: unknown },
         ];
       },
+    );
+    registry.collect(
+      'identity_evictions_total',
+      'Identity cache evictions, by table (sizes from limits.memory_mb unless configured)',
+      'counter',
+      () => [
+        { labels: { plugin, table: 'addresses' }, value: store.cacheEvictions },
+        { labels: { plugin, table: 'edges' }, value: sources.edgeCache.evictions },
+      ],
     );
     registry.collect('identity_overlay_entries', 'Delta entries held over the baseline', 'gauge', () => [
       { labels: { plugin }, value: store.overlaySize },

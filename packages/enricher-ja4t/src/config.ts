@@ -1,4 +1,4 @@
-import type { JsonSchema } from '@glia/core';
+import type { JsonSchema, MemoryBudget } from '@glia/core';
 
 export interface Ja4tConfig {
   /** Nodes (IPs) whose fingerprints are kept; the least recently seen is forgotten first. */
@@ -15,13 +15,28 @@ export const ja4tConfigSchema: JsonSchema = {
       type: 'integer',
       minimum: 1,
       maximum: 16777216,
-      default: DEFAULT_MAX_NODES,
-      description: 'nodes (IPs) whose JA4T/JA4TS are kept, least recently seen forgotten first',
+      description:
+        'nodes (IPs) whose JA4T/JA4TS are kept, least recently seen forgotten first (default: what the ja4t share of limits.memory_mb holds)',
     },
   },
 };
 
-/** The config with defaults filled in (ajv has validated it when it came through the loader). */
-export function resolveJa4tConfig(config: Partial<Ja4tConfig> | undefined): Ja4tConfig {
-  return { max_nodes: config?.max_nodes ?? DEFAULT_MAX_NODES };
+/**
+ * Heap cost of one node: its fingerprints entry plus one connection's SYN-ACK history, which is
+ * capped at the same count (bench/memory/entry-cost.mjs: 1557 B for two nodes and one connection,
+ * rounded up).
+ */
+export const BYTES_PER_NODE = 1280;
+
+/**
+ * The config with defaults filled in (ajv has validated it when it came through the loader):
+ * without max_nodes, what the ja4t share of the memory budget holds (DEFAULT_MAX_NODES without one).
+ */
+export function resolveJa4tConfig(
+  config: Partial<Ja4tConfig> | undefined,
+  memory?: MemoryBudget,
+): Ja4tConfig {
+  return {
+    max_nodes: config?.max_nodes ?? memory?.entriesFor('ja4t', BYTES_PER_NODE) ?? DEFAULT_MAX_NODES,
+  };
 }

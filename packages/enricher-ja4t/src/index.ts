@@ -23,7 +23,7 @@ export const plugin: PluginFactory<Partial<Ja4tConfig>, Ja4tEnricher> = {
   description: 'JA4T/JA4TS passive TCP fingerprints of clients and servers (FoxIO License 1.1)',
   configSchema: ja4tConfigSchema,
   fields: JA4T_FIELDS,
-  create: (ctx, config) => new Ja4tEnricher(ctx, resolveJa4tConfig(config)),
+  create: (ctx, config) => new Ja4tEnricher(ctx, resolveJa4tConfig(config, ctx.memory)),
 };
 
 export default plugin;

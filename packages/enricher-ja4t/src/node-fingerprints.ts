@@ -18,7 +18,8 @@ export interface NodeFingerprints {
 
 interface NodeEntry {
   ja4t: string[];
-  ja4ts: Map<number, string>;
+  /** Made on the node's first SYN-ACK: most nodes are only ever clients. */
+  ja4ts: Map<number, string> | null;
 }
 
 /** Per-IP fingerprints in a bounded LRU, fed by SYNs (client side) and SYN-ACKs (server side). */
@@ -39,7 +40,10 @@ export class NodeFingerprintStore {
 
   recordClient(ip: string, ja4t: string): void {
     const entry = this.entry(ip);
-    const at = entry.ja4t.indexOf(ja4t);
+    const list = entry.ja4t;
+    // The usual case: the client's stack sent the same SYN as last time.
+    if (list.length > 0 && list[list.length - 1] === ja4t) return;
+    const at = list.indexOf(ja4t);
     if (at >= 0) entry.ja4t.splice(at, 1);
     else if (entry.ja4t.length >= MAX_JA4T_PER_NODE) entry.ja4t.shift();
     entry.ja4t.push(ja4t);
@@ -47,12 +51,13 @@ export class NodeFingerprintStore {
 
   recordServer(ip: string, port: number, ja4ts: string): void {
     const entry = this.entry(ip);
-    if (entry.ja4ts.has(port)) entry.ja4ts.delete(port);
-    else if (entry.ja4ts.size >= MAX_PORTS_PER_NODE) {
-      const oldest = entry.ja4ts.keys().next();
-      if (!oldest.done) entry.ja4ts.delete(oldest.value);
+    const ports = (entry.ja4ts ??= new Map());
+    if (ports.has(port)) ports.delete(port);
+    else if (ports.size >= MAX_PORTS_PER_NODE) {
+      const oldest = ports.keys().next();
+      if (!oldest.done) ports.delete(oldest.value);
     }
-    entry.ja4ts.set(port, ja4ts);
+    ports.set(port, ja4ts);
   }
 
   lastJa4t(ip: string): string | undefined {
@@ -61,7 +66,7 @@ export class NodeFingerprintStore {
   }
 
   ja4ts(ip: string, port: number): string | undefined {
-    return this.nodes.peek(ip)?.ja4ts.get(port);
+    return this.nodes.peek(ip)?.ja4ts?.get(port);
   }
 
   view(ip: string): NodeFingerprints | undefined {
@@ -70,7 +75,7 @@ export class NodeFingerprintStore {
     const view: NodeFingerprints = {
       ip,
       ja4t: [...entry.ja4t],
-      ja4ts: [...entry.ja4ts].map(([port, ja4ts]) => ({ port, ja4ts })),
+      ja4ts: [...(entry.ja4ts ?? [])].map(([port, ja4ts]) => ({ port, ja4ts })),
     };
     if (entry.ja4t.length > 0) view.lastJa4t = entry.ja4t[entry.ja4t.length - 1];
     return view;
@@ -83,7 +88,7 @@ export class NodeFingerprintStore {
   private entry(ip: string): NodeEntry {
     let entry = this.nodes.get(ip);
     if (entry === undefined) {
-      entry = { ja4t: [], ja4ts: new Map() };
+      entry = { ja4t: [], ja4ts: null };
       this.nodes.set(ip, entry);
     }
     return entry;

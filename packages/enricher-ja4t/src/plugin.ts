@@ -41,6 +41,10 @@ export class Ja4tEnricher implements EnricherInstance {
     ctx.metrics.collect('ja4t_nodes', 'nodes with a fingerprint kept by the ja4t enricher', 'gauge', () => [
       { labels, value: this.nodes.size },
     ]);
+    ctx.metrics.collect('ja4t_evictions_total', 'ja4t enricher LRU evictions, by table', 'counter', () => [
+      { labels: { ...labels, table: 'nodes' }, value: this.nodes.evictions },
+      { labels: { ...labels, table: 'synacks' }, value: this.synAcks.evictions },
+    ]);
   }
 
   start(): void {
@@ -96,9 +100,8 @@ export class Ja4tEnricher implements EnricherInstance {
       return;
     }
     this.fingerprinted.synack.inc();
-    const key = connectionKey(event);
-    this.synAcks.record(key, event.ts);
-    this.nodes.recordServer(event.src, event.sport, this.synAckFingerprint(event, key));
+    this.synAcks.record(event, event.ts);
+    this.nodes.recordServer(event.src, event.sport, this.synAckFingerprint(event));
   }
 
   private ja4tOf(o: Observation): string | undefined {
@@ -109,13 +112,13 @@ export class Ja4tEnricher implements EnricherInstance {
   private ja4tsOf(o: Observation): string | undefined {
     if (o.phase === 'synack' && isConn(o.event)) {
       if (!fingerprintable('synack', tcpFlagsOf(o.event))) return undefined;
-      return this.synAckFingerprint(o.event, connectionKey(o.event));
+      return this.synAckFingerprint(o.event);
     }
     return this.nodes.ja4ts(o.server, o.serverPort);
   }
 
-  private synAckFingerprint(event: ConnEvent, key: string): string {
-    return ja4t(event.window, event.options) + ja4tsDelaySuffix(this.synAcks.timesUpTo(key, event.ts));
+  private synAckFingerprint(event: ConnEvent): string {
+    return ja4t(event.window, event.options) + ja4tsDelaySuffix(this.synAcks.timesUpTo(event, event.ts));
   }
 }
 
@@ -132,9 +135,4 @@ function isConn(event: Observation['event']): event is ConnEvent {
 
 function tcpFlagsOf(event: ConnEvent): number {
   return event.flags;
-}
-
-/** One TCP connection as seen from a SYN-ACK: server → client. */
-function connectionKey(event: ConnEvent): string {
-  return `${event.src}:${event.sport}>${event.dst}:${event.dport}`;
 }

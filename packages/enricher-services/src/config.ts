@@ -1,4 +1,4 @@
-import type { JsonSchema } from '@glia/core';
+import type { JsonSchema, MemoryBudget } from '@glia/core';
 import { resolve } from 'node:path';
 import { ACTIVE_DEFAULTS, checkActiveConfig, type ActiveConfig } from './active/active-prober.js';
 import { ServiceDatabase } from './match/service-database.js';
@@ -38,15 +38,15 @@ export const servicesConfigSchema: JsonSchema = {
       type: 'integer',
       minimum: 1,
       maximum: 16777216,
-      default: SERVICES_DEFAULTS.max_nodes,
-      description: 'nodes (IPs) whose detected services are kept, least recently seen forgotten first',
+      description:
+        'nodes (IPs) whose detected services are kept, least recently seen forgotten first (default: from limits.memory_mb)',
     },
     max_pending: {
       type: 'integer',
       minimum: 1,
       maximum: 16777216,
-      default: SERVICES_DEFAULTS.max_pending,
-      description: "connections whose client request waits for the server's reply, oldest dropped first",
+      description:
+        "connections whose client request waits for the server's reply, oldest dropped first (default: from limits.memory_mb)",
     },
     match_budget_ms: {
       type: 'integer',
@@ -143,11 +143,31 @@ export const servicesConfigSchema: JsonSchema = {
   },
 };
 
-/** The config with defaults filled in (ajv has validated it when it came through the loader). */
+/**
+ * Heap cost, rounded up, of a node with a few detected ports, and of a pending connection (its
+ * key and the client request it holds: a banner of at most 256 bytes). The services share of
+ * `limits.memory_mb` is split evenly between the two.
+ */
+export const BYTES_PER_NODE = 1024;
+export const BYTES_PER_PENDING = 512;
+
+/**
+ * The config with defaults filled in (ajv has validated it when it came through the loader):
+ * without max_nodes / max_pending, what the services share of the memory budget holds
+ * (SERVICES_DEFAULTS' without a budget).
+ */
 export function resolveServicesConfig(
   config: (Partial<Omit<ServicesConfig, 'active'>> & { active?: Partial<ActiveConfig> }) | undefined,
+  memory?: MemoryBudget,
 ): ServicesConfig {
-  return { ...SERVICES_DEFAULTS, ...config, active: { ...ACTIVE_DEFAULTS, ...config?.active } };
+  const budgeted =
+    memory === undefined
+      ? {}
+      : {
+          max_nodes: memory.entriesFor('services', BYTES_PER_NODE, 0.5),
+          max_pending: memory.entriesFor('services', BYTES_PER_PENDING, 0.5),
+        };
+  return { ...SERVICES_DEFAULTS, ...budgeted, ...config, active: { ...ACTIVE_DEFAULTS, ...config?.active } };
 }
 
 /**

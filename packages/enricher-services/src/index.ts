@@ -63,7 +63,7 @@ export const plugin: PluginFactory<Parameters<typeof resolveServicesConfig>[0], 
   configSchema: servicesConfigSchema,
   fields: SERVICE_FIELDS,
   checkConfig: checkServicesConfig,
-  create: (ctx, config) => new ServicesEnricher(ctx, resolveServicesConfig(config)),
+  create: (ctx, config) => new ServicesEnricher(ctx, resolveServicesConfig(config, ctx.memory)),
 };
 
 export default plugin;

@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { observationOf, type BannerEvent, type ConnectionFact } from '@glia/core';
+import { MemoryBudget, observationOf, type BannerEvent, type ConnectionFact } from '@glia/core';
 import { describePluginContract, enricherFields, testContext } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
+import { BYTES_PER_NODE, BYTES_PER_PENDING, resolveServicesConfig } from './config.js';
 import { plugin } from './index.js';
 import { bannerEvent } from './passive/banner.fixture.js';
 
@@ -89,5 +90,17 @@ describe('services enricher', () => {
     const enricher = plugin.create(testContext('services'), { probes: join(dir, 'absent') })!;
     await expect(enricher.start()).rejects.toThrow(/cannot read nmap-service-probes at .*absent \(ENOENT\)/);
     expect(enricher.health()).toMatchObject({ state: 'failed' });
+  });
+});
+
+describe('services store sizes', () => {
+  it('come from the services share of limits.memory_mb unless the config sets them', () => {
+    const memory = new MemoryBudget(150);
+    const half = memory.bytes('services') / 2;
+    expect(resolveServicesConfig({}, memory)).toMatchObject({
+      max_nodes: Math.floor(half / BYTES_PER_NODE),
+      max_pending: Math.floor(half / BYTES_PER_PENDING),
+    });
+    expect(resolveServicesConfig({ max_nodes: 3 }, memory).max_nodes).toBe(3);
   });
 });

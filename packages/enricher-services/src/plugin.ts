@@ -47,6 +47,15 @@ export class ServicesEnricher implements EnricherInstance {
         result: 'unidentified',
       }),
     };
+    ctx.metrics.collect(
+      'services_evictions_total',
+      'services enricher LRU evictions, by table (sizes from limits.memory_mb unless configured)',
+      'counter',
+      () => [
+        { labels: { ...labels, table: 'nodes' }, value: this.store.evictions },
+        { labels: { ...labels, table: 'pending' }, value: this.detector?.evictions ?? 0 },
+      ],
+    );
     ctx.metrics.collect('services_nodes', 'nodes with a detected service', 'gauge', () => [
       { labels, value: this.store.size },
     ]);

@@ -19,7 +19,7 @@ export const plugin: PluginFactory<Partial<TlsConfig>, TlsEnricher> = {
   description: 'TLS SNI and ALPN from each client ClientHello, reassembled across TCP segments',
   configSchema: tlsConfigSchema,
   fields: TLS_FIELDS,
-  create: (ctx, config) => new TlsEnricher(ctx, resolveTlsConfig(config)),
+  create: (ctx, config) => new TlsEnricher(ctx, resolveTlsConfig(config, ctx.memory)),
 };
 
 export default plugin;

@@ -88,7 +88,9 @@ export class TlsEnricher implements EnricherInstance {
   }
 
   private onBanner(e: BannerEvent): void {
-    if (e.sender !== 'client') return;
+    // Only a handshake record can start a hello (the assembler ignores anything else): most
+    // banners are not TLS, so their flow key is never built.
+    if (e.sender !== 'client' || e.payload[0] !== 0x16) return;
     this.settle(e, this.assembler.banner(flowKey(e), e.payload));
   }
 

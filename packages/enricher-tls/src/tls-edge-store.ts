@@ -55,6 +55,8 @@ export class TlsEdgeStore {
 
   /** The facts of this connection's own hello, else of the edge's latest hello; undefined if none live. */
   lookup(c: TlsConnection, now: bigint): TlsFacts | undefined {
+    // No hello seen (most traffic of a host without TLS): no keys to build.
+    if (this.connections.size === 0 && this.edges.size === 0) return undefined;
     return live(this.connections, connectionKey(c), now) ?? live(this.edges, edgeKey(c), now);
   }
 

@@ -16,6 +16,8 @@ export {
   CaptureEventLogic,
   CAPTURE_TOPICS,
   DEFAULT_MAX_FLOWS,
+  FLOW_STATE_BYTES,
+  maxFlowsFor,
   type CaptureEventMap,
   type CaptureTopic,
   type CaptureEventSink,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ControlPlaneServer, ControlPlaneState, FileSources, KubernetesInventory } from '@glia/control-plane';
 import { ExitCode, InputError, createLogger, errorMessage, type LogLevel } from '@glia/core';
 import { reportError } from '../exit.js';
+import { TOKEN_ENV } from '../token-env.js';
 
 export interface ControlPlaneOptions {
   inventory?: string;
@@ -16,9 +17,6 @@ export interface ControlPlaneOptions {
   tlsKey?: string;
   logLevel: string;
 }
-
-/** The environment variable the bearer token may come from (a command line is visible to all). */
-export const TOKEN_ENV = 'GLIA_CONTROL_PLANE_TOKEN';
 
 function read(path: string, what: string): string {
   try {

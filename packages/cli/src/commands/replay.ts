@@ -13,11 +13,10 @@ import { reportError } from '../exit.js';
 import { checkCaptureFiles } from '@glia/capture-pcap';
 import { eventToJson } from '@glia/packet';
 import { LineWriter, toJson } from '../json-lines.js';
+import { ObservationJson } from '../observation-json.js';
 import { isOutputClosed, outputClosed } from '../output-closed.js';
 import { attachPolicy } from '../policy.js';
-import { ReplayProgress, replayStats, replaySummary } from '../progress.js';
-import { recordGraph, renderGraph } from '../graph-printer.js';
-import type { ServiceGraph } from '@glia/service-graph';
+import { ReplayProgress, evictionSummary, replayStats, replaySummary } from '../progress.js';
 
 export type PrintKind = 'events' | 'observations' | 'verdicts' | 'graph';
 const CAPTURE_TOPICS: readonly Topic[] = ['conn', 'banner', 'segment', 'flow', 'dns'];
@@ -42,7 +41,7 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   let agent: Agent;
   const print = options.print;
   const format = options.format ?? (print === 'graph' ? 'json' : 'jsonl');
-  let graph: (() => ServiceGraph) | null = null;
+  let graph: (() => string) | null = null;
   try {
     if (print === 'graph' && format === 'jsonl')
       throw new InputError('--print graph: --format must be json, dot or mermaid');
@@ -63,7 +62,12 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
     // An offline tool: its output is the data; logs say only what went wrong unless asked.
     agent = buildAgent(loaded, createLogger({ level: options.logLevel as LogLevel }));
     await attachPolicy(agent, loaded);
-    if (print === 'graph') graph = recordGraph(agent, loaded, options.identity);
+    // The graph printer (and the collector's MMDB reader with it) loads only for --print graph.
+    if (print === 'graph') {
+      const { recordGraph, renderGraph } = await import('../graph-printer.js');
+      const read = recordGraph(agent, loaded, options.identity);
+      graph = () => renderGraph(read(), format as 'json' | 'dot' | 'mermaid');
+    }
   } catch (error) {
     return reportError(error);
   }
@@ -98,7 +102,7 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   const stats = replayStats(agent);
   const capture = agent.status().find((s) => s.kind === 'capture');
   await agent.stop();
-  if (graph !== null) out.write(renderGraph(graph(), format as 'json' | 'dot' | 'mermaid').trimEnd());
+  if (graph !== null) out.write(graph().trimEnd());
   else if (format === 'json') out.write(first ? '[]' : ']');
   await out.close();
   if (isOutputClosed()) return ExitCode.ok;
@@ -106,7 +110,9 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
     process.stderr.write(`glia replay: ${capture.health.reason ?? 'capture failed'}\n`);
     return ExitCode.badInput;
   }
-  if (stats !== null && options.logLevel !== 'silent') process.stderr.write(`glia ${replaySummary(stats)}\n`);
+  if (stats !== null && options.logLevel !== 'silent') {
+    process.stderr.write(`glia ${replaySummary(stats)}; ${evictionSummary(agent.metrics)}\n`);
+  }
   return ExitCode.ok;
 }
 
@@ -136,10 +142,10 @@ function subscribePrinter(
     }
   } else if (print === 'observations') {
     // Subscribed before start, so field definitions are read when the first observation arrives.
-    let resolver: FieldResolver | null = null;
+    let printer: ObservationJson | null = null;
     agent.bus.subscribe('observation', (o) => {
-      resolver ??= new FieldResolver(agent.fields());
-      emit(toJson(observationRecord(o, resolver)));
+      printer ??= new ObservationJson(new FieldResolver(agent.fields()));
+      emit(printer.line(o));
     });
   } else if (print === 'verdicts') {
     agent.bus.subscribe('verdict', (v) => {
@@ -162,13 +168,4 @@ function edgeOf(o: Observation): Record<string, unknown> {
     iface: o.iface,
     dir: o.dir,
   };
-}
-
-function observationRecord(o: Observation, resolver: FieldResolver): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const f of resolver.definitions()) {
-    const v = resolver.get(o, f.name);
-    if (v !== undefined) values[f.name] = v;
-  }
-  return { ...edgeOf(o), fields: values };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_MEMORY_MB } from '../memory-budget.js';
 import type { JsonSchema } from '../plugin/api.js';
 
 /** One entry of `capture`, `enrichers` or `sinks`: `plugin` names it, the rest is its config. */
@@ -39,6 +40,8 @@ export interface AgentConfig {
   sinks: PluginEntry[];
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
   admin: { listen?: string };
+  /** The memory budget divided among the agent's stores (core/src/memory-budget.ts). */
+  limits: { memory_mb: number };
 }
 
 export const DEFAULT_HOME_NET = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
@@ -113,6 +116,15 @@ export function baseSchema(pluginEntry: Record<'capture' | 'enrichers' | 'sinks'
         type: 'object',
         additionalProperties: false,
         properties: { listen: { type: 'string', pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+):\\d{1,5}$' } },
+        default: {},
+      },
+      limits: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          // Below 32 MB the runtime's own share could not hold Node's working set.
+          memory_mb: { type: 'integer', minimum: 32, maximum: 1_048_576, default: DEFAULT_MEMORY_MB },
+        },
         default: {},
       },
     },

@@ -96,6 +96,12 @@ describe('loadConfigText', () => {
     ['entry without plugin', 'sinks:\n  - url: x\n', /sinks\[0\]\.plugin: is required/],
     ['bad enum', 'log: { level: loud }\n', /log\.level: must be one of: "trace"/],
     [
+      'memory budget too small',
+      'limits: { memory_mb: 16 }\n',
+      /glia\.yaml:1:22: limits\.memory_mb: must be >= 32/,
+    ],
+    ['unknown limit', 'limits: { cpu: 2 }\n', /limits\.cpu: is not a known key here/],
+    [
       'unset variable',
       'agent: { id: "${NOT_SET_ANYWHERE}" }\n',
       /agent\.id: environment variable NOT_SET_ANYWHERE is not set/,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parse as parseYaml, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { InputError, errorMessage } from '../errors.js';
 import { CidrSet } from '../net/cidr-set.js';
 import { CORE_FIELDS } from '../obs/core-fields.js';
@@ -11,11 +11,12 @@ import { PluginLoader } from '../plugin/loader.js';
 import type { AgentConfig, PluginEntry } from './agent-config.js';
 import { substituteEnv, type Environment } from './env.js';
 import { parseYamlDocument, yamlToValues } from './yaml-limits.js';
+import { yaml } from './yaml-module.js';
 import { formatPath, SourceLocator, type ConfigPath } from './locate.js';
 import {
   buildSchema,
   checkNames,
-  createAjv,
+  sharedAjv,
   relevantErrors,
   reportAjvError,
   SECTIONS,
@@ -82,7 +83,7 @@ export async function loadConfigText(
   const baseDir = options.baseDir ?? process.cwd();
   const env = options.env ?? process.env;
   const loader = options.loader ?? new PluginLoader();
-  const lines = new LineCounter();
+  const lines = new (yaml().LineCounter)();
   const doc = parseYamlDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const where = file ?? 'config';
   const locator = new SourceLocator(doc, lines);
@@ -114,9 +115,12 @@ export async function loadConfigText(
 
   const factories = await loadFactories(data, baseDir, loader, report);
   const schema = buildSchema(factories);
-  const ajv = createAjv();
+  const ajv = sharedAjv();
   const validate = ajv.compile(schema);
-  if (!validate(data)) {
+  const valid = validate(data);
+  // Built for this config alone: not kept in the shared instance's cache.
+  ajv.removeSchema(schema);
+  if (!valid) {
     for (const error of relevantErrors(validate.errors ?? [])) reportAjvError(error, report);
   }
   checkNames(data, report);
@@ -195,6 +199,7 @@ function configError(where: string, problems: string[]): InputError {
 function substituteDocument(doc: Document, env: Environment, report: Report): void {
   const walk = (node: Node | null | undefined, path: ConfigPath): void => {
     if (node === null || node === undefined) return;
+    const { isMap, isScalar, isSeq } = yaml();
     if (isMap(node)) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
@@ -214,7 +219,7 @@ function substituteDocument(doc: Document, env: Environment, report: Report): vo
 /** `${PORT}` alone becomes 8080, not "8080"; anything else stays a string. */
 function retype(value: string): unknown {
   try {
-    const parsed: unknown = parseYaml(value);
+    const parsed: unknown = yaml().parse(value);
     return typeof parsed === 'number' || typeof parsed === 'boolean' ? parsed : value;
   } catch {
     return value;
@@ -260,7 +265,7 @@ export async function addPluginEntry(
   const factory = await loader.load(kind, entry.plugin, loaded.baseDir);
   const own: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(entry)) if (!ENTRY_KEYS.includes(k)) own[k] = v;
-  const validate = createAjv().compile(factory.configSchema);
+  const validate = sharedAjv().compile(factory.configSchema);
   if (!validate(own)) {
     const problems = (validate.errors ?? []).map(
       (e) =>

@@ -1,4 +1,5 @@
-import { isMap, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
+import { yaml } from './yaml-module.js';
 
 export type ConfigPath = ReadonlyArray<string | number>;
 
@@ -25,12 +26,17 @@ export class SourceLocator {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = this.doc.getIn(path.slice(0, depth), true) as Node | undefined;
       if (node === undefined || node === null) continue;
-      if (depth === path.length && keyOf !== undefined && isMap(node)) {
+      if (depth === path.length && keyOf !== undefined && yaml().isMap(node)) {
         const pair = (node.items as Pair[]).find((p) => keyText(p) === keyOf);
         const keyNode = pair?.key as Node | undefined;
         if (keyNode?.range) return this.position(keyNode.range[0]);
       }
-      if (depth === path.length && isSeq(node) === false && isMap(node) === false && node.range) {
+      if (
+        depth === path.length &&
+        yaml().isSeq(node) === false &&
+        yaml().isMap(node) === false &&
+        node.range
+      ) {
         return this.position(node.range[0]);
       }
       if (node.range) return this.position(node.range[0]);

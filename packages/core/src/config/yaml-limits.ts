@@ -1,11 +1,5 @@
-import {
-  parseDocument,
-  YAMLParseError,
-  type Document,
-  type DocumentOptions,
-  type ParseOptions,
-  type ToJSOptions,
-} from 'yaml';
+import type { Document, DocumentOptions, ParseOptions, ToJSOptions } from 'yaml';
+import { yaml } from './yaml-module.js';
 
 /**
  * Limits on YAML (and JSON) input: configs, rule files, rule test files, inventories. Hostile
@@ -142,14 +136,14 @@ function isValueStart(text: string, i: number): boolean {
  */
 export function parseYamlDocument(text: string, options: DocumentOptions & ParseOptions = {}): Document {
   const problem = yamlLimitProblem(text);
-  if (problem === null) return parseDocument(text, options);
-  const doc = parseDocument('', options);
+  if (problem === null) return yaml().parseDocument(text, options);
+  const doc = yaml().parseDocument('', options);
   // The caller's line counter still maps offsets of the real text to lines.
   const counter = options.lineCounter;
   if (counter !== undefined) {
     for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) counter.addNewLine(at + 1);
   }
-  const error = new YAMLParseError(
+  const error = new (yaml().YAMLParseError)(
     [problem.offset, problem.offset + 1],
     'RESOURCE_EXHAUSTION',
     problem.message,

@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Bus } from '../bus/bus.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { MemoryBudget } from '../memory-budget.js';
 import type { MetricsRegistry } from '../metrics.js';
 import type { NetworkSettings } from '../config/agent-config.js';
 import type { FieldResolvers, FieldSpec } from '../obs/observation.js';
@@ -29,6 +30,8 @@ export interface PluginContext {
   container: DependencyContainer;
   /** Directory relative paths in this plugin's config are resolved against. */
   baseDir: string;
+  /** The agent's memory budget: a plugin sizes its stores from its share (`memory.bytes(store)`). */
+  memory: MemoryBudget;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { LoadedConfig, LoadedPlugin } from '../config/load.js';
 import { errorMessage, InputError, PluginError } from '../errors.js';
 import { missingFeatures } from '../host.js';
+import { MemoryBudget } from '../memory-budget.js';
 import type { Logger } from '../log.js';
 import type { MetricsRegistry } from '../metrics.js';
 import { CORE_FIELDS } from '../obs/core-fields.js';
@@ -62,13 +63,17 @@ export class Runtime {
   private readonly startedStages: Stage[] = [];
   private watch: NodeJS.Timeout | null = null;
   private state: 'new' | 'running' | 'stopped' = 'new';
+  /** `limits.memory_mb`, shared by every plugin's stores. */
+  readonly memory: MemoryBudget;
 
   constructor(
     private readonly deps: RuntimeDeps,
     private readonly loaded: LoadedConfig,
     private readonly stages: readonly Stage[] = [],
     private readonly stopTimeoutMs = 5000,
-  ) {}
+  ) {
+    this.memory = new MemoryBudget(loaded.config.limits?.memory_mb);
+  }
 
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error('runtime already started');
@@ -180,6 +185,7 @@ export class Runtime {
       agentId: this.loaded.config.agent.id,
       container: this.deps.container.createChildContainer(),
       baseDir: resolve(this.loaded.baseDir),
+      memory: this.memory,
     };
     try {
       slot.instance = plugin.factory.create(ctx, plugin.config);

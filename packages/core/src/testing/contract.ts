@@ -9,6 +9,7 @@ import { PacketClock } from '../clock.js';
 import { DEFAULT_HOME_NET } from '../config/agent-config.js';
 import { createAjv } from '../config/schema.js';
 import { silentLogger } from '../log.js';
+import { MemoryBudget } from '../memory-budget.js';
 import { MetricsRegistry } from '../metrics.js';
 import type { FieldDefinition } from '../obs/observation.js';
 import { observationOf } from '../obs/observe.js';
@@ -43,6 +44,7 @@ export function testContext(name = 'test', overrides: Partial<PluginContext> = {
     agentId: 'test-agent',
     container: container.createChildContainer(),
     baseDir: mkdtempSync(join(tmpdir(), 'glia-contract-')),
+    memory: new MemoryBudget(),
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ import {
   type DnsEvent,
   type FlowEvent,
   type GliaTopics,
+  type MemoryBudget,
   type SegmentEvent,
 } from '@glia/core';
 import { DecodeStatus, DecodedPacket, TcpFlag } from '../decode/decoded.js';
@@ -36,6 +37,16 @@ export interface CaptureLogicOptions {
 }
 
 export const DEFAULT_MAX_FLOWS = 65536;
+/**
+ * Measured heap cost of one flow in the table (bench/memory/entry-cost.mjs, rounded up): its
+ * FlowState and its share of the generation maps. A DNS-over-TCP or TLS reassembly adds its buffer.
+ */
+export const FLOW_STATE_BYTES = 320;
+
+/** The flows a capture backend's table holds within the flow table's share of `limits.memory_mb`. */
+export function maxFlowsFor(memory: MemoryBudget): number {
+  return memory.entriesFor('flow_table', FLOW_STATE_BYTES, 1, 1024);
+}
 const FLOW_WINDOW = Number(FLOW_WINDOW_NS);
 const NS_PER_S = 1_000_000_000;
 /** IPv4 address strings kept for reuse; the cache starts over when full. */

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { JA4TS_MAX_SYNACKS } from './ja4ts-delays.js';
+import { SYNACK_RETRANSMIT_HORIZON_NS, SynAckHistory, type SynAckConnection } from './synack-history.js';
+
+const S = 1_000_000_000n;
+const conn = (i: number): SynAckConnection => ({
+  src: `10.0.${i >> 8}.${i & 255}`,
+  sport: 443,
+  dst: '10.9.0.1',
+  dport: 40000 + (i % 20000),
+});
+
+/** The plain model: times per connection key, each history restarting past the horizon. */
+class Model {
+  readonly times = new Map<string, bigint[]>();
+  record(c: SynAckConnection, ts: bigint): void {
+    const key = `${c.src}:${c.sport}>${c.dst}:${c.dport}`;
+    const t = this.times.get(key);
+    if (t === undefined || ts - t[t.length - 1] > SYNACK_RETRANSMIT_HORIZON_NS) this.times.set(key, [ts]);
+    else if (t.length < JA4TS_MAX_SYNACKS && !t.includes(ts)) t.push(ts);
+  }
+  timesUpTo(c: SynAckConnection, ts: bigint): bigint[] {
+    const t = this.times.get(`${c.src}:${c.sport}>${c.dst}:${c.dport}`) ?? [];
+    return [...t.filter((x) => x < ts && ts - x <= SYNACK_RETRANSMIT_HORIZON_NS), ts];
+  }
+}
+
+describe('SynAckHistory', () => {
+  it.each([
+    { name: 'one SYN-ACK', steps: [0n] },
+    { name: 'retransmissions 1 s, 3 s, 7 s later', steps: [0n, 1n * S, 3n * S, 7n * S] },
+    { name: 'the same SYN-ACK twice', steps: [0n, 0n, 2n * S] },
+    { name: 'port reused after the horizon', steps: [0n, 1n * S, 200n * S, 201n * S] },
+    { name: 'more than 10 SYN-ACKs', steps: Array.from({ length: 14 }, (_, i) => BigInt(i) * S) },
+  ])('$name: the times the plain model keeps', ({ steps }) => {
+    const history = new SynAckHistory(64);
+    const model = new Model();
+    const c = conn(1);
+    for (const ts of steps) {
+      expect(history.timesUpTo(c, ts)).toEqual(model.timesUpTo(c, ts));
+      history.record(c, ts);
+      model.record(c, ts);
+      expect(history.timesUpTo(c, ts)).toEqual(model.timesUpTo(c, ts));
+    }
+  });
+
+  it('matches the model over many interleaved connections while nothing is evicted', () => {
+    const history = new SynAckHistory(5000);
+    const model = new Model();
+    let state = 7;
+    for (let n = 0; n < 20_000; n++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      const c = conn(state % 4000);
+      const ts = BigInt(n) * 100_000_000n;
+      history.record(c, ts);
+      model.record(c, ts);
+      if (n % 97 === 0) expect(history.timesUpTo(c, ts + S)).toEqual(model.timesUpTo(c, ts + S));
+    }
+    expect(history.evictions).toBe(0);
+    expect(history.size).toBe(model.times.size);
+  });
+
+  it('forgets the oldest connection first at capacity, and counts it', () => {
+    const history = new SynAckHistory(3);
+    for (let i = 0; i < 5; i++) history.record(conn(i), BigInt(i) * S);
+    expect(history.size).toBe(3);
+    expect(history.evictions).toBe(2);
+    // conn(0) and conn(1) are gone: a retransmission of theirs has no earlier time.
+    expect(history.timesUpTo(conn(0), 5n * S)).toEqual([5n * S]);
+    expect(history.timesUpTo(conn(1), 5n * S)).toEqual([5n * S]);
+    expect(history.timesUpTo(conn(4), 5n * S)).toEqual([4n * S, 5n * S]);
+    history.record(conn(2), 6n * S);
+    expect(history.timesUpTo(conn(2), 7n * S)).toEqual([2n * S, 6n * S, 7n * S]);
+  });
+});
