@@ -1,13 +1,25 @@
 import type { DecodedPacket } from './decoded.js';
 import { R } from './reasons.js';
 
-/** TCP: ports, flags, sequence numbers, window, where the options and the payload lie. */
-export function decodeTcp(p: DecodedPacket, b: Uint8Array, off: number): number {
+/**
+ * TCP: ports, flags, sequence numbers, window, where the options and the payload lie. The innermost
+ * layer: nothing is decoded after it, so it returns no offset.
+ */
+export function decodeTcp(p: DecodedPacket, b: Uint8Array, off: number): void {
   const end = p.ipEnd;
-  if (end - off < 20) return p.fail(R.truncatedTcp);
+  if (end - off < 20) {
+    p.fail(R.truncatedTcp);
+    return;
+  }
   const headerLength = (b[off + 12] >> 4) * 4;
-  if (headerLength < 20) return p.fail(R.badTcpOffset);
-  if (end - off < headerLength) return p.fail(R.truncatedTcp);
+  if (headerLength < 20) {
+    p.fail(R.badTcpOffset);
+    return;
+  }
+  if (end - off < headerLength) {
+    p.fail(R.truncatedTcp);
+    return;
+  }
   p.sport = (b[off] << 8) | b[off + 1];
   p.dport = (b[off + 2] << 8) | b[off + 3];
   p.seq = ((b[off + 4] << 24) | (b[off + 5] << 16) | (b[off + 6] << 8) | b[off + 7]) >>> 0;
@@ -18,7 +30,6 @@ export function decodeTcp(p: DecodedPacket, b: Uint8Array, off: number): number 
   p.tcpOptionsLength = headerLength - 20;
   p.payloadOffset = off + headerLength;
   p.payloadLength = end - off - headerLength;
-  return off + headerLength;
 }
 
 /** UDP: ports and the payload, bounded by the UDP length and by what was captured. */
