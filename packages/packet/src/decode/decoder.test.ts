@@ -118,6 +118,7 @@ const okCases: Array<{ name: string; frame: Uint8Array; link: number; want: Expe
     want: V6,
   },
   { name: 'NULL IPv6 (linux 10)', frame: nullLink(10, v6udp()), link: LinkType.NULL, want: V6 },
+  { name: 'NULL IPv6 (FreeBSD 28)', frame: nullLink(28, v6udp()), link: LinkType.NULL, want: V6 },
   { name: 'LOOP IPv4', frame: nullLink(2, v4tcp(), false), link: LinkType.LOOP, want: V4 },
   { name: 'raw (DLT 12) IPv4', frame: v4tcp(), link: LinkType.RAW_12, want: V4 },
   { name: 'raw (DLT 14) IPv6', frame: v6udp(), link: LinkType.RAW_14, want: V6 },
@@ -278,6 +279,37 @@ const badCases: Array<{
   { name: 'short SLL', frame: new Uint8Array(10), link: LinkType.LINUX_SLL, reason: 'truncated_link' },
   { name: 'short SLL2', frame: new Uint8Array(19), link: LinkType.LINUX_SLL2, reason: 'truncated_link' },
   { name: 'short NULL', frame: new Uint8Array(3), link: LinkType.NULL, reason: 'truncated_link' },
+  {
+    name: 'SLL header alone',
+    frame: linuxSll(0x0800, new Uint8Array(0)),
+    link: LinkType.LINUX_SLL,
+    reason: 'truncated_ipv4',
+  },
+  {
+    name: 'SLL2 header alone',
+    frame: linuxSll2(0x86dd, new Uint8Array(0)),
+    link: LinkType.LINUX_SLL2,
+    reason: 'truncated_ipv6',
+  },
+  {
+    name: 'NULL header alone',
+    frame: nullLink(2, new Uint8Array(0)),
+    link: LinkType.NULL,
+    reason: 'truncated_ipv4',
+  },
+  {
+    name: 'Ethernet header alone',
+    frame: ethernet(0x0800, new Uint8Array(0)),
+    link: LinkType.ETHERNET,
+    reason: 'truncated_ipv4',
+  },
+  {
+    name: 'VLAN tag alone',
+    frame: ethernet(0x86dd, new Uint8Array(0), [{ tpid: 0x8100, vid: 1 }]),
+    link: LinkType.ETHERNET,
+    reason: 'truncated_ipv6',
+  },
+  { name: 'empty raw frame', frame: new Uint8Array(0), link: LinkType.RAW, reason: 'truncated_ipv4' },
   {
     name: 'cut VLAN tag',
     frame: ethernet(0x8100, Uint8Array.from([0, 1])),
@@ -458,6 +490,13 @@ const ignoredCases: Array<{ name: string; frame: Uint8Array; link: number; kind:
   { name: 'ICMP', frame: v4({ proto: 1 }, new Uint8Array(8)), link: LinkType.IPV4, kind: 'other_transport' },
   { name: 'NULL with unknown family', frame: nullLink(99, v4tcp()), link: LinkType.NULL, kind: 'non_ip' },
   {
+    // Little-endian 0x0100 (the upper half is ignored); read big-endian it would be 2 (IPv4).
+    name: 'NULL family 0x00020100: little-endian 256, not IPv4',
+    frame: concat(Uint8Array.from([0, 1, 0, 2]), v4tcp()),
+    link: LinkType.NULL,
+    kind: 'non_ip',
+  },
+  {
     name: 'ARP inside VXLAN',
     frame: v4({ proto: 17 }, udp(1, 4789, vxlan(1, ethernet(0x0806, new Uint8Array(28))))),
     link: LinkType.IPV4,
@@ -494,6 +533,29 @@ describe('PacketDecoder', () => {
     expect(p.vni).toBe(4);
     expect(p.tunnelDepth).toBe(4);
   });
+
+  // Bytes before and after the frame (other records of a capture buffer) change nothing.
+  const JUNK = Uint8Array.from([0xff, 0x03, 0x21, 0x45, 0x60, 0x00, 0x08, 0x00, 0x45, 0x00, 0xff]);
+  const inBuffer = (frame: Uint8Array, link: number, decoder = new PacketDecoder()): DecodedPacket => {
+    const p = new DecodedPacket();
+    decoder.decode(p, concat(JUNK, frame, JUNK), JUNK.length, frame.length, link);
+    return p;
+  };
+
+  it.each(okCases)('decodes $name at an offset inside a larger buffer', ({ frame, link, want }) => {
+    const p = inBuffer(frame, link);
+    expect(p.status).toBe(DecodeStatus.ok);
+    expect(describeOk(p)).toMatchObject(want);
+  });
+
+  it.each(badCases)(
+    'reports $name as $reason at an offset inside a larger buffer',
+    ({ frame, link, reason, decoder }) => {
+      const p = inBuffer(frame, link, decoder);
+      expect(p.status).toBe(DecodeStatus.undecodable);
+      expect(UNDECODABLE_REASONS[p.reason]).toBe(reason);
+    },
+  );
 
   it('decodes a frame at an offset inside a larger buffer', () => {
     const frame = ethernet(0x0800, v4tcp());

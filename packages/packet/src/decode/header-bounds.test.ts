@@ -225,9 +225,18 @@ const cases: Array<{ name: string; frame: Uint8Array; link?: number; want: strin
   },
 ];
 
+/** The frame at an offset inside a buffer with other bytes before and after it. */
+function decodeInBuffer(frame: Uint8Array, link: number): DecodedPacket {
+  const junk = u8(0xff, 0x03, 0x21, 0x45, 0x60, 0x00, 0x08, 0x00, 0x45, 0x00, 0xff);
+  const p = new DecodedPacket();
+  new PacketDecoder().decode(p, concat(junk, frame, junk), junk.length, frame.length, link);
+  return p;
+}
+
 describe('header bounds', () => {
   it.each(cases)('$name: $want', ({ frame, link, want }) => {
     expect(outcome(decode(frame, link ?? LinkType.ETHERNET))).toBe(want);
+    expect(outcome(decodeInBuffer(frame, link ?? LinkType.ETHERNET))).toBe(want);
   });
 });
 
@@ -317,8 +326,12 @@ const okCases: Array<{ name: string; frame: Uint8Array; link?: number; want: Fie
 
 describe('lengths and offsets', () => {
   it.each(okCases)('$name', ({ frame, link, want }) => {
-    const p = decode(frame, link ?? LinkType.ETHERNET);
-    expect(outcome(p)).toBe('ok');
-    expect(fields(p)).toEqual(want);
+    for (const p of [
+      decode(frame, link ?? LinkType.ETHERNET),
+      decodeInBuffer(frame, link ?? LinkType.ETHERNET),
+    ]) {
+      expect(outcome(p)).toBe('ok');
+      expect(fields(p)).toEqual(want);
+    }
   });
 });
