@@ -40,6 +40,7 @@ const cases: Array<{ name: string; event: object; topic?: string }> = [
       nan: NaN,
       z: null,
       t: true,
+      no: false,
       o: { a: [1, 'x'] },
     },
     topic: 'x"y',
@@ -76,5 +77,28 @@ describe('toHex', () => {
     expect(toHex(new Uint8Array([7]))).toBe('07');
     const huge = new Uint8Array((1 << 20) + 1).fill(1);
     expect(toHex(huge)).toBe('01'.repeat(huge.length));
+  });
+});
+
+describe('eventToRecord', () => {
+  // Written by hand from the rules in event-json.ts's header: ts as decimal nanoseconds, bytes as
+  // lower-case hex, undefined fields absent (not present with the value undefined).
+  it.each([
+    {
+      name: 'with a topic, first',
+      event: { ts: 5n, payload: Uint8Array.from([0xab, 1]), mss: undefined, ok: false },
+      topic: 'conn',
+      want: { topic: 'conn', ts: '5', payload: 'ab01', ok: false },
+    },
+    {
+      name: 'without a topic: no topic key at all',
+      event: { ts: 1_700_000_000_123_456_789n, sport: 53, vni: undefined },
+      topic: undefined,
+      want: { ts: '1700000000123456789', sport: 53 },
+    },
+  ])('$name', ({ event, topic, want }) => {
+    const record = eventToRecord(event, topic);
+    expect(record).toStrictEqual(want);
+    expect(Object.keys(record)).toEqual(Object.keys(want));
   });
 });
