@@ -107,6 +107,7 @@ const okCases: Array<{ name: string; frame: Uint8Array; link: number; want: Expe
     want: V4,
   },
   { name: 'linux SLL', frame: linuxSll(0x0800, v4tcp()), link: LinkType.LINUX_SLL, want: V4 },
+  { name: 'linux SLL IPv6', frame: linuxSll(0x86dd, v6udp()), link: LinkType.LINUX_SLL, want: V6 },
   { name: 'linux SLL2', frame: linuxSll2(0x86dd, v6udp()), link: LinkType.LINUX_SLL2, want: V6 },
   { name: 'NULL little-endian IPv4', frame: nullLink(2, v4tcp(), true), link: LinkType.NULL, want: V4 },
   { name: 'NULL big-endian IPv4', frame: nullLink(2, v4tcp(), false), link: LinkType.NULL, want: V4 },
@@ -482,6 +483,13 @@ const badCases: Array<{
 const ignoredCases: Array<{ name: string; frame: Uint8Array; link: number; kind: string }> = [
   { name: 'ARP', frame: ethernet(0x0806, new Uint8Array(28)), link: LinkType.ETHERNET, kind: 'non_ip' },
   {
+    // The decoder's own "look at the version nibble" code must not be taken for an EtherType.
+    name: '802.3 length 2 before bytes that look like IPv4',
+    frame: ethernet(0x0002, v4tcp()),
+    link: LinkType.ETHERNET,
+    kind: 'non_ip',
+  },
+  {
     name: '802.3 length field (LLC)',
     frame: ethernet(0x0040, new Uint8Array(46)),
     link: LinkType.ETHERNET,
@@ -535,7 +543,7 @@ describe('PacketDecoder', () => {
   });
 
   // Bytes before and after the frame (other records of a capture buffer) change nothing.
-  const JUNK = Uint8Array.from([0xff, 0x03, 0x21, 0x45, 0x60, 0x00, 0x08, 0x00, 0x45, 0x00, 0xff]);
+  const JUNK = Uint8Array.from([0xff, 0x03, 0x21, 0x45, 0x60, 0x00, 0x08, 0x00, 0x45, 0x03, 0xff]);
   const inBuffer = (frame: Uint8Array, link: number, decoder = new PacketDecoder()): DecodedPacket => {
     const p = new DecodedPacket();
     decoder.decode(p, concat(JUNK, frame, JUNK), JUNK.length, frame.length, link);
