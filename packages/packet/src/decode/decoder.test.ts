@@ -101,6 +101,16 @@ const okCases: Array<{ name: string; frame: Uint8Array; link: number; want: Expe
     want: V6,
   },
   {
+    name: 'eight VLAN tags (the most accepted)',
+    frame: ethernet(
+      0x0800,
+      v4tcp(),
+      Array.from({ length: 8 }, () => ({ tpid: 0x8100, vid: 1 })),
+    ),
+    link: LinkType.ETHERNET,
+    want: V4,
+  },
+  {
     name: 'old QinQ 0x9100',
     frame: ethernet(0x0800, v4tcp(), [{ tpid: 0x9100, vid: 5 }]),
     link: LinkType.ETHERNET,
