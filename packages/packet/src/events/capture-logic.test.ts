@@ -208,6 +208,30 @@ describe('CaptureEventLogic', () => {
     ]);
   });
 
+  it('records VNI 0 as a VNI (a tunnel was there), not as no tunnel', () => {
+    const frame = ipv4(
+      { src: '192.168.1.1', dst: '192.168.1.2', proto: 17 },
+      udp(9999, 4789, vxlan(0, ethernet(0x0800, c2s(ACK | PSH, bytesOf('hi'))))),
+    );
+    const { out } = run([{ frame }]);
+    expect(out.map((o) => [o.topic, o.event.vni])).toEqual([
+      ['flow', 0],
+      ['banner', 0],
+    ]);
+  });
+
+  it('starts segments after a banner holding only the 5-byte TLS record header', () => {
+    const record = tlsRecord(20);
+    const { out } = run([
+      { frame: c2s(ACK | PSH, record.subarray(0, 5), 1) },
+      { frame: c2s(ACK | PSH, record.subarray(5), 6) },
+    ]);
+    const segments = out.filter((o) => o.topic === 'segment').map((o) => o.event as unknown as SegmentEvent);
+    expect(segments.map((s) => [s.offset, Array.from(s.payload)])).toEqual([
+      [5, Array.from(record.subarray(5))],
+    ]);
+  });
+
   it('handles IPv6 flows, both directions in one flow', () => {
     const a = ipv6(
       { src: 'fd00::1', dst: 'fd00::2', proto: 6 },
