@@ -35,8 +35,8 @@ export function readInterface(b: Uint8Array, at: number, end: number, le: boolea
     } else if (code === IF_TSRESOL && length >= 1) {
       const r = b[v];
       const exponent = r & 0x7f;
-      const units = r & 0x80 ? 2 ** exponent : 10 ** exponent;
-      if (Number.isFinite(units) && units >= 1) iface.unitsPerSecond = units;
+      // At most 2^127 or 10^127 units per second: finite, and at least 1.
+      iface.unitsPerSecond = r & 0x80 ? 2 ** exponent : 10 ** exponent;
     } else if (code === IF_TSOFFSET && length >= 8) {
       const hi = u32(b, le ? v + 4 : v, le) | 0;
       const lo = u32(b, le ? v : v + 4, le);
