@@ -100,6 +100,18 @@ describe('hints of logical expressions (named)', () => {
       'tcp.dstport eq 22 and udp.dstport eq 53',
       [port('tcp.dstport', 22), port('udp.dstport', 53)],
     ],
+    [
+      'ends_with is a case-sensitive suffix',
+      'ends_with(dns.fqdn, ".Corp")',
+      [{ kind: 'suffix', key: 'dns.fqdn', suffixes: ['.Corp'], caseless: false }],
+    ],
+    [
+      'ends_with of lower() is a suffix of the lowered value',
+      'ends_with(lower(dns.fqdn), ".corp")',
+      [{ kind: 'suffix', key: 'lower(dns.fqdn)', suffixes: ['.corp'], caseless: false }],
+    ],
+    ['starts_with: none', 'starts_with(dns.fqdn, "www.")', []],
+    ['not ends_with: none', 'not ends_with(dns.fqdn, ".corp")', []],
     ['xor: none', 'tcp.dstport eq 22 xor tcp.dstport eq 23', []],
     ['not: none', 'not tcp.dstport eq 22', []],
   ];
