@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PolicyStage } from './policy-stage.js';
 
 /** The policy stage before and around start: rules kept until start, start once, its errors. */
-function observation(ts: bigint, serverPort: number): Observation {
+function observation(ts: bigint, serverPort: number, clientPort = 40000): Observation {
   return {
     ts,
     iface: 'eth0',
@@ -11,7 +11,7 @@ function observation(ts: bigint, serverPort: number): Observation {
     phase: 'syn',
     client: '10.0.0.2',
     server: '10.0.0.9',
-    clientPort: 40000,
+    clientPort,
     serverPort,
     proto: 'tcp',
     event: {
@@ -100,5 +100,25 @@ describe('PolicyStage lifecycle', () => {
     expect(s.scheme).toBeNull();
     s.start();
     expect(s.scheme?.type('tcp.dstport')).toBe('Int');
+  });
+});
+
+describe('outcome numbers', () => {
+  it('when the 65 536 outcome numbers run out, the next new outcome on an edge is not taken for a repeat', () => {
+    // 17 rules, one per bit of the client port: client port n matches the rules of n's bits, so
+    // every n is another outcome (another set of rule ids) on the same edge.
+    const rules = Array.from({ length: 17 }, (_, k) => rule(`bit${k}`, `tcp.srcport & ${2 ** k}`));
+    const { bus, stage: s, verdicts } = stage(rules);
+    s.start();
+    for (let n = 1; n <= 65_537; n++) bus.publish('observation', observation(BigInt(n), 22, n));
+    // Outcome 65 537 (bits 0 and 16) comes after 65 536 others: numbering starts again at 0,
+    // which outcome 1 had on this very edge a moment ago; it is published all the same.
+    expect(s.counters()).toMatchObject({ evaluated: 65_537, verdicts: 65_537, suppressed: 0 });
+    expect(verdicts[65_536].ruleIds).toEqual(['bit0', 'bit16']);
+    // The numbers and the dedup memory were forgotten together: outcome 1 again is a new verdict,
+    // and a repeat of it inside the window is suppressed as usual.
+    bus.publish('observation', observation(65_538n, 22, 1));
+    bus.publish('observation', observation(65_539n, 22, 1));
+    expect(s.counters()).toMatchObject({ verdicts: 65_538, suppressed: 1 });
   });
 });
