@@ -78,6 +78,7 @@ describe('readClientHello', () => {
   };
   it.each([
     { name: 'HTTP, not TLS', bytes: Uint8Array.from(Buffer.from('GET / HTTP/1.1\r\n')), reason: 'not_tls' },
+    { name: 'one byte that cannot start a handshake record', bytes: Uint8Array.of(0x47), reason: 'not_tls' },
     { name: 'an alert record', bytes: Uint8Array.of(21, 3, 3, 0, 2, 2, 40), reason: 'not_tls' },
     { name: 'SSLv2-looking version', bytes: patched(1, 2), reason: 'not_tls' },
     { name: 'zero-length record', bytes: Uint8Array.of(22, 3, 1, 0, 0), reason: 'bad_record' },
@@ -234,6 +235,10 @@ describe('parseClientHelloBody', () => {
       ),
     },
     {
+      name: 'a server_name list ending in a cut entry header',
+      body: withExtensions(extension(0, [0, 6, 0, 0, 1, ...Buffer.from('a'), 0, 0])),
+    },
+    {
       name: 'an ALPN protocol running past its list',
       body: withExtensions(
         extension(16, [0, 3, 5, ...Buffer.from('h2')]),
@@ -256,6 +261,7 @@ describe('parseClientHelloBody', () => {
       body: withExtensions(extension(0, [0, 3, 0, 0, 0])),
       want: { ...bare, serverNames: [''] },
     },
+    { name: 'an empty server_name list', body: withExtensions(extension(0, [0, 0])), want: bare },
     {
       name: 'an empty ALPN protocol list offers none',
       body: withExtensions(extension(16, [0, 0])),

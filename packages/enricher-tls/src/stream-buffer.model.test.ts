@@ -99,6 +99,14 @@ describe('StreamBuffer bounds (named)', () => {
     expect(buffer.prefix()[offset]).toBe(99);
   });
 
+  it('at MAX_RANGES, a write before every range and apart from them is refused', () => {
+    const buffer = new StreamBuffer(10_000);
+    for (let i = 0; i < MAX_RANGES; i++) buffer.write(10 + i * 3, one(i));
+    buffer.write(0, one(99));
+    expect(buffer.overflowed).toBe(true);
+    expect(buffer.contiguous).toBe(0);
+  });
+
   it('a write before the ranges keeps those after it, once each', () => {
     const buffer = new StreamBuffer(10_000);
     // MAX_RANGES - 1 separate one-byte writes, each before all the earlier ones
