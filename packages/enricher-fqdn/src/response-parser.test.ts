@@ -288,7 +288,18 @@ cases.push(
   {
     name: 'EDNS OPT record with empty rdata last in the message',
     message: response('example.com', [A('example.com', '1.2.3.4')], {
-      additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options: [] }],
+      additionals: [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: 1232,
+          extendedRcode: 0,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        },
+      ],
     }),
     status: 'parsed',
     answers: [{ kind: 'address', name: 'example.com', address: '1.2.3.4', ttl: 300 }],
