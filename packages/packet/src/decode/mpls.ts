@@ -18,16 +18,15 @@ const CONTROL_WORD_BYTES = 4;
  * p.next 0.
  */
 export function decodeMpls(p: DecodedPacket, b: Uint8Array, off: number, end: number): number {
+  // The bottom entry: the one with the S bit, within MAX_MPLS_LABELS entries.
   let at = off;
-  let label = 0;
-  for (let n = 0; ; n++) {
+  for (let n = 1; end - at >= 4 && (b[at + 2] & 1) === 0; n++) {
     if (n === MAX_MPLS_LABELS) return p.fail(R.mplsLabelLimit);
-    if (end - at < 4) return p.fail(R.truncatedMpls);
-    label = (b[at] << 12) | (b[at + 1] << 4) | (b[at + 2] >> 4);
-    const bottom = (b[at + 2] & 1) === 1;
     at += 4;
-    if (bottom) break;
   }
+  if (end - at < 4) return p.fail(R.truncatedMpls);
+  const label = (b[at] << 12) | (b[at + 1] << 4) | (b[at + 2] >> 4);
+  at += 4;
   if (label === LABEL_IPV4_EXPLICIT_NULL) {
     p.next = EtherType.IPV4;
     return at;
