@@ -42,7 +42,7 @@ export class SourceWindow {
    * records an observation first. Keeps the sighting's fields, never the object (callers reuse it).
    */
   record(s: ConnectionSighting): void {
-    if (true) this.newest = s.ts;
+    if (s.ts > this.newest) this.newest = s.ts;
     if (this.connections.touch(s.key, s.ts, s.port)) this.countPort(s.port, +1);
     this.ports.touch(s.port, s.ts);
     this.servers.touch(s.server, s.ts);
