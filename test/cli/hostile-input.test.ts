@@ -146,6 +146,31 @@ describe('capture records glia will not buffer', () => {
   });
 });
 
+describe('a capture damaged midway', () => {
+  it('is read up to the damage, the files after it replay whole, and the replay exits 2 naming it', () => {
+    const damaged = pcapFile([syn(1, 1_000_000_000n), syn(2, 2_000_000_000n)], { linkType: 1 });
+    // The second record's length (24-byte file header, 16-byte record header, the first frame):
+    // longer than any capture holds, as in suricata-verify's bug-6875 fuzz capture.
+    const firstFrame = syn(1, 0n).frame.length;
+    new DataView(damaged.buffer).setUint32(24 + 16 + firstFrame + 8, 0x53fe0000, true);
+    const a = file('damaged.pcap', damaged);
+    const b = file('whole.pcap', pcapFile([syn(3, 3_000_000_000n)], { linkType: 1 }));
+    const r = runGlia(['replay', a, b, '--print', 'events', '-c', file('plain2.yaml', 'sinks: []\n')]);
+    expect(r.code).toBe(2);
+    const sources = r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('"conn"'))
+      .map((l) => JSON.parse(l).src as string);
+    expect(sources).toEqual(['10.0.0.1', '10.0.0.3']);
+    expect(r.stderr).toMatch(/replayed 1 file: 2 packets.*1 damaged \(read up to the damage\)/);
+    expect(r.stderr).toContain(
+      `1 of 2 capture files read only up to their damage: ${a}: pcap record length 1409155072 exceeds the snap length 262144 at byte offset ${24 + 16 + firstFrame}`,
+    );
+    expect(r.stderr).not.toMatch(NO_INTERNAL);
+  });
+});
+
 describe('--format json streams its array', () => {
   it('the first elements reach stdout long before the replay ends, and the whole is one JSON array', async () => {
     const n = 60_000;

@@ -145,8 +145,38 @@ describe('pcap capture plugin', () => {
     expect(conns).toBe(1);
     expect(capture.health().state).toBe('failed');
     expect(capture.health().reason).toBe(
-      `${path}: pcap record length 2147483647 exceeds the snap length 262144 at byte offset 94`,
+      `1 of 1 capture files read only up to their damage: ` +
+        `${path}: pcap record length 2147483647 exceeds the snap length 262144 at byte offset 94`,
     );
+    expect(capture.stats()).toMatchObject({ files: 0, damagedFiles: 1, packets: 1 });
+  });
+
+  it('carries on with the next file after a damaged one, and counts the damage', async () => {
+    const ctx = testContext('pcap');
+    mkdirSync(join(ctx.baseDir, 'mixed'));
+    const damaged = pcapFile(handshake(40010, T0), { linkType: 1 });
+    // The second record's length field (after the 24-byte file header, one 16-byte record header
+    // and its 54-byte frame): no capture holds a record that long.
+    new DataView(damaged.buffer).setUint32(24 + 16 + 54 + 8, 0x7fffffff, true);
+    writeFileSync(join(ctx.baseDir, 'mixed', 'a.pcap'), damaged);
+    writeFileSync(
+      join(ctx.baseDir, 'mixed', 'b.pcap'),
+      pcapFile(handshake(40011, T0 + 10n), { linkType: 1 }),
+    );
+    const { capture } = create({ file: 'mixed' }, ctx);
+    const seen: string[] = [];
+    ctx.bus.subscribe('conn', (e) => seen.push(`${e.phase} ${e.phase === 'syn' ? e.sport : e.dport}`));
+    await capture.start();
+    await capture.finished();
+    // a.pcap up to its damage (the SYN), then the whole of b.pcap.
+    expect(seen).toEqual(['syn 40010', 'syn 40011', 'synack 40011']);
+    expect(capture.stats()).toMatchObject({ files: 1, damagedFiles: 1, packets: 6 });
+    expect(capture.health().state).toBe('failed');
+    expect(capture.health().reason).toMatch(
+      /^1 of 2 capture files read only up to their damage: .*mixed\/a\.pcap: pcap record length 2147483647 exceeds the snap length 262144 at byte offset 94$/,
+    );
+    await capture.stop();
+    expect(ctx.metrics.render()).toMatch(/glia_pcap_damaged_files_total\{plugin="pcap"\} 1/);
   });
 
   it('paces by packet time at speed 1 and stops promptly during a replay', async () => {

@@ -37,8 +37,13 @@ export interface PcapReplayStats {
   truncatedRecords: number;
   /** Records over 256 KiB, skipped unread so memory stays constant. */
   oversizeRecords: number;
+  /** Files read only up to a damaged record (or a read error): their records before it count. */
+  damagedFiles: number;
   flowEvictions: number;
 }
+
+/** Damage messages kept for the health reason and the log (the count has no bound). */
+const MAX_DAMAGE_MESSAGES = 16;
 
 /**
  * Replays capture files through the capture-event logic onto the bus, in packet time: the packet
@@ -59,6 +64,8 @@ export class PcapCapture implements PluginInstance {
   private files = 0;
   private truncatedRecords = 0;
   private oversizeRecords = 0;
+  private damagedFiles = 0;
+  private readonly damage: string[] = [];
   private reported = false;
 
   constructor(
@@ -140,10 +147,16 @@ export class PcapCapture implements PluginInstance {
       ignored: counters.ignoredByKind(),
       truncatedRecords: this.truncatedRecords,
       oversizeRecords: this.oversizeRecords,
+      damagedFiles: this.damagedFiles,
       flowEvictions: this.logic.flows.evictions,
     };
   }
 
+  /**
+   * Replays every file in turn. A file damaged midway (a record length no capture can hold, a read
+   * error) is read up to the damage, as tcpdump and tshark do; the files after it still replay, and
+   * the capture ends failed, naming each damaged file with the byte offset of its damage.
+   */
   private async replay(files: string[]): Promise<void> {
     for (const file of files) {
       if (this.stopRequested) return;
@@ -155,10 +168,21 @@ export class PcapCapture implements PluginInstance {
           error instanceof CaptureFormatError
             ? error.withFile(file).message
             : `${file}: ${errorMessage(error)}`;
-        this.state.failed(reason);
-        this.ctx.logger.error({ file, error: reason }, 'pcap replay failed');
-        return;
+        this.damagedFiles++;
+        if (this.damage.length < MAX_DAMAGE_MESSAGES) this.damage.push(reason);
+        this.ctx.logger.error(
+          { file, error: reason },
+          'pcap file damaged: its records after the damage are skipped',
+        );
       }
+    }
+    if (this.damagedFiles > 0) {
+      const more = this.damagedFiles - this.damage.length;
+      this.state.failed(
+        `${this.damagedFiles} of ${files.length} capture files read only up to their damage: ` +
+          this.damage.join('; ') +
+          (more > 0 ? `; and ${more} more` : ''),
+      );
     }
   }
 
@@ -253,6 +277,9 @@ export class PcapCapture implements PluginInstance {
     m.counter('pcap_oversize_records_total', 'Records over 256 KiB, skipped unread', { plugin }).inc(
       s.oversizeRecords,
     );
+    m.counter('pcap_damaged_files_total', 'Capture files read only up to a damaged record or a read error', {
+      plugin,
+    }).inc(s.damagedFiles);
     for (const [topic, n] of Object.entries(s.events)) {
       m.counter('pcap_events_total', 'Capture events published, by topic', { plugin, topic }).inc(n);
     }

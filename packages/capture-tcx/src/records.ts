@@ -1,7 +1,7 @@
 import {
   BoundedLru,
-  formatIPv4,
   formatIPv6,
+  Ipv4TextCache,
   type BannerEvent,
   type CaptureEventBase,
   type ConnEvent,
@@ -23,7 +23,6 @@ const FLOW_BYTES = 72;
 const PAYLOAD_HEADER_BYTES = 72;
 /** TCP DNS streams followed at once (LRU). */
 const MAX_DNS_STREAMS = 4096;
-const MAX_IPV4_TEXTS = 4096;
 
 export interface RecordDecoderOptions {
   /** The name of the interface an ifindex stands for (the devices the programs are attached to). */
@@ -42,7 +41,7 @@ export class RecordDecoder {
   /** Records shorter than their type says, or of an unknown type: counted, skipped. */
   malformed = 0;
   private readonly dnsStreams = new BoundedLru<string, TcpDnsStream>(MAX_DNS_STREAMS);
-  private readonly ipv4Texts = new Map<number, string>();
+  private readonly ipv4Texts = new Ipv4TextCache();
 
   constructor(
     private readonly emit: CaptureEventSink,
@@ -158,13 +157,6 @@ export class RecordDecoder {
 
   private address(b: Buffer, at: number, family: number): string {
     if (family !== 4) return formatIPv6(b, at);
-    const value = b.readUInt32BE(at);
-    let text = this.ipv4Texts.get(value);
-    if (text === undefined) {
-      text = formatIPv4(value);
-      if (this.ipv4Texts.size >= MAX_IPV4_TEXTS) this.ipv4Texts.clear();
-      this.ipv4Texts.set(value, text);
-    }
-    return text;
+    return this.ipv4Texts.text(b.readUInt32BE(at));
   }
 }

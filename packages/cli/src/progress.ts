@@ -22,7 +22,8 @@ export function replaySummary(s: PcapReplayStats): string {
   const files = s.files === 1 ? '1 file' : `${s.files} files`;
   const truncated = s.truncatedRecords > 0 ? `; ${s.truncatedRecords} truncated records` : '';
   const oversize = s.oversizeRecords > 0 ? `; ${s.oversizeRecords} records over 256 KiB skipped` : '';
-  return `replayed ${files}: ${s.packets} packets, ${s.bytes} bytes; events: ${pairs(s.events)}; undecodable: ${pairs(s.undecodable)}; not TCP/UDP: ${pairs(s.ignored)}${truncated}${oversize}`;
+  const damaged = s.damagedFiles > 0 ? `; ${s.damagedFiles} damaged (read up to the damage)` : '';
+  return `replayed ${files}: ${s.packets} packets, ${s.bytes} bytes; events: ${pairs(s.events)}; undecodable: ${pairs(s.undecodable)}; not TCP/UDP: ${pairs(s.ignored)}${truncated}${oversize}${damaged}`;
 }
 
 /**

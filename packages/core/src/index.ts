@@ -101,6 +101,7 @@ export {
   type IpFamily,
 } from './net/ip.js';
 export { CidrSet, parseCidr, type Cidr } from './net/cidr-set.js';
+export { Ipv4TextCache } from './net/ipv4-text-cache.js';
 export { defaultRouteDevices, defaultRoutesV4, defaultRoutesV6 } from './net/default-route.js';
 export { hasFeature, missingFeatures, kernelVersion } from './host.js';
 export { InputError, PluginError, ExitCode, errorMessage } from './errors.js';

@@ -148,6 +148,18 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'the root asked (empty name) starts no chain: its address record is off chain',
+    questions: [''],
+    answers: [a('', '1.2.3.4')],
+    want: { resolutions: [], offChain: 1 },
+  },
+  {
+    name: 'no question: a record owned by the root starts no chain',
+    questions: [],
+    answers: [a('', '1.2.3.4'), a('host.local', '10.0.0.8')],
+    want: { resolutions: [{ address: '10.0.0.8', names: ['host.local'], ttls: [300] }], offChain: 1 },
+  },
+  {
     name: 'no answers',
     questions: ['a.example'],
     answers: [],

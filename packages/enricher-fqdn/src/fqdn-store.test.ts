@@ -113,6 +113,20 @@ describe('FqdnStore', () => {
     expect(s.counters.expiredNames.value).toBe(1);
   });
 
+  it('the housekeeping before a new address drops at most the two eldest expired addresses', () => {
+    const { s, clock } = store();
+    const start = clock.now();
+    for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) s.add(address, 'old', 60);
+    clock.advance(start + 120n * SECOND);
+    s.add('10.0.0.4', 'new', 60);
+    expect(s.size).toBe(2); // 10.0.0.3 waits for the next new address
+    expect(s.counters.expiredNames.value).toBe(2);
+    s.add('10.0.0.5', 'new', 60); // drops 10.0.0.3, stops at the live 10.0.0.4
+    expect(s.size).toBe(2);
+    expect(s.counters.expiredNames.value).toBe(3);
+    expect(s.counters.evictedEntries.value).toBe(0);
+  });
+
   it('keeps at most max_names_per_ip names, dropping the least recent', () => {
     const { s } = store({ maxNamesPerIp: 2 });
     s.add('10.0.0.1', 'a', 300);

@@ -80,6 +80,8 @@ describe('canonicalName (named)', () => {
     ['only the trailing dot dropped', '.example.com', '.example.com'],
     ['the root is empty', '.', ''],
     ['the letters A and Z are the bounds', 'AZ', 'az'],
+    ['a lone capital A is folded', 'xA', 'xa'],
+    ['a lone capital Z is folded', 'xZ', 'xz'],
     ['@ and [ next to them stay', '@[`{', '@[`{'],
     ['upper case after other characters', 'a-B_c.D', 'a-b_c.d'],
     ['several runs of capitals', 'ABcDEfG', 'abcdefg'],

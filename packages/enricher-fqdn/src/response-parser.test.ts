@@ -159,7 +159,23 @@ const cases: Case[] = [
     status: 'malformed',
     reason: 'short_header',
   },
-  { name: 'empty', message: new Uint8Array(0), status: 'malformed', reason: 'short_header' },
+  {
+    name: 'empty',
+    message: new Uint8Array(0),
+    status: 'malformed',
+    reason: 'short_header',
+    questions: [],
+    answers: [],
+    skipped: 0,
+  },
+  {
+    name: 'a header alone (12 bytes, no records) is a response with nothing in it',
+    message: response('', []),
+    status: 'parsed',
+    questions: [],
+    answers: [],
+    skipped: 0,
+  },
   {
     name: 'truncated in the first answer: questions kept, no answers',
     message: www.subarray(0, www.length - 2),
@@ -236,6 +252,91 @@ cases.push(
     status: 'parsed',
     answers: [],
     skipped: 2,
+  },
+);
+
+/** The message with its last record's RDLENGTH (before `rdata` bytes of rdata) set to `length`. */
+function lastRdlength(message: Uint8Array, rdata: number, length: number): Uint8Array {
+  return patched(message, message.length - rdata - 2, [length >> 8, length & 0xff]);
+}
+
+const cnameLast = response('a.example', [A('b.example', '1.2.3.4'), CNAME('a.example', 'b.example')]);
+cases.push(
+  {
+    name: 'a question and no answers (NODATA): the question ends the message',
+    message: response('nodata.example', []),
+    status: 'parsed',
+    questions: ['nodata.example'],
+    answers: [],
+  },
+  {
+    name: 'question cut in its type and class: malformed, the cut question not kept',
+    message: response('cut.example', []).subarray(0, 12 + 13 + 2),
+    status: 'malformed',
+    reason: 'truncated',
+    questions: [],
+    answers: [],
+  },
+  {
+    name: 'a question with a dot inside a label is skipped and counted',
+    message: response('bad_q.example', [A('bad_q.example', '1.2.3.4')]).map((b) => (b === 0x5f ? 0x2e : b)),
+    status: 'parsed',
+    questions: [],
+    answers: [],
+    skipped: 2,
+  },
+  {
+    name: 'EDNS OPT record with empty rdata last in the message',
+    message: response('example.com', [A('example.com', '1.2.3.4')], {
+      additionals: [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: 1232,
+          extendedRcode: 0,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        },
+      ],
+    }),
+    status: 'parsed',
+    answers: [{ kind: 'address', name: 'example.com', address: '1.2.3.4', ttl: 300 }],
+  },
+  {
+    name: 'glue A record first in the additional section is not an answer',
+    message: response('example.com', [A('example.com', '1.2.3.4')], {
+      additionals: [A('ns1.example.com', '5.6.7.8')],
+    }),
+    status: 'parsed',
+    answers: [{ kind: 'address', name: 'example.com', address: '1.2.3.4', ttl: 300 }],
+  },
+  {
+    name: 'the largest TTL kept is 2^31 - 1',
+    message: response('x.example', [A('x.example', '1.2.3.4', 0x7fffffff)]),
+    status: 'parsed',
+    answers: [{ kind: 'address', name: 'x.example', address: '1.2.3.4', ttl: 0x7fffffff }],
+  },
+  {
+    name: 'AAAA with RDLENGTH 4 (an A record length) is bad rdata',
+    message: lastRdlength(response('v6.example', [AAAA('v6.example', '2001:db8::1')]), 16, 4),
+    status: 'malformed',
+    reason: 'bad_rdata',
+    answers: [],
+  },
+  {
+    name: 'CNAME rdata with a byte after the target name is bad rdata',
+    message: lastRdlength(Uint8Array.from([...cnameLast, 0]), 12, 12),
+    status: 'malformed',
+    reason: 'bad_rdata',
+    answers: [{ kind: 'address', name: 'b.example', address: '1.2.3.4', ttl: 300 }],
+  },
+  {
+    name: 'CNAME target that points forward says so',
+    message: patched(cnameLast, cnameLast.length - 11, [0xc0, cnameLast.length - 2]),
+    status: 'malformed',
+    reason: 'forward_pointer',
   },
 );
 

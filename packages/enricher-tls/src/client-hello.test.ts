@@ -78,6 +78,7 @@ describe('readClientHello', () => {
   };
   it.each([
     { name: 'HTTP, not TLS', bytes: Uint8Array.from(Buffer.from('GET / HTTP/1.1\r\n')), reason: 'not_tls' },
+    { name: 'one byte that cannot start a handshake record', bytes: Uint8Array.of(0x47), reason: 'not_tls' },
     { name: 'an alert record', bytes: Uint8Array.of(21, 3, 3, 0, 2, 2, 40), reason: 'not_tls' },
     { name: 'SSLv2-looking version', bytes: patched(1, 2), reason: 'not_tls' },
     { name: 'zero-length record', bytes: Uint8Array.of(22, 3, 1, 0, 0), reason: 'bad_record' },
@@ -121,6 +122,33 @@ describe('readClientHello', () => {
     expect(read(bytes)).toEqual({ status: 'failed', reason });
   });
 
+  const helloMessage = handshake(helloBody({ serverNames: ['t.example'] }));
+  it.each([
+    { name: 'an empty stream: one byte', bytes: new Uint8Array(0), needed: 1 },
+    {
+      name: 'a whole record of one handshake byte: the next record header',
+      bytes: Uint8Array.of(22, 3, 1, 0, 1, 2),
+      needed: 6 + 5,
+    },
+    {
+      name: 'a record cut two bytes into its body: the rest of the handshake header',
+      bytes: Uint8Array.of(22, 3, 1, 0, 100, 1, 0),
+      needed: 5 + 4,
+    },
+    {
+      name: 'a hello cut in a record that carries more after it: the end of the hello, not of the record',
+      bytes: records([...helloMessage, 11, 0, 0, 0]).subarray(0, 5 + 10),
+      needed: 5 + helloMessage.length,
+    },
+  ])('needs: $name', ({ bytes, needed }) => {
+    expect(read(bytes)).toEqual({ status: 'incomplete', needed });
+  });
+
+  it('takes the record versions 3.0 to 3.4', () => {
+    for (const version of [0x0300, 0x0301, 0x0302, 0x0303, 0x0304])
+      expect(read(records(helloMessage, 16384, version)).status, version.toString(16)).toBe('ok');
+  });
+
   it('says how many bytes it needs when truncated, at every length', () => {
     for (let n = 0; n < good.length; n++) {
       const outcome = read(good.subarray(0, n));
@@ -151,6 +179,101 @@ describe('parseClientHelloBody', () => {
   it('is the hello without its handshake header', () => {
     const hello = parseClientHelloBody(Uint8Array.from(helloBody({ serverNames: ['direct.example'] })));
     expect(hello).toMatchObject({ serverNames: ['direct.example'] });
+  });
+
+  // legacy_version 3.3, 32 random bytes, then the session id, cipher suites and compression
+  // methods given byte for byte (each with its length), then whatever follows.
+  const fixed = (sessionId: number[], suites: number[], compression: number[], rest: number[] = []) => [
+    3,
+    3,
+    ...new Array<number>(32).fill(7),
+    ...sessionId,
+    ...suites,
+    ...compression,
+    ...rest,
+  ];
+  const noSession = [0];
+  const oneSuite = [0, 2, 0x13, 0x01];
+  const nullCompression = [1, 0];
+  /** A hello with the standard fields and exactly these extension bytes in its extensions block. */
+  const withExtensions = (...exts: number[][]) => {
+    const block = exts.flat();
+    return fixed(noSession, oneSuite, nullCompression, [block.length >> 8, block.length & 0xff, ...block]);
+  };
+  const bare = {
+    serverNames: [],
+    alpn: [],
+    legacyVersion: 0x0303,
+    supportedVersions: [],
+    version: 0x0303,
+    ech: false,
+  };
+
+  it.each([
+    { name: 'a session id of 33 bytes', body: helloBody({ sessionId: new Array<number>(33).fill(1) }) },
+    { name: 'no cipher suites (length 0)', body: fixed(noSession, [0, 0], nullCompression) },
+    {
+      name: 'an odd cipher suites length',
+      body: fixed(noSession, [0, 3, 0x13, 0x01, 0x13], nullCompression),
+    },
+    { name: 'no compression methods (length 0)', body: fixed(noSession, oneSuite, [0]) },
+  ])('malformed hello: $name', ({ body }) => {
+    expect(parseClientHelloBody(Uint8Array.from(body))).toBe('malformed_hello');
+  });
+
+  it.each([
+    {
+      name: 'an unknown extension whose data runs past the extensions block',
+      // a block of 6 bytes: type 0x1234, length 9, then 2 of its bytes; 7 more follow the block
+      body: fixed(noSession, oneSuite, nullCompression, [0, 6, 0x12, 0x34, 0, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    },
+    {
+      name: 'a host name running past its server_name list',
+      body: withExtensions(
+        extension(0, [0, 6, 0, 0, 9, ...Buffer.from('abc')]),
+        extension(0x1234, [1, 2, 3, 4, 5, 6]),
+      ),
+    },
+    {
+      name: 'a server_name list ending in a cut entry header',
+      body: withExtensions(extension(0, [0, 6, 0, 0, 1, ...Buffer.from('a'), 0, 0])),
+    },
+    {
+      name: 'an ALPN protocol running past its list',
+      body: withExtensions(
+        extension(16, [0, 3, 5, ...Buffer.from('h2')]),
+        extension(0x1234, [1, 2, 3, 4, 5, 6]),
+      ),
+    },
+    {
+      name: 'a supported_versions list of odd length',
+      body: withExtensions(extension(43, [3, 3, 4, 3]), extension(0x1234, [1, 2])),
+    },
+  ])('malformed extension: $name', ({ body }) => {
+    expect(parseClientHelloBody(Uint8Array.from(body))).toBe('malformed_extension');
+  });
+
+  it.each([
+    { name: 'an empty extensions block', body: withExtensions(), want: bare },
+    { name: 'an empty server_name extension', body: withExtensions(extension(0, [])), want: bare },
+    {
+      name: 'an empty host name last in the list is read as an empty name',
+      body: withExtensions(extension(0, [0, 3, 0, 0, 0])),
+      want: { ...bare, serverNames: [''] },
+    },
+    { name: 'an empty server_name list', body: withExtensions(extension(0, [0, 0])), want: bare },
+    {
+      name: 'an empty ALPN protocol list offers none',
+      body: withExtensions(extension(16, [0, 0])),
+      want: bare,
+    },
+    {
+      name: 'an empty supported_versions list leaves the legacy version',
+      body: withExtensions(extension(43, [0])),
+      want: bare,
+    },
+  ])('reads: $name', ({ body, want }) => {
+    expect(parseClientHelloBody(Uint8Array.from(body))).toEqual(want);
   });
 });
 

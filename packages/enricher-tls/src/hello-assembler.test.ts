@@ -105,6 +105,14 @@ describe('HelloAssembler', () => {
     expect(a.inProgress).toBe(0);
   });
 
+  it('clear() forgets the flows in progress', () => {
+    const a = new HelloAssembler(4);
+    expect(a.banner('f', hello.subarray(0, 100)).status).toBe('pending');
+    a.clear();
+    expect(a.inProgress).toBe(0);
+    expect(a.segment('f', 100, hello.subarray(100))).toEqual({ status: 'ignored' });
+  });
+
   it('forgets the least recently fed flow beyond max_flows', () => {
     const a = new HelloAssembler(2);
     a.banner('f1', hello.subarray(0, 100));

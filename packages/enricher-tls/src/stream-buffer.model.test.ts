@@ -64,3 +64,65 @@ describe('StreamBuffer against a slot-per-offset model', () => {
     expect(buffer.overflowed).toBe(false);
   });
 });
+
+describe('StreamBuffer bounds (named)', () => {
+  const one = (byte: number) => Uint8Array.of(byte);
+
+  it('a write that fills the capacity exactly does not overflow', () => {
+    const buffer = new StreamBuffer(16);
+    buffer.write(0, new Uint8Array(16).fill(3));
+    expect(buffer.overflowed).toBe(false);
+    expect(buffer.contiguous).toBe(16);
+  });
+
+  it('empty writes open no range', () => {
+    const buffer = new StreamBuffer(10_000);
+    for (let i = 0; i < MAX_RANGES; i++) buffer.write(10 + i * 3, new Uint8Array(0));
+    buffer.write(0, one(1));
+    expect(buffer.overflowed).toBe(false);
+    expect(buffer.contiguous).toBe(1);
+  });
+
+  // MAX_RANGES one-byte ranges at 10, 13, 16, …: a write that only abuts one still joins it.
+  it.each([
+    { name: 'ending where a range starts', offset: 9 },
+    { name: 'starting where a range ends', offset: 11 },
+  ])('at MAX_RANGES, a write $name is taken', ({ offset }) => {
+    const buffer = new StreamBuffer(10_000);
+    for (let i = 0; i < MAX_RANGES; i++) buffer.write(10 + i * 3, one(i));
+    buffer.write(offset, one(99));
+    expect(buffer.overflowed).toBe(false);
+    // Fill [0, 14) around `offset`: the prefix runs through it only if that write was kept.
+    buffer.write(0, new Uint8Array(offset).fill(7));
+    buffer.write(offset + 1, new Uint8Array(13 - offset).fill(7));
+    expect(buffer.contiguous).toBe(14);
+    expect(buffer.prefix()[offset]).toBe(99);
+  });
+
+  it('at MAX_RANGES, a write before every range and apart from them is refused', () => {
+    const buffer = new StreamBuffer(10_000);
+    for (let i = 0; i < MAX_RANGES; i++) buffer.write(10 + i * 3, one(i));
+    buffer.write(0, one(99));
+    expect(buffer.overflowed).toBe(true);
+    expect(buffer.contiguous).toBe(0);
+  });
+
+  it('a write before the ranges keeps those after it, once each', () => {
+    const buffer = new StreamBuffer(10_000);
+    // MAX_RANGES - 1 separate one-byte writes, each before all the earlier ones
+    for (let i = MAX_RANGES - 1; i >= 1; i--) buffer.write(i * 3, one(i));
+    buffer.write(5000, one(1)); // the last range allowed
+    expect(buffer.overflowed).toBe(false);
+    buffer.write(6000, one(1)); // one too many
+    expect(buffer.overflowed).toBe(true);
+    // Filling the holes between them (each write touching the range after it) joins them all:
+    // no range was lost or doubled on the way.
+    for (let i = 0; i < MAX_RANGES - 1; i++) buffer.write(3 * i + 1, Uint8Array.of(0, 0));
+    buffer.write(0, one(0));
+    expect(buffer.overflowed).toBe(true);
+    expect(buffer.contiguous).toBe(3 * (MAX_RANGES - 1) + 1);
+    expect(Array.from(buffer.prefix()).filter((_, at) => at % 3 === 0)).toEqual(
+      Array.from({ length: MAX_RANGES }, (_, i) => i),
+    );
+  });
+});

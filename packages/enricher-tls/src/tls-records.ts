@@ -33,8 +33,8 @@ export function readClientHello(stream: Uint8Array, maxBytes = Infinity): Client
   let needed = -1;
   while (true) {
     if (p + RECORD_HEADER > stream.length) return incomplete(p + RECORD_HEADER, maxBytes);
-    if (stream[p] !== CONTENT_HANDSHAKE)
-      return { status: 'failed', reason: pieces === 0 ? 'not_tls' : 'bad_record' };
+    // The first record's type was checked above, so this is a later record.
+    if (stream[p] !== CONTENT_HANDSHAKE) return { status: 'failed', reason: 'bad_record' };
     if (stream[p + 1] !== 3 || stream[p + 2] > 4)
       return { status: 'failed', reason: pieces === 0 ? 'not_tls' : 'bad_record' };
     const length = (stream[p + 3] << 8) | stream[p + 4];

@@ -106,12 +106,13 @@ export async function replayCommand(files: string[], options: ReplayOptions): Pr
   else if (format === 'json') out.write(first ? '[]' : ']');
   await out.close();
   if (isOutputClosed()) return ExitCode.ok;
+  // The summary first: a damaged file still gave what it held before the damage.
+  if (stats !== null && options.logLevel !== 'silent') {
+    process.stderr.write(`glia ${replaySummary(stats)}; ${evictionSummary(agent.metrics)}\n`);
+  }
   if (capture?.health.state === 'failed') {
     process.stderr.write(`glia replay: ${capture.health.reason ?? 'capture failed'}\n`);
     return ExitCode.badInput;
-  }
-  if (stats !== null && options.logLevel !== 'silent') {
-    process.stderr.write(`glia ${replaySummary(stats)}; ${evictionSummary(agent.metrics)}\n`);
   }
   return ExitCode.ok;
 }

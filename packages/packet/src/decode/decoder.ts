@@ -5,6 +5,8 @@ import { EtherType, TunnelPort } from './link-types.js';
 import { DecodeCounters, R } from './reasons.js';
 import { decodeTcp, decodeUdp } from './transport.js';
 import { decodeGre } from './gre.js';
+import { decodeMpls } from './mpls.js';
+import { decodePppoeSession } from './ppp.js';
 import { decodeGeneve, decodeVxlan } from './tunnel.js';
 
 const IPPROTO_IPIP = 4;
@@ -26,10 +28,11 @@ export interface DecoderOptions {
 }
 
 /**
- * Decodes frames down to the innermost TCP or UDP header, through VLAN tags and tunnels: VXLAN,
+ * Decodes frames down to the innermost TCP or UDP header, through VLAN tags (802.1Q, QinQ, E-Tag,
+ * VN-Tag), PPPoE sessions, MPLS label stacks (with Ethernet pseudowires) and tunnels: VXLAN,
  * Geneve, IPv4/IPv6 in IPv4/IPv6, GRE (with transparent Ethernet bridging), PPTP's enhanced GRE
- * with PPP, and ERSPAN types I, II and III. Never throws on bad input: a frame is ok, ignored (not TCP/UDP over IP) or undecodable
- * with a reason, and the counters say how many of each.
+ * with PPP, and ERSPAN types I, II and III. Never throws on bad input: a frame is ok, ignored (not
+ * TCP/UDP over IP) or undecodable with a reason, and the counters say how many of each.
  */
 export class PacketDecoder {
   readonly counters = new DecodeCounters();
@@ -60,6 +63,17 @@ export class PacketDecoder {
         at = decodeEthernet(out, bytes, at, limit);
         if (at < 0) break;
         next = out.next;
+      }
+      if (next === EtherType.PPPOE_SESSION) {
+        at = decodePppoeSession(out, bytes, at, limit);
+        if (at < 0) break;
+        next = out.next;
+      } else if (next === EtherType.MPLS_UNICAST || next === EtherType.MPLS_MULTICAST) {
+        at = decodeMpls(out, bytes, at, limit);
+        if (at < 0) break;
+        next = out.next;
+        // An Ethernet pseudowire: its frame is read as the link's (each pass consumes bytes).
+        if (next === EtherType.TEB) continue;
       }
       if (next === NEXT_IP_ANY) {
         if (at >= limit) {

@@ -1,6 +1,7 @@
 import type { DecodedPacket } from './decoded.js';
 import { EtherType } from './link-types.js';
 import { R } from './reasons.js';
+import { decodePpp } from './ppp.js';
 
 /** GRE protocol types glia follows besides IPv4, IPv6 and Ethernet (EtherType.TEB). */
 export const GreProto = {
@@ -73,26 +74,5 @@ function decodeErspan(
   if (version === 2 && b[off + 11] & 0x01) at += 8;
   if (at > end) return p.fail(R.truncatedErspan);
   p.next = EtherType.TEB;
-  return at;
-}
-
-/**
- * PPP inside PPTP's GRE: an optional address/control pair (0xff 0x03), then the protocol, one byte
- * when compressed (odd, RFC 1661 §6.5) or two. IPv4 (0x21) and IPv6 (0x57) are followed; anything
- * else (LCP, CCP, compressed payload) is left as a tunnel payload glia does not read.
- */
-function decodePpp(p: DecodedPacket, b: Uint8Array, off: number, end: number): number {
-  let at = off;
-  if (end - at >= 2 && b[at] === 0xff && b[at + 1] === 0x03) at += 2;
-  if (end - at < 1) return p.fail(R.truncatedPpp);
-  let proto = b[at];
-  if (proto & 1) {
-    at += 1;
-  } else {
-    if (end - at < 2) return p.fail(R.truncatedPpp);
-    proto = (proto << 8) | b[at + 1];
-    at += 2;
-  }
-  p.next = proto === 0x21 ? EtherType.IPV4 : proto === 0x57 ? EtherType.IPV6 : 0;
   return at;
 }

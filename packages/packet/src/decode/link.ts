@@ -1,5 +1,6 @@
 import type { DecodedPacket } from './decoded.js';
 import { EtherType, LinkType } from './link-types.js';
+import { decodePpp, decodePppoeSession } from './ppp.js';
 import { R } from './reasons.js';
 
 /** Most VLAN tags accepted in one frame (QinQ is two). */
@@ -45,6 +46,15 @@ export function decodeLink(
       if (end - off < 20) return p.fail(R.truncatedLink);
       p.next = (b[off] << 8) | b[off + 1];
       return off + 20;
+    case LinkType.PPP:
+    case LinkType.PPP_HDLC:
+      return decodePpp(p, b, off, end);
+    case LinkType.PPP_ETHER:
+      return decodePppoeSession(p, b, off, end);
+    case LinkType.C_HDLC:
+      if (end - off < 4) return p.fail(R.truncatedLink);
+      p.next = (b[off + 2] << 8) | b[off + 3];
+      return off + 4;
     default:
       return p.fail(R.unsupportedLinkType);
   }
@@ -64,17 +74,28 @@ function decodeNull(p: DecodedPacket, b: Uint8Array, off: number, end: number): 
   return off + 4;
 }
 
-/** Ethernet II with any number (up to MAX_VLAN_TAGS) of 802.1Q / 802.1ad tags. */
+/** Bytes a tag takes after its own type field, by type; 0 for a type that is not a tag. */
+function tagBytes(type: number): number {
+  if (type === EtherType.VLAN || type === EtherType.QINQ || type === EtherType.QINQ_OLD) return 2;
+  if (type === EtherType.VNTAG) return 4;
+  if (type === EtherType.ETAG) return 6;
+  return 0;
+}
+
+/**
+ * Ethernet II with any number (up to MAX_VLAN_TAGS) of tags before the ethertype: 802.1Q / 802.1ad
+ * VLAN tags, 802.1BR E-Tags and VN-Tags, in any order.
+ */
 export function decodeEthernet(p: DecodedPacket, b: Uint8Array, off: number, end: number): number {
   if (end - off < 14) return p.fail(R.truncatedLink);
   let type = (b[off + 12] << 8) | b[off + 13];
   let at = off + 14;
   let tags = 0;
-  while (type === EtherType.VLAN || type === EtherType.QINQ || type === EtherType.QINQ_OLD) {
+  for (let bytes = tagBytes(type); bytes > 0; bytes = tagBytes(type)) {
     if (++tags > MAX_VLAN_TAGS) return p.fail(R.vlanDepth);
-    if (end - at < 4) return p.fail(R.truncatedVlan);
-    type = (b[at + 2] << 8) | b[at + 3];
-    at += 4;
+    if (end - at < bytes + 2) return p.fail(R.truncatedVlan);
+    type = (b[at + bytes] << 8) | b[at + bytes + 1];
+    at += bytes + 2;
   }
   p.next = type;
   return at;

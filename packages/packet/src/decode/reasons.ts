@@ -28,6 +28,9 @@ export const UNDECODABLE_REASONS = [
   'truncated_erspan',
   'bad_erspan_version',
   'truncated_ppp',
+  'truncated_pppoe',
+  'truncated_mpls',
+  'mpls_label_limit',
 ] as const;
 
 export type UndecodableReason = (typeof UNDECODABLE_REASONS)[number];
@@ -59,6 +62,9 @@ export const R = {
   truncatedErspan: 22,
   badErspanVersion: 23,
   truncatedPpp: 24,
+  truncatedPppoe: 25,
+  truncatedMpls: 26,
+  mplsLabelLimit: 27,
 } as const;
 
 /** Frames that decoded fine but carry nothing capture events describe (ARP, ICMP, LLC ...). */

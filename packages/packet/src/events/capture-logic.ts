@@ -2,8 +2,8 @@ import {
   BANNER_MAX_BYTES,
   FLOW_WINDOW_NS,
   SEGMENT_MAX_BYTES,
-  formatIPv4,
   formatIPv6,
+  Ipv4TextCache,
   senderIsClient,
   type BannerEvent,
   type CaptureEventBase,
@@ -49,8 +49,6 @@ export function maxFlowsFor(memory: MemoryBudget): number {
 }
 const FLOW_WINDOW = Number(FLOW_WINDOW_NS);
 const NS_PER_S = 1_000_000_000;
-/** IPv4 address strings kept for reuse; the cache starts over when full. */
-const MAX_IPV4_TEXTS = 4096;
 
 /**
  * DESIGN §3 over raw frames, shared by every user-space backend: decodes each frame and emits the
@@ -75,7 +73,7 @@ export class CaptureEventLogic {
   private srcIsLo = false;
   private srcText = '';
   private dstText = '';
-  private readonly ipv4Texts = new Map<number, string>();
+  private readonly ipv4Texts = new Ipv4TextCache();
 
   constructor(
     private readonly sink: CaptureEventSink,
@@ -176,26 +174,12 @@ export class CaptureEventLogic {
 
   private formatAddresses(p: DecodedPacket): void {
     if (p.ipVersion === 4) {
-      this.srcText = this.ipv4Text(p.src4);
-      this.dstText = this.ipv4Text(p.dst4);
+      this.srcText = this.ipv4Texts.text(p.src4);
+      this.dstText = this.ipv4Texts.text(p.dst4);
     } else {
       this.srcText = formatIPv6(p.bytes, p.srcOffset);
       this.dstText = formatIPv6(p.bytes, p.dstOffset);
     }
-  }
-
-  /**
-   * One string per IPv4 address rather than one per flow: a busy server is an endpoint of most
-   * flows in the table, and downstream lookups by address then compare the same string.
-   */
-  private ipv4Text(address: number): string {
-    let text = this.ipv4Texts.get(address);
-    if (text === undefined) {
-      text = formatIPv4(address);
-      if (this.ipv4Texts.size >= MAX_IPV4_TEXTS) this.ipv4Texts.clear();
-      this.ipv4Texts.set(address, text);
-    }
-    return text;
   }
 
   private conn(p: DecodedPacket, state: FlowState): void {

@@ -63,7 +63,8 @@ export function comparison(
 ): Comparison {
   if (type === 'Int') {
     const lit = read.int(rhs);
-    if (op === 'bitwise_and') return { test: (v) => typeof v === 'number' && bitwiseAnd(v, lit) };
+    // A number with a fraction is not an Int: it has no bits (and BigInt would throw on it).
+    if (op === 'bitwise_and') return { test: (v) => Number.isInteger(v) && bitwiseAnd(v as number, lit) };
     return { test: ordered(op, lit), fused: { op: op as OrderedOp, lit }, hint: intHint(op, lit) };
   }
   if (type === 'Ip') {

@@ -50,7 +50,8 @@ export function wildcardMatcher(
   }
   const head = parts[0];
   const tail = parts[parts.length - 1];
-  const middle = parts.slice(1, -1).filter((p) => p !== '');
+  // Never empty: parseWildcard refuses a double star.
+  const middle = parts.slice(1, -1);
   const minLength = parts.reduce((n, p) => n + p.length, 0);
   return (input) => {
     if (input.length < minLength) return false;

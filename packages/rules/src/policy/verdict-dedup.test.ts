@@ -65,6 +65,39 @@ describe('VerdictDedup', () => {
     expect(dedup.size).toBe(2);
   });
 
+  // Pairs of keys that differ in one part and hash alike (found by a birthday search over the
+  // 30-bit key hash): the table puts them in one probe run, and only comparing every part tells
+  // them apart. Should the hash change, they stay two distinct keys that must be kept apart.
+  type Key = readonly [client: string, server: string, port: number, proto: string, outcome: number];
+  it.each<[string, Key, Key]>([
+    ['port', ['10.0.0.1', '10.0.0.2', 5044, 'tcp', 0], ['10.0.0.1', '10.0.0.2', 9551, 'tcp', 0]],
+    ['outcome', ['10.0.0.1', '10.0.0.2', 443, 'tcp', 26276], ['10.0.0.1', '10.0.0.2', 443, 'tcp', 36463]],
+    ['client', ['10.0.105.234', '10.0.0.2', 443, 'tcp', 0], ['10.0.215.17', '10.0.0.2', 443, 'tcp', 0]],
+    ['server', ['10.0.0.1', '10.0.12.44', 443, 'tcp', 0], ['10.0.0.1', '10.0.178.104', 443, 'tcp', 0]],
+    ['proto', ['10.0.0.1', '10.0.0.2', 443, 'p29466', 0], ['10.0.0.1', '10.0.0.2', 443, 'p49512', 0]],
+  ])('keys hashing alike but differing in their %s are two keys', (_name, a, b) => {
+    const dedup = new VerdictDedup(60n * S, 10);
+    expect(dedup.admit(...a, 0n)).toBe(true);
+    expect(dedup.admit(...b, 1n)).toBe(true);
+    expect(dedup.admit(...a, 2n)).toBe(false);
+    expect(dedup.admit(...b, 3n)).toBe(false);
+    expect(dedup.size).toBe(2);
+  });
+
+  it('empty parts make a key like any other', () => {
+    const dedup = new VerdictDedup(60n * S, 10);
+    expect(dedup.admit('', '', 0, '', 0, 0n)).toBe(true);
+    expect(dedup.admit('', '', 0, '', 0, 1n)).toBe(false);
+    expect(dedup.admit('', '', 0, 'tcp', 0, 2n)).toBe(true);
+    expect(dedup.size).toBe(2);
+  });
+
+  it.each([0, -1])('a capacity of %s is refused', (capacity) => {
+    expect(() => new VerdictDedup(60n * S, capacity)).toThrow(
+      new RangeError('dedup capacity must be at least 1'),
+    );
+  });
+
   it('at the cap the key published longest ago is evicted and counted', () => {
     const dedup = new VerdictDedup(60n * S, 2);
     dedup.admit('a', 's', 1, 'tcp', 0, 0n);
