@@ -195,7 +195,8 @@ describe('pcap capture plugin', () => {
     expect(at[1] - at[0]).toBeGreaterThan(900);
     const t = performance.now();
     await capture.stop();
-    expect(performance.now() - t).toBeLessThan(200);
+    // The paced wait ahead is an hour of packet time: stop() must cut it, not sit it out.
+    expect(performance.now() - t).toBeLessThan(5000);
     await capture.finished();
     expect(capture.stats().packets).toBe(2);
   });

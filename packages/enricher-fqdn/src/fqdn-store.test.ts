@@ -154,15 +154,15 @@ describe('FqdnStore', () => {
     expect(s.latest('10.0.195.79')).toBe('h49999.example');
   });
 
-  it('evicts in constant time at a large max_entries (no walk over deleted Map slots)', () => {
+  // Speed (a Map-order LRU once walked deleted slots: 50 s for this flood) is measured by
+  // bench/enrichers/fqdn.mjs, not timed here.
+  it('a flood of 250 000 addresses through 50 000 entries keeps exactly the newest 50 000', () => {
     const { s } = store({ maxEntries: 50_000 });
     const addresses = Array.from(
       { length: 250_000 },
       (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
     );
-    const started = performance.now();
     for (const a of addresses) s.add(a, 'flood.example', 300);
-    expect(performance.now() - started).toBeLessThan(4000); // ~0.2 s; a Map-order LRU took ~50 s
     expect(s.size).toBe(50_000);
     expect(s.counters.evictedEntries.value).toBe(200_000);
     expect(s.latest(addresses[199_999])).toBeUndefined();
