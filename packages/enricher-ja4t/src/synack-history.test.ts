@@ -72,4 +72,28 @@ describe('SynAckHistory', () => {
     history.record(conn(2), 6n * S);
     expect(history.timesUpTo(conn(2), 7n * S)).toEqual([2n * S, 6n * S, 7n * S]);
   });
+
+  it.each([
+    ['0', 0],
+    ['negative', -1],
+    ['a fraction', 2.5],
+    ['NaN', Number.NaN],
+    ['infinite', Number.POSITIVE_INFINITY],
+  ])('rejects a capacity that is %s', (_name, capacity) => {
+    expect(() => new SynAckHistory(capacity)).toThrow(
+      new RangeError('SynAckHistory capacity must be a positive integer'),
+    );
+  });
+
+  it('works at capacity 1: each new connection forgets the one before', () => {
+    const history = new SynAckHistory(1);
+    history.record(conn(0), 0n);
+    history.record(conn(0), 1n * S);
+    expect(history.timesUpTo(conn(0), 2n * S)).toEqual([0n, 1n * S, 2n * S]);
+    history.record(conn(1), 3n * S);
+    expect(history.size).toBe(1);
+    expect(history.evictions).toBe(1);
+    expect(history.timesUpTo(conn(0), 4n * S)).toEqual([4n * S]);
+    expect(history.timesUpTo(conn(1), 4n * S)).toEqual([3n * S, 4n * S]);
+  });
 });
