@@ -107,3 +107,86 @@ describe('flowLimits', () => {
     });
   });
 });
+
+/**
+ * The segmented LRU of sources as the class comment states it, written plainly: a new source goes
+ * to the back of probation; one seen again (a new observation) moves to the back of the protected
+ * list, which holds at most max(1, ⌊3/4 · maxSources⌋) and hands its least recent source to the
+ * back of probation when full; a source seen again while protected moves to its back; at
+ * maxSources the front of probation is forgotten, else the front of the protected list.
+ */
+class SourceLruModel {
+  readonly probation: string[] = [];
+  readonly protectedSources: string[] = [];
+  evictions = 0;
+  constructor(
+    readonly maxSources: number,
+    readonly maxProtected = Math.max(1, Math.floor((maxSources * 3) / 4)),
+  ) {}
+  tracked(client: string): boolean {
+    return this.probation.includes(client) || this.protectedSources.includes(client);
+  }
+  record(client: string): void {
+    const kept = this.protectedSources.indexOf(client);
+    const trial = this.probation.indexOf(client);
+    if (kept >= 0) {
+      this.protectedSources.splice(kept, 1);
+      this.protectedSources.push(client);
+    } else if (trial >= 0) {
+      this.probation.splice(trial, 1);
+      if (this.protectedSources.length >= this.maxProtected)
+        this.probation.push(this.protectedSources.shift() as string);
+      this.protectedSources.push(client);
+    } else {
+      if (this.probation.length + this.protectedSources.length >= this.maxSources) {
+        if (this.probation.length > 0) this.probation.shift();
+        else this.protectedSources.shift();
+        this.evictions++;
+      }
+      this.probation.push(client);
+    }
+  }
+}
+
+describe('FlowWindows sources: segmented LRU against a plain model', () => {
+  it.each([1, 2, 3, 4, 8])(
+    'max_sources %i: the same sources tracked (same window) after every observation',
+    (maxSources) => {
+      const w = windows(maxSources);
+      const model = new SourceLruModel(maxSources);
+      const held = new Map<string, ReturnType<FlowWindows['record']>>();
+      let state = maxSources;
+      for (let i = 0; i < 3000; i++) {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        // Ten regulars (more than any protected list here holds) and one-off sources, each
+        // observation a new object.
+        const pick = (state >>> 8) % 16;
+        const client = pick < 10 ? `10.0.0.${pick}` : `10.2.${i >> 8}.${i & 255}`;
+        const wasTracked = model.tracked(client);
+        const o = syn(BigInt(i) * 1_000_000n, client, '10.0.0.1', 80, 1024 + (i % 50000));
+        const window = w.record(o);
+        model.record(client);
+        // A tracked source keeps its window; a new or forgotten one gets a fresh window.
+        if (wasTracked) expect(window).toBe(held.get(client));
+        else expect(window).not.toBe(held.get(client));
+        held.set(client, window);
+        // The same observation again (subscriber and resolver) is not a second sighting.
+        expect(w.record(o)).toBe(window);
+        expect(w.trackedSources).toBe(model.probation.length + model.protectedSources.length);
+        expect(w.sourceEvictions).toBe(model.evictions);
+      }
+    },
+  );
+
+  it('one observation recorded twice does not protect a source: a flood still passes it by', () => {
+    const w = windows(4);
+    const regular = w.record(syn(0n, '10.9.9.9', '10.0.0.2', 1));
+    w.record(syn(0n, '10.9.9.9', '10.0.0.2', 2)); // seen again: protected
+    for (let i = 0; i < 20; i++) {
+      const o = syn(S, `10.2.0.${i}`, '10.0.0.1', 80);
+      w.record(o);
+      w.record(o);
+    }
+    expect(w.record(syn(2n * S, '10.9.9.9', '10.0.0.2', 3))).toBe(regular);
+  });
+});
