@@ -31,6 +31,8 @@ describe('SynAckHistory', () => {
     { name: 'retransmissions 1 s, 3 s, 7 s later', steps: [0n, 1n * S, 3n * S, 7n * S] },
     { name: 'the same SYN-ACK twice', steps: [0n, 0n, 2n * S] },
     { name: 'port reused after the horizon', steps: [0n, 1n * S, 200n * S, 201n * S] },
+    { name: 'a retransmission recorded twice', steps: [0n, 1n * S, 1n * S, 2n * S] },
+    { name: 'a SYN-ACK exactly the horizon after the last', steps: [0n, 120n * S, 240n * S, 361n * S] },
     { name: 'more than 10 SYN-ACKs', steps: Array.from({ length: 14 }, (_, i) => BigInt(i) * S) },
   ])('$name: the times the plain model keeps', ({ steps }) => {
     const history = new SynAckHistory(64);
@@ -71,6 +73,21 @@ describe('SynAckHistory', () => {
     expect(history.timesUpTo(conn(4), 5n * S)).toEqual([4n * S, 5n * S]);
     history.record(conn(2), 6n * S);
     expect(history.timesUpTo(conn(2), 7n * S)).toEqual([2n * S, 6n * S, 7n * S]);
+  });
+
+  it('a SYN-ACK exactly 120 s after the previous one is a retransmission; 1 ns later, a new history', () => {
+    const history = new SynAckHistory(8);
+    const horizon = SYNACK_RETRANSMIT_HORIZON_NS;
+    expect(horizon).toBe(120n * S);
+    history.record(conn(1), 0n);
+    expect(history.timesUpTo(conn(1), horizon)).toEqual([0n, horizon]);
+    expect(history.timesUpTo(conn(1), horizon + 1n)).toEqual([horizon + 1n]);
+    history.record(conn(1), horizon);
+    expect(history.timesUpTo(conn(1), horizon)).toEqual([0n, horizon]);
+    expect(history.timesUpTo(conn(1), 2n * horizon)).toEqual([horizon, 2n * horizon]);
+    history.record(conn(2), 0n);
+    history.record(conn(2), horizon + 1n);
+    expect(history.timesUpTo(conn(2), horizon + 2n)).toEqual([horizon + 1n, horizon + 2n]);
   });
 
   it.each([
