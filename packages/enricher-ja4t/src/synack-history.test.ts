@@ -88,6 +88,11 @@ describe('SynAckHistory', () => {
     history.record(conn(2), 0n);
     history.record(conn(2), horizon + 1n);
     expect(history.timesUpTo(conn(2), horizon + 2n)).toEqual([horizon + 1n, horizon + 2n]);
+    // A retransmission's time exactly the horizon back still counts; one more ns, it does not.
+    history.record(conn(3), 0n);
+    history.record(conn(3), 1n * S);
+    expect(history.timesUpTo(conn(3), horizon + 1n * S)).toEqual([1n * S, horizon + 1n * S]);
+    expect(history.timesUpTo(conn(3), horizon + 1n * S + 1n)).toEqual([horizon + 1n * S + 1n]);
   });
 
   it.each([
