@@ -95,6 +95,37 @@ describe('SynAckHistory', () => {
     expect(history.timesUpTo(conn(3), horizon + 1n * S + 1n)).toEqual([horizon + 1n * S + 1n]);
   });
 
+  it('two connections of the same hosts with the same hash are told apart by their ports', () => {
+    // These two collide under the table's FNV-1a (found by search); any hash keeps them apart.
+    const a = { src: '10.0.0.1', sport: 8967, dst: '10.0.0.2', dport: 443 };
+    const b = { src: '10.0.0.1', sport: 32768, dst: '10.0.0.2', dport: 43278 };
+    const history = new SynAckHistory(4);
+    history.record(a, 0n);
+    history.record(b, 1n * S);
+    history.record(b, 2n * S);
+    expect(history.size).toBe(2);
+    expect(history.timesUpTo(a, 3n * S)).toEqual([0n, 3n * S]);
+    expect(history.timesUpTo(b, 3n * S)).toEqual([1n * S, 2n * S, 3n * S]);
+  });
+
+  it('connections differing only in the addresses, or only in one port, are apart', () => {
+    const base = { src: '10.0.0.1', sport: 1000, dst: '10.0.0.2', dport: 443 };
+    const others = [
+      { ...base, src: '10.0.0.3' },
+      { ...base, dst: '10.0.0.3' },
+      { ...base, src: '10.0.0.2', dst: '10.0.0.1' },
+      { ...base, sport: 1001 },
+      { ...base, dport: 444 },
+      { ...base, sport: 443, dport: 1000 },
+    ];
+    const history = new SynAckHistory(16);
+    history.record(base, 0n);
+    others.forEach((c, i) => history.record(c, BigInt(i + 1) * S));
+    expect(history.size).toBe(7);
+    expect(history.timesUpTo(base, 10n * S)).toEqual([0n, 10n * S]);
+    others.forEach((c, i) => expect(history.timesUpTo(c, 10n * S)).toEqual([BigInt(i + 1) * S, 10n * S]));
+  });
+
   it.each([
     ['0', 0],
     ['negative', -1],
