@@ -108,6 +108,21 @@ describe('SynAckHistory', () => {
     expect(history.timesUpTo(b, 3n * S)).toEqual([1n * S, 2n * S, 3n * S]);
   });
 
+  it.each([
+    ['sources', { src: '10.0.107.237', dst: '10.255.0.1' }, { src: '10.2.219.40', dst: '10.255.0.1' }],
+    ['destinations', { src: '10.255.0.1', dst: '10.3.250.18' }, { src: '10.255.0.1', dst: '10.4.230.176' }],
+  ])('two connections with the same hash and ports are told apart by their %s', (_name, ends1, ends2) => {
+    // Each pair collides under the table's FNV-1a (found by search); any hash keeps them apart.
+    const a = { ...ends1, sport: 1000, dport: 443 };
+    const b = { ...ends2, sport: 1000, dport: 443 };
+    const history = new SynAckHistory(4);
+    history.record(a, 0n);
+    history.record(b, 1n * S);
+    expect(history.size).toBe(2);
+    expect(history.timesUpTo(a, 3n * S)).toEqual([0n, 3n * S]);
+    expect(history.timesUpTo(b, 3n * S)).toEqual([1n * S, 3n * S]);
+  });
+
   it('connections differing only in the addresses, or only in one port, are apart', () => {
     const base = { src: '10.0.0.1', sport: 1000, dst: '10.0.0.2', dport: 443 };
     const others = [
