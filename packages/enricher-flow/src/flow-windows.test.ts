@@ -64,6 +64,22 @@ describe('FlowWindows entry budget', () => {
     expect(w.trackedSources).toBe(1 + Math.floor((40 - 25) / 3));
   });
 
+  it('never forgets the source just recorded for the budget, even when it is the next victim', () => {
+    const w = windows(1000, 9);
+    // A protected source with 3 connections to 3 ports of one server: 7 entries.
+    for (let port = 1; port <= 3; port++) w.record(syn(0n, '10.9.9.9', '10.0.0.2', port));
+    // A new source, alone on probation, so the first in line: 3 more entries, 10 in all.
+    const first = w.record(syn(S, '10.1.0.1', '10.0.0.1', 80));
+    expect(w.trackedSources).toBe(2);
+    expect(first.flows).toBe(1);
+    // Seen again: protected, its window goes on; now the older source makes room.
+    const second = w.record(syn(S, '10.1.0.1', '10.0.0.1', 81));
+    expect(second).toBe(first);
+    expect(second.uniqueDstPorts).toBe(2);
+    expect(w.trackedSources).toBe(1);
+    expect(w.trackedEntries).toBe(5);
+  });
+
   it('keeps a source seen more than once through a flood of one-packet sources (segmented LRU)', () => {
     const w = windows(8);
     w.record(syn(0n, '10.9.9.9', '10.0.0.2', 1));
