@@ -62,6 +62,35 @@ describe('SynAckHistory', () => {
     expect(history.size).toBe(model.times.size);
   });
 
+  it('matches the model with a capacity, through many evictions and shared hash buckets', () => {
+    // A small table (16 buckets for 8 entries): chains are long and entries leave from every
+    // position of them. The model forgets the connection first recorded, as the table does.
+    for (const capacity of [1, 2, 3, 8]) {
+      const history = new SynAckHistory(capacity);
+      const model = new Model();
+      let evictions = 0;
+      let state = capacity;
+      for (let n = 0; n < 3000; n++) {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        const c = conn((state >>> 8) % (capacity * 3));
+        const ts = BigInt(n) * 10_000_000n;
+        const key = `${c.src}:${c.sport}>${c.dst}:${c.dport}`;
+        if (!model.times.has(key) && model.times.size === capacity) {
+          model.times.delete(model.times.keys().next().value as string);
+          evictions++;
+        }
+        history.record(c, ts);
+        model.record(c, ts);
+        expect(history.timesUpTo(c, ts + S)).toEqual(model.timesUpTo(c, ts + S));
+        if (n % 16 === 0)
+          for (let i = 0; i < capacity * 3; i++)
+            expect(history.timesUpTo(conn(i), ts + S)).toEqual(model.timesUpTo(conn(i), ts + S));
+      }
+      expect(history.size).toBe(model.times.size);
+      expect(history.evictions).toBe(evictions);
+    }
+  });
+
   it('forgets the oldest connection first at capacity, and counts it', () => {
     const history = new SynAckHistory(3);
     for (let i = 0; i < 5; i++) history.record(conn(i), BigInt(i) * S);
