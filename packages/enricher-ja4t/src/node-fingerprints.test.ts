@@ -77,7 +77,7 @@ function expectSame(store: NodeFingerprintStore, model: Model, ips: string[]): v
 
 const client = (ip: string, ja4t: string): Step => ['client', ip, ja4t];
 const server = (ip: string, port: number, ja4ts: string): Step => ['server', ip, port, ja4ts];
-const range = (n: number, f: (i: number) => Step): Step[] => Array.from({ length: n }, (_, i) => f(i));
+const range = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 describe('NodeFingerprintStore (named)', () => {
   const cases: Array<[string, number, Step[], Record<string, unknown>]> = [
