@@ -107,6 +107,33 @@ describe('FlowWindows entry budget', () => {
   });
 });
 
+describe('FlowWindows sweep of idle sources', () => {
+  const at = (seconds: number): bigint => BigInt(Math.round(seconds * 1e9));
+
+  it('sweeps once packet time has moved on by 1/64 of the window (0.9375 s of 60 s) since the last sweep', () => {
+    const w = windows(1000);
+    w.record(syn(at(0), '10.1.0.1', '10.0.0.1', 80)); // a sweep at 0 s: the next is due at 0.9375 s
+    w.record(syn(at(59.5), '10.1.0.2', '10.0.0.1', 80)); // a sweep: nothing idle; the next at 60.4375 s
+    w.record(syn(at(60.2), '10.1.0.2', '10.0.0.1', 81)); // 10.1.0.1 is idle now, but no sweep is due
+    expect(w.sourcesExpired).toBe(0);
+    expect(w.trackedSources).toBe(2);
+    w.record(syn(at(60.4375), '10.1.0.2', '10.0.0.1', 82)); // due exactly now
+    expect(w.sourcesExpired).toBe(1);
+    expect(w.trackedSources).toBe(1);
+  });
+
+  it('forgets at most 1 024 idle sources per sweep', () => {
+    const w = windows(5000);
+    for (let i = 0; i < 1100; i++) w.record(syn(at(0), `10.3.${i >> 8}.${i & 255}`, '10.0.0.1', 80));
+    w.record(syn(at(100), '10.9.9.9', '10.0.0.1', 80));
+    expect(w.sourcesExpired).toBe(1024);
+    expect(w.trackedSources).toBe(1100 - 1024 + 1);
+    w.record(syn(at(101), '10.9.9.9', '10.0.0.1', 81)); // the next sweep takes the rest
+    expect(w.sourcesExpired).toBe(1100);
+    expect(w.trackedSources).toBe(1);
+  });
+});
+
 describe('flowLimits', () => {
   it('sizes the caps from the flow store share of limits.memory_mb, explicit keys winning', () => {
     const memory = new MemoryBudget(150);
