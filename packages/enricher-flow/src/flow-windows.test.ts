@@ -64,6 +64,22 @@ describe('FlowWindows entry budget', () => {
     expect(w.trackedSources).toBe(1 + Math.floor((40 - 25) / 3));
   });
 
+  it('never forgets the source just recorded for the budget, even when it is the next victim', () => {
+    const w = windows(1000, 9);
+    // A protected source with 3 connections to 3 ports of one server: 7 entries.
+    for (let port = 1; port <= 3; port++) w.record(syn(0n, '10.9.9.9', '10.0.0.2', port));
+    // A new source, alone on probation, so the first in line: 3 more entries, 10 in all.
+    const first = w.record(syn(S, '10.1.0.1', '10.0.0.1', 80));
+    expect(w.trackedSources).toBe(2);
+    expect(first.flows).toBe(1);
+    // Seen again: protected, its window goes on; now the older source makes room.
+    const second = w.record(syn(S, '10.1.0.1', '10.0.0.1', 81));
+    expect(second).toBe(first);
+    expect(second.uniqueDstPorts).toBe(2);
+    expect(w.trackedSources).toBe(1);
+    expect(w.trackedEntries).toBe(5);
+  });
+
   it('keeps a source seen more than once through a flood of one-packet sources (segmented LRU)', () => {
     const w = windows(8);
     w.record(syn(0n, '10.9.9.9', '10.0.0.2', 1));
@@ -91,6 +107,33 @@ describe('FlowWindows entry budget', () => {
   });
 });
 
+describe('FlowWindows sweep of idle sources', () => {
+  const at = (seconds: number): bigint => BigInt(Math.round(seconds * 1e9));
+
+  it('sweeps once packet time has moved on by 1/64 of the window (0.9375 s of 60 s) since the last sweep', () => {
+    const w = windows(1000);
+    w.record(syn(at(0), '10.1.0.1', '10.0.0.1', 80)); // a sweep at 0 s: the next is due at 0.9375 s
+    w.record(syn(at(59.5), '10.1.0.2', '10.0.0.1', 80)); // a sweep: nothing idle; the next at 60.4375 s
+    w.record(syn(at(60.2), '10.1.0.2', '10.0.0.1', 81)); // 10.1.0.1 is idle now, but no sweep is due
+    expect(w.sourcesExpired).toBe(0);
+    expect(w.trackedSources).toBe(2);
+    w.record(syn(at(60.4375), '10.1.0.2', '10.0.0.1', 82)); // due exactly now
+    expect(w.sourcesExpired).toBe(1);
+    expect(w.trackedSources).toBe(1);
+  });
+
+  it('forgets at most 1 024 idle sources per sweep', () => {
+    const w = windows(5000);
+    for (let i = 0; i < 1100; i++) w.record(syn(at(0), `10.3.${i >> 8}.${i & 255}`, '10.0.0.1', 80));
+    w.record(syn(at(100), '10.9.9.9', '10.0.0.1', 80));
+    expect(w.sourcesExpired).toBe(1024);
+    expect(w.trackedSources).toBe(1100 - 1024 + 1);
+    w.record(syn(at(101), '10.9.9.9', '10.0.0.1', 81)); // the next sweep takes the rest
+    expect(w.sourcesExpired).toBe(1100);
+    expect(w.trackedSources).toBe(1);
+  });
+});
+
 describe('flowLimits', () => {
   it('sizes the caps from the flow store share of limits.memory_mb, explicit keys winning', () => {
     const memory = new MemoryBudget(150);
@@ -105,5 +148,88 @@ describe('flowLimits', () => {
       maxSources: 7,
       maxEntries: 99,
     });
+  });
+});
+
+/**
+ * The segmented LRU of sources as the class comment states it, written plainly: a new source goes
+ * to the back of probation; one seen again (a new observation) moves to the back of the protected
+ * list, which holds at most max(1, ⌊3/4 · maxSources⌋) and hands its least recent source to the
+ * back of probation when full; a source seen again while protected moves to its back; at
+ * maxSources the front of probation is forgotten, else the front of the protected list.
+ */
+class SourceLruModel {
+  readonly probation: string[] = [];
+  readonly protectedSources: string[] = [];
+  evictions = 0;
+  constructor(
+    readonly maxSources: number,
+    readonly maxProtected = Math.max(1, Math.floor((maxSources * 3) / 4)),
+  ) {}
+  tracked(client: string): boolean {
+    return this.probation.includes(client) || this.protectedSources.includes(client);
+  }
+  record(client: string): void {
+    const kept = this.protectedSources.indexOf(client);
+    const trial = this.probation.indexOf(client);
+    if (kept >= 0) {
+      this.protectedSources.splice(kept, 1);
+      this.protectedSources.push(client);
+    } else if (trial >= 0) {
+      this.probation.splice(trial, 1);
+      if (this.protectedSources.length >= this.maxProtected)
+        this.probation.push(this.protectedSources.shift() as string);
+      this.protectedSources.push(client);
+    } else {
+      if (this.probation.length + this.protectedSources.length >= this.maxSources) {
+        if (this.probation.length > 0) this.probation.shift();
+        else this.protectedSources.shift();
+        this.evictions++;
+      }
+      this.probation.push(client);
+    }
+  }
+}
+
+describe('FlowWindows sources: segmented LRU against a plain model', () => {
+  it.each([1, 2, 3, 4, 8])(
+    'max_sources %i: the same sources tracked (same window) after every observation',
+    (maxSources) => {
+      const w = windows(maxSources);
+      const model = new SourceLruModel(maxSources);
+      const held = new Map<string, ReturnType<FlowWindows['record']>>();
+      let state = maxSources;
+      for (let i = 0; i < 3000; i++) {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        // Ten regulars (more than any protected list here holds) and one-off sources, each
+        // observation a new object.
+        const pick = (state >>> 8) % 16;
+        const client = pick < 10 ? `10.0.0.${pick}` : `10.2.${i >> 8}.${i & 255}`;
+        const wasTracked = model.tracked(client);
+        const o = syn(BigInt(i) * 1_000_000n, client, '10.0.0.1', 80, 1024 + (i % 50000));
+        const window = w.record(o);
+        model.record(client);
+        // A tracked source keeps its window; a new or forgotten one gets a fresh window.
+        if (wasTracked) expect(window).toBe(held.get(client));
+        else expect(window).not.toBe(held.get(client));
+        held.set(client, window);
+        // The same observation again (subscriber and resolver) is not a second sighting.
+        expect(w.record(o)).toBe(window);
+        expect(w.trackedSources).toBe(model.probation.length + model.protectedSources.length);
+        expect(w.sourceEvictions).toBe(model.evictions);
+      }
+    },
+  );
+
+  it('one observation recorded twice does not protect a source: a flood still passes it by', () => {
+    const w = windows(4);
+    const regular = w.record(syn(0n, '10.9.9.9', '10.0.0.2', 1));
+    w.record(syn(0n, '10.9.9.9', '10.0.0.2', 2)); // seen again: protected
+    for (let i = 0; i < 20; i++) {
+      const o = syn(S, `10.2.0.${i}`, '10.0.0.1', 80);
+      w.record(o);
+      w.record(o);
+    }
+    expect(w.record(syn(2n * S, '10.9.9.9', '10.0.0.2', 3))).toBe(regular);
   });
 });

@@ -97,16 +97,6 @@ export class SynAckHistory {
     return out;
   }
 
-  clear(): void {
-    this.buckets.fill(EMPTY);
-    this.chain.fill(EMPTY);
-    this.srcs.fill('');
-    this.dsts.fill('');
-    this.later.clear();
-    this.cursor = 0;
-    this.count = 0;
-  }
-
   private find(c: SynAckConnection, hash: number): number {
     const ports = (c.sport << 16) | c.dport;
     for (let e = this.buckets[hash & (this.buckets.length - 1)]; e !== EMPTY; e = this.chain[e]) {

@@ -128,6 +128,11 @@ describe('address text corner cases (named)', () => {
     ['IPv4 after "::"', '::1.2.3.4', '::102:304'],
     ['four zero words then ffff is not IPv4-mapped', '0:0:0:0:1:ffff:1.2.3.4', '::1:ffff:102:304'],
     ['IPv4 text normalizes to itself', '10.0.0.1', '10.0.0.1'],
+    [
+      'the longest address text, 45 characters (six full groups and a dotted quad)',
+      'ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255',
+      'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    ],
   ];
   it.each(accepted)('accepts %s: %s', (_name, text, canonical) => {
     expect(normalizeIp(text)).toBe(canonical);
