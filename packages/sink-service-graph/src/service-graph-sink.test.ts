@@ -242,6 +242,10 @@ describe('Uploader', () => {
     expect(u.counters.failedAttempts).toBeGreaterThan(1);
     expect(u.lastFailure).toBe('HTTP 503');
     up = true;
+    // The retry loop drains the backlog once the collector answers; stop() itself does not retry
+    // (an attempt failing as it is called ends it), so wait for the drain before stopping.
+    for (let waited = 0; c.got.length < 3 && waited < 10_000; waited += 10)
+      await new Promise((r) => setTimeout(r, 10));
     await u.stop(2000);
     expect(c.got.map((g) => (g.slice as unknown as { seq: number }).seq)).toEqual([1, 5, 6]);
     expect(u.counters).toMatchObject({ sent: 3, dropped: 3, edgesDropped: 30, unsent: 0 });
