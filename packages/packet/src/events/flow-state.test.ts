@@ -147,6 +147,28 @@ describe('TcpDnsStream', () => {
     expect(feed(segments)).toEqual(expected.map((m) => Array.from(m)));
   });
 
+  it('follows messages of the largest size, 65 535 bytes, back to back in large segments', () => {
+    const big = [message(7, 65535), message(8, 65535), message(9, 12)];
+    const stream = concat(...big.map(prefixed));
+    // 60 000 bytes first, then 70 000: the buffered part plus the new segment exceed one message.
+    const out = feed([
+      { seq: 1, data: stream.subarray(0, 60000) },
+      { seq: 60001, data: stream.subarray(60000, 130000) },
+      { seq: 130001, data: stream.subarray(130000) },
+    ]);
+    expect(out.map((m) => [m[0], m.length])).toEqual([
+      [7, 65535],
+      [8, 65535],
+      [9, 12],
+    ]);
+    expect(out).toEqual(big.map((m) => Array.from(m)));
+  });
+
+  it('takes one segment longer than the largest message', () => {
+    const big = [message(7, 65535), message(8, 100)];
+    expect(feed([{ seq: 1, data: concat(...big.map(prefixed)) }])).toEqual(big.map((m) => Array.from(m)));
+  });
+
   it('gives the messages sent, whatever the segmentation, retransmissions and start sequence', () => {
     fc.assert(
       fc.property(

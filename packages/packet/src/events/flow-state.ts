@@ -135,18 +135,27 @@ export class TcpDnsStream {
       this.nextSeq = -1;
       return;
     }
-    const add = length - skip;
-    if (this.fill + add > MAX_DNS_TCP) {
-      this.fill = 0;
-      if (add > MAX_DNS_TCP) return;
+    // Copied in pieces: whatever is buffered is one incomplete message (under MAX_DNS_TCP bytes), so
+    // there is always room for more once the complete messages are handed out.
+    let from = offset + skip;
+    const end = offset + length;
+    while (from < end) {
+      const wanted = this.fill + (end - from);
+      if (wanted > this.buffer.length && this.buffer.length < MAX_DNS_TCP) {
+        const grown = new Uint8Array(Math.min(MAX_DNS_TCP, Math.max(this.buffer.length * 2, wanted)));
+        grown.set(this.buffer.subarray(0, this.fill));
+        this.buffer = grown;
+      }
+      const n = Math.min(end - from, this.buffer.length - this.fill);
+      this.buffer.set(bytes.subarray(from, from + n), this.fill);
+      this.fill += n;
+      from += n;
+      this.handOut(onMessage);
     }
-    if (this.fill + add > this.buffer.length) {
-      const grown = new Uint8Array(Math.min(MAX_DNS_TCP, Math.max(this.buffer.length * 2, this.fill + add)));
-      grown.set(this.buffer.subarray(0, this.fill));
-      this.buffer = grown;
-    }
-    this.buffer.set(bytes.subarray(offset + skip, offset + length), this.fill);
-    this.fill += add;
+  }
+
+  /** Hands out the complete messages at the front of the buffer and keeps the rest. */
+  private handOut(onMessage: (buffer: Uint8Array, start: number, end: number) => void): void {
     let start = 0;
     while (this.fill - start >= 2) {
       const size = (this.buffer[start] << 8) | this.buffer[start + 1];
