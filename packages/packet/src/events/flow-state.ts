@@ -135,15 +135,15 @@ export class TcpDnsStream {
       this.nextSeq = -1;
       return;
     }
-    // Copied in pieces: whatever is buffered is one incomplete message (under MAX_DNS_TCP bytes), so
-    // there is always room for more once the complete messages are handed out.
+    // Copied in pieces, handing out complete messages in between: what stays buffered is one
+    // incomplete message, under MAX_DNS_TCP bytes, so a full buffer can always grow (doubling, up to
+    // MAX_DNS_TCP) and a buffer of MAX_DNS_TCP bytes always has room.
     let from = offset + skip;
     const end = offset + length;
     while (from < end) {
-      const wanted = this.fill + (end - from);
-      if (wanted > this.buffer.length && this.buffer.length < MAX_DNS_TCP) {
-        const grown = new Uint8Array(Math.min(MAX_DNS_TCP, Math.max(this.buffer.length * 2, wanted)));
-        grown.set(this.buffer.subarray(0, this.fill));
+      if (this.fill === this.buffer.length) {
+        const grown = new Uint8Array(Math.min(MAX_DNS_TCP, this.buffer.length * 2));
+        grown.set(this.buffer);
         this.buffer = grown;
       }
       const n = Math.min(end - from, this.buffer.length - this.fill);
