@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import type { BannerEvent, ConnEvent, DnsEvent, FlowEvent, SegmentEvent } from '@glia/core';
+import { propertyRuns } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { bytesOf, concat, ethernet, ipv4, ipv6, tcp, udp, vxlan } from '../build/frames.js';
+import { DecodeStatus } from '../decode/decoded.js';
 import { LinkType } from '../decode/link-types.js';
-import { CaptureEventLogic, type CaptureTopic } from './capture-logic.js';
+import { CAPTURE_TOPICS, CaptureEventLogic, type CaptureTopic } from './capture-logic.js';
 
 const SYN = 0x02;
 const ACK = 0x10;
@@ -16,19 +19,38 @@ interface Sent {
 }
 
 function run(
-  frames: Array<{ frame: Uint8Array; sec?: number; link?: number }>,
+  frames: Array<{ frame: Uint8Array; sec?: number; nsec?: number; link?: number }>,
   maxFlows?: number,
-): { out: Sent[]; logic: CaptureEventLogic } {
+  maxTunnelDepth?: number,
+): { out: Sent[]; logic: CaptureEventLogic; statuses: number[] } {
   const out: Sent[] = [];
   const logic = new CaptureEventLogic(
     (topic, event) => out.push({ topic, event: event as unknown as Record<string, unknown> }),
-    { maxFlows },
+    { maxFlows, maxTunnelDepth },
   );
-  frames.forEach(({ frame, sec, link }, i) =>
-    logic.handleFrame(frame, 0, frame.length, link ?? LinkType.RAW, sec ?? 1000, i, 'eth0', 'ingress'),
+  const statuses = frames.map(({ frame, sec, nsec, link }, i) =>
+    logic.handleFrame(
+      frame,
+      0,
+      frame.length,
+      link ?? LinkType.RAW,
+      sec ?? 1000,
+      nsec ?? i,
+      'eth0',
+      'ingress',
+    ),
   );
-  return { out, logic };
+  return { out, logic, statuses };
 }
+
+const topicsOf = (out: Sent[]): string[] => out.map((o) => o.topic);
+const bannersOf = (out: Sent[]): BannerEvent[] =>
+  out.filter((o) => o.topic === 'banner').map((o) => o.event as unknown as BannerEvent);
+const segmentsOf = (out: Sent[]): Array<[number, number]> =>
+  out
+    .filter((o) => o.topic === 'segment')
+    .map((o) => o.event as unknown as SegmentEvent)
+    .map((s) => [s.offset, s.payload.length]);
 
 const c2s = (flags: number, payload?: Uint8Array, seq = 1001, sport = 40000, dport = 443): Uint8Array =>
   ipv4({ src: C, dst: S, proto: 6, ttl: 64 }, tcp({ sport, dport, flags, seq, window: 64240 }, payload));
@@ -255,5 +277,289 @@ describe('CaptureEventLogic', () => {
     expect(logic.flows.size).toBeLessThanOrEqual(16);
     expect(logic.flows.evictions).toBeGreaterThanOrEqual(84);
     expect(logic.events.flow).toBe(100);
+  });
+});
+
+describe('CaptureEventLogic: connections, windows and options', () => {
+  it('names the five capture topics of DESIGN §3', () => {
+    expect([...CAPTURE_TOPICS].sort()).toEqual(['banner', 'conn', 'dns', 'flow', 'segment']);
+  });
+
+  it('a new SYN (another ISN) on the tuple is a new connection: its banners are sent again; a retransmitted SYN is not', () => {
+    const text = (b: BannerEvent): string => `${b.sender}:${new TextDecoder().decode(b.payload)}`;
+    const { out } = run([
+      { frame: c2s(SYN, undefined, 1000) },
+      { frame: s2c(SYN | ACK, undefined, 5000) },
+      { frame: c2s(ACK | PSH, bytesOf('a'), 1001) },
+      { frame: s2c(ACK | PSH, bytesOf('b'), 5001) },
+      { frame: c2s(SYN, undefined, 1000) }, // the same SYN again
+      { frame: c2s(ACK | PSH, bytesOf('c'), 1002) },
+      { frame: s2c(ACK | PSH, bytesOf('C'), 5002) },
+      { frame: c2s(SYN, undefined, 9000) }, // a new connection
+      { frame: c2s(ACK | PSH, bytesOf('d'), 9001) },
+      { frame: s2c(ACK | PSH, bytesOf('e'), 7001) },
+    ]);
+    expect(bannersOf(out).map(text)).toEqual(['client:a', 'server:b', 'client:d', 'server:e']);
+  });
+
+  it('a SYN after a SYN-ACK (no SYN seen before) starts a new connection', () => {
+    const { out } = run([
+      { frame: s2c(SYN | ACK, undefined, 5000) },
+      { frame: c2s(ACK | PSH, bytesOf('a'), 1001) },
+      { frame: c2s(SYN, undefined, 1) },
+      { frame: c2s(ACK | PSH, bytesOf('b'), 2) },
+    ]);
+    expect(bannersOf(out).map((b) => new TextDecoder().decode(b.payload))).toEqual(['a', 'b']);
+  });
+
+  it('the first SYN of a flow seen mid-stream keeps the banners sent (no handshake to compare with)', () => {
+    const { out } = run([
+      { frame: c2s(ACK | PSH, bytesOf('a'), 500) },
+      { frame: c2s(SYN, undefined, 7) },
+      { frame: c2s(ACK | PSH, bytesOf('b'), 8) },
+    ]);
+    expect(bannersOf(out).map((b) => new TextDecoder().decode(b.payload))).toEqual(['a']);
+  });
+
+  it('a new connection forgets the previous one’s unfinished TLS record', () => {
+    const record = tlsRecord(600);
+    const { out } = run([
+      { frame: c2s(SYN, undefined, 1000) },
+      { frame: c2s(ACK | PSH, record.subarray(0, 5), 1001) }, // segments start: record end 605
+      { frame: c2s(SYN, undefined, 1010) },
+      { frame: c2s(ACK | PSH, bytesOf('GET x'), 1011) },
+      { frame: c2s(ACK | PSH, bytesOf('0123456789'), 1016) },
+    ]);
+    expect(bannersOf(out).length).toBe(2);
+    expect(segmentsOf(out)).toEqual([]);
+  });
+
+  it('a flow event at most once per 60 s of packet time, exactly at the boundary', () => {
+    const { out } = run([
+      { frame: c2s(ACK), sec: 1, nsec: 0 },
+      { frame: c2s(ACK), sec: 60, nsec: 999_999_999 },
+      { frame: c2s(ACK), sec: 61, nsec: 0 },
+      { frame: c2s(ACK), sec: 120, nsec: 999_999_999 },
+    ]);
+    const flows = out.filter((o) => o.topic === 'flow').map((o) => o.event as unknown as FlowEvent);
+    expect(flows.map((f) => [f.ts, f.packets])).toEqual([
+      [1_000_000_000n, 1],
+      [61_000_000_000n, 2],
+    ]);
+  });
+
+  it('leaves mss and wscale out of a conn event whose SYN lacks them', () => {
+    const syn = (options: number[]): Uint8Array =>
+      ipv4(
+        { src: C, dst: S, proto: 6 },
+        tcp({ sport: 40000, dport: 443, flags: SYN, options: Uint8Array.from(options) }),
+      );
+    const { out } = run([
+      { frame: syn([1, 3, 3, 7]) }, // NOP, window scale 7
+      { frame: syn([2, 4, 5, 0xb4]) }, // MSS 1460
+    ]);
+    const [a, b] = out.map((o) => o.event);
+    expect(Object.keys(a)).not.toContain('mss');
+    expect(a.wscale).toBe(7);
+    expect(Object.keys(b)).not.toContain('wscale');
+    expect(b.mss).toBe(1460);
+  });
+
+  it('follows DNS over TCP behind an Ethernet header (the payload offset counts from the IP header)', () => {
+    const m = new Uint8Array(40).fill(7);
+    const stream = concat(Uint8Array.from([0, 40]), m);
+    const segment = (seq: number, data: Uint8Array): Uint8Array =>
+      ethernet(
+        0x0800,
+        ipv4({ src: S, dst: C, proto: 6 }, tcp({ sport: 53, dport: 50000, flags: ACK | PSH, seq }, data)),
+      );
+    const { out } = run([
+      { frame: segment(100, stream.subarray(0, 20)), link: LinkType.ETHERNET },
+      { frame: segment(120, stream.subarray(20)), link: LinkType.ETHERNET },
+    ]);
+    const dns = out.filter((o) => o.topic === 'dns').map((o) => o.event as unknown as DnsEvent);
+    expect(dns.map((d) => Array.from(d.message))).toEqual([Array.from(m)]);
+  });
+
+  const sixCases: Array<[string, string, string]> = [
+    ['addresses differing in the last byte', 'fd00::2', 'fd00::1'],
+    ['addresses differing in an early byte only', 'fd00:2::1', 'fd00:1::1'],
+  ];
+  it.each(sixCases)('an IPv6 flow with equal ports is one flow both ways (%s)', (_name, a, b) => {
+    const one = ipv6(
+      { src: a, dst: b, proto: 6 },
+      tcp({ sport: 7000, dport: 7000, flags: ACK | PSH }, bytesOf('x')),
+    );
+    const two = ipv6(
+      { src: b, dst: a, proto: 6 },
+      tcp({ sport: 7000, dport: 7000, flags: ACK | PSH }, bytesOf('y')),
+    );
+    const { out, logic } = run([{ frame: one }, { frame: two }, { frame: one }]);
+    expect(topicsOf(out)).toEqual(['flow', 'banner', 'banner']);
+    expect(bannersOf(out).map((e) => [e.sender, e.src])).toEqual([
+      ['client', a],
+      ['server', b],
+    ]);
+    expect(logic.flows.size).toBe(1);
+  });
+
+  it('follows tunnels only as deep as maxTunnelDepth', () => {
+    const inner = ethernet(0x0800, c2s(ACK | PSH, bytesOf('hi')));
+    const twice = ipv4(
+      { src: '192.168.1.1', dst: '192.168.1.2', proto: 17 },
+      udp(
+        9999,
+        4789,
+        vxlan(
+          1,
+          ethernet(
+            0x0800,
+            ipv4({ src: '172.16.0.1', dst: '172.16.0.2', proto: 17 }, udp(9998, 4789, vxlan(2, inner))),
+          ),
+        ),
+      ),
+    );
+    expect(run([{ frame: twice }]).statuses).toEqual([DecodeStatus.ok]);
+    expect(run([{ frame: twice }], undefined, 1).statuses).toEqual([DecodeStatus.undecodable]);
+    expect(run([{ frame: twice }], undefined, 2).statuses).toEqual([DecodeStatus.ok]);
+  });
+});
+
+describe('CaptureEventLogic: segment events', () => {
+  const record = (type: number, major: number, bodyLength: number): Uint8Array => {
+    const r = tlsRecord(bodyLength);
+    r[0] = type;
+    r[1] = major;
+    return r;
+  };
+  const noSegmentCases: Array<[string, Array<[Uint8Array, number]>]> = [
+    [
+      'a banner of 3 bytes, 16 03 01',
+      [
+        [Uint8Array.from([0x16, 0x03, 0x01]), 1],
+        [new Uint8Array(10), 4],
+      ],
+    ],
+    [
+      'an application-data record (type 0x17)',
+      [
+        [record(0x17, 3, 600).subarray(0, 300), 1],
+        [record(0x17, 3, 600).subarray(300), 301],
+      ],
+    ],
+    [
+      'a handshake record of major version 2',
+      [
+        [record(0x16, 2, 600).subarray(0, 300), 1],
+        [record(0x16, 2, 600).subarray(300), 301],
+      ],
+    ],
+    [
+      'a record shorter than the banner, then a retransmission reaching past the banner',
+      [
+        [concat(tlsRecord(95), new Uint8Array(100)), 1],
+        [new Uint8Array(200), 51],
+      ],
+    ],
+    [
+      'a record exactly as long as the banner, then a retransmission reaching past it',
+      [
+        [tlsRecord(45), 1],
+        [new Uint8Array(60), 11],
+      ],
+    ],
+    [
+      'a record already covered, then a retransmission of its end and beyond',
+      [
+        [tlsRecord(600).subarray(0, 300), 1],
+        [tlsRecord(600).subarray(300), 301],
+        [new Uint8Array(200), 501],
+      ],
+    ],
+  ];
+  it.each(noSegmentCases)('no segment after %s', (name, packets) => {
+    const { out } = run(packets.map(([payload, seq]) => ({ frame: c2s(ACK | PSH, payload, seq) })));
+    const expected = name.startsWith('a record already covered')
+      ? [
+          [256, 44],
+          [300, 305],
+        ]
+      : [];
+    expect(segmentsOf(out)).toEqual(expected);
+  });
+
+  it('stops after 16 KiB of segments, the last one cut to fit, with no empty segment after', () => {
+    const r = tlsRecord(20000); // 20 005 bytes
+    const frames = [];
+    for (let at = 0; at < r.length; at += 1000)
+      frames.push({ frame: c2s(ACK | PSH, r.subarray(at, at + 1000), 1 + at) });
+    const { out } = run(frames);
+    const expected: Array<[number, number]> = [[256, 744]];
+    for (let at = 1000; at < 16640; at += 1000) expected.push([at, Math.min(1000, 16640 - at)]);
+    expect(segmentsOf(out)).toEqual(expected);
+    expect(expected.reduce((n, [, l]) => n + l, 0)).toBe(16384);
+  });
+
+  it('segments carry the client stream at their offsets and cover the record, however it is cut and retransmitted', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4000 }),
+        fc.integer({ min: 5, max: 1500 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 1500 }), fc.nat({ max: 3 }), fc.nat({ max: 1500 })), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        fc.nat({ max: 2 ** 32 - 1 }),
+        (body, first, cuts, isn) => {
+          const stream = concat(
+            tlsRecord(body),
+            Uint8Array.from({ length: 300 }, (_, i) => 255 - (i & 255)),
+          );
+          const recordEnd = 5 + body;
+          const packets: Array<[number, number]> = [[0, Math.min(first, stream.length)]];
+          let at = packets[0][1];
+          let retransmitted = false;
+          for (const [length, retransmit, back] of cuts) {
+            if (at >= stream.length) break;
+            const end = Math.min(stream.length, at + length);
+            packets.push([at, end]);
+            if (retransmit === 0) {
+              const from = Math.max(1, end - back - 1);
+              packets.push([from, Math.min(stream.length, from + length)]);
+              retransmitted = true;
+            }
+            at = Math.max(at, packets[packets.length - 1][1], end);
+          }
+          if (at < stream.length) packets.push([at, stream.length]);
+          const { out } = run(
+            packets.map(([from, to]) => ({ frame: c2s(ACK | PSH, stream.subarray(from, to), isn + from) })),
+          );
+          const banner = Math.min(first, 256);
+          const segments = out
+            .filter((o) => o.topic === 'segment')
+            .map((o) => o.event as unknown as SegmentEvent);
+          if (recordEnd <= banner) {
+            expect(segments).toEqual([]);
+            return;
+          }
+          const covered = new Uint8Array(recordEnd);
+          covered.fill(1, 0, banner);
+          for (const s of segments) {
+            expect(s.offset).toBeGreaterThanOrEqual(banner);
+            expect(s.offset + s.payload.length).toBeLessThanOrEqual(recordEnd);
+            expect(s.payload.length).toBeGreaterThan(0);
+            expect(Array.from(s.payload)).toEqual(
+              Array.from(stream.subarray(s.offset, s.offset + s.payload.length)),
+            );
+            covered.fill(1, s.offset, s.offset + s.payload.length);
+          }
+          expect(covered.indexOf(0)).toBe(-1);
+          if (!retransmitted) {
+            expect(segments.reduce((n, s) => n + s.payload.length, 0)).toBe(recordEnd - banner);
+          }
+        },
+      ),
+      propertyRuns('segments vs the client stream', 200),
+    );
   });
 });
