@@ -287,9 +287,8 @@ export class CaptureEventLogic {
   private segment(state: FlowState, seq: number, bytes: Uint8Array, at: number, length: number): void {
     const start = (seq - state.segmentBaseSeq) >>> 0;
     if (start >= 0x80000000) return; // before the banner: an old retransmission
-    let from = start;
-    if (from < state.segmentCovered && start + length <= state.segmentCovered) return;
-    if (from < state.segmentCovered && start === 0) from = state.segmentCovered; // the banner packet's rest
+    // The stream below segmentCovered went out already (banner, segments): only what follows is sent.
+    const from = start < state.segmentCovered ? state.segmentCovered : start;
     let to = start + length < state.segmentRecordEnd ? start + length : state.segmentRecordEnd;
     if (to <= from) return;
     const room = SEGMENT_MAX_BYTES - state.segmentEmitted;
@@ -299,7 +298,7 @@ export class CaptureEventLogic {
     e.offset = from;
     e.payload = bytes.slice(at + (from - start), at + (to - start));
     state.segmentEmitted += to - from;
-    if (from <= state.segmentCovered && to > state.segmentCovered) state.segmentCovered = to;
+    if (from === state.segmentCovered) state.segmentCovered = to;
     if (state.segmentCovered >= state.segmentRecordEnd || state.segmentEmitted >= SEGMENT_MAX_BYTES) {
       state.segmentActive = false;
     }
