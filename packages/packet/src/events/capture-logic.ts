@@ -110,17 +110,14 @@ export class CaptureEventLogic {
     const hash = this.flowHash(p);
     let state = this.flows.find(hash, p, this.srcIsLo);
     const isTcp = p.transport === 6;
-    const flags = p.tcpFlags;
-    const syn = isTcp && (flags & TcpFlag.SYN) !== 0;
+    const syn = isTcp && (p.tcpFlags & TcpFlag.SYN) !== 0;
     if (state === undefined) {
       this.formatAddresses(p);
       const lo = this.srcIsLo ? this.srcText : this.dstText;
       const hi = this.srcIsLo ? this.dstText : this.srcText;
       state = new FlowState(lo, hi, p, this.srcIsLo);
-      const fromClient = syn
-        ? (flags & TcpFlag.ACK) === 0
-        : senderIsClient(p.sport, p.dport, this.srcText, this.dstText);
-      state.clientIsLo = fromClient === this.srcIsLo;
+      // The port rule; a SYN or SYN-ACK sets the roles in conn() right after.
+      state.clientIsLo = senderIsClient(p.sport, p.dport, this.srcText, this.dstText) === this.srcIsLo;
       this.flows.insert(hash, state);
     } else {
       this.srcText = this.srcIsLo ? state.loAddr : state.hiAddr;
