@@ -89,10 +89,10 @@ export class DecodedPacket {
     return -1;
   }
 
-  ignore(kind: number): number {
+  /** Marks the frame as one the capture logic does not describe (not IP, another transport). */
+  ignore(kind: number): void {
     this.status = DecodeStatus.ignored;
     this.reason = kind;
-    return -1;
   }
 }
 
