@@ -334,6 +334,25 @@ describe('CaptureEventLogic: connections, windows and options', () => {
     expect(segmentsOf(out)).toEqual([]);
   });
 
+  it('a new connection starts a new DNS-over-TCP stream, whatever the server’s new ISN', () => {
+    const m = new Uint8Array(30).fill(9);
+    const stream = concat(Uint8Array.from([0, 30]), m);
+    const fromDns = (flags: number, seq: number, data?: Uint8Array): Uint8Array =>
+      ipv4({ src: S, dst: C, proto: 6 }, tcp({ sport: 53, dport: 50000, flags, seq }, data));
+    const toDns = (seq: number): Uint8Array =>
+      ipv4({ src: C, dst: S, proto: 6 }, tcp({ sport: 50000, dport: 53, flags: SYN, seq }));
+    const { out } = run([
+      { frame: toDns(100) },
+      { frame: fromDns(SYN | ACK, 5000) },
+      { frame: fromDns(ACK | PSH, 5001, stream.subarray(0, 10)) }, // half a message, then the connection ends
+      { frame: toDns(900) },
+      { frame: fromDns(SYN | ACK, 3000) },
+      { frame: fromDns(ACK | PSH, 3001, stream) },
+    ]);
+    const dns = out.filter((o) => o.topic === 'dns').map((o) => o.event as unknown as DnsEvent);
+    expect(dns.map((d) => Array.from(d.message))).toEqual([Array.from(m)]);
+  });
+
   it('a flow event at most once per 60 s of packet time, exactly at the boundary', () => {
     const { out } = run([
       { frame: c2s(ACK), sec: 1, nsec: 0 },
