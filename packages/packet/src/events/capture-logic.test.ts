@@ -353,6 +353,27 @@ describe('CaptureEventLogic: connections, windows and options', () => {
     expect(dns.map((d) => Array.from(d.message))).toEqual([Array.from(m)]);
   });
 
+  it('a flow event reads client → server even when the server’s packet makes it', () => {
+    const { out } = run([
+      { frame: c2s(SYN, undefined, 1000) },
+      { frame: s2c(SYN | ACK, undefined, 5000) },
+      { frame: s2c(ACK, undefined, 5001) },
+    ]);
+    const flows = out.filter((o) => o.topic === 'flow').map((o) => o.event as unknown as FlowEvent);
+    expect(flows.map((f) => [f.src, f.sport, f.dst, f.dport])).toEqual([[C, 40000, S, 443]]);
+  });
+
+  it('dns events come from TCP port 53 only: not from queries to it, not from other ports', () => {
+    const prefixedMessage = Uint8Array.from([0, 3, 1, 2, 3]);
+    const { out } = run([
+      { frame: c2s(ACK | PSH, prefixedMessage, 1, 40000, 53) }, // a query
+      { frame: s2c(ACK | PSH, prefixedMessage, 1, 853, 40001) }, // DNS over TLS port, not 53
+      { frame: s2c(ACK | PSH, prefixedMessage, 1, 53, 40002) }, // a response
+    ]);
+    const dns = out.filter((o) => o.topic === 'dns').map((o) => o.event as unknown as DnsEvent);
+    expect(dns.map((d) => [d.sport, Array.from(d.message)])).toEqual([[53, [1, 2, 3]]]);
+  });
+
   it('a flow event at most once per 60 s of packet time, exactly at the boundary', () => {
     const { out } = run([
       { frame: c2s(ACK), sec: 1, nsec: 0 },
