@@ -374,18 +374,86 @@ describe('CaptureEventLogic: connections, windows and options', () => {
     expect(dns.map((d) => [d.sport, Array.from(d.message)])).toEqual([[53, [1, 2, 3]]]);
   });
 
+  it('stamps each event with its own packet time and leaves vni out outside a tunnel', () => {
+    const { out } = run([
+      { frame: c2s(ACK | PSH, bytesOf('a'), 1), sec: 7, nsec: 1 },
+      { frame: s2c(ACK | PSH, bytesOf('b'), 1), sec: 7, nsec: 2 },
+      { frame: s2c(ACK | PSH, bytesOf('c'), 2), sec: 8, nsec: 2 },
+      { frame: c2s(ACK | PSH, bytesOf('d'), 2, 40001), sec: 8, nsec: 2 },
+    ]);
+    expect(out.map((o) => [o.topic, o.event.ts])).toEqual([
+      ['flow', 7_000_000_001n],
+      ['banner', 7_000_000_001n],
+      ['banner', 7_000_000_002n],
+      ['flow', 8_000_000_002n],
+      ['banner', 8_000_000_002n],
+    ]);
+    for (const o of out) expect(Object.keys(o.event)).not.toContain('vni');
+  });
+
+  it('describes no packet that is not TCP or UDP (ICMP), nor an undecodable one', () => {
+    const icmp = ipv4({ src: C, dst: S, proto: 1 }, new Uint8Array(8));
+    const cut = c2s(ACK | PSH, bytesOf('hello')).subarray(0, 30); // inside the TCP header
+    const { out, statuses } = run([{ frame: icmp }, { frame: cut }]);
+    expect(statuses).toEqual([DecodeStatus.ignored, DecodeStatus.undecodable]);
+    expect(out).toEqual([]);
+  });
+
+  const oneAddress: Array<[string, Uint8Array, Uint8Array]> = [
+    [
+      'IPv4 127.0.0.1',
+      ipv4(
+        { src: '127.0.0.1', dst: '127.0.0.1', proto: 6 },
+        tcp({ sport: 40000, dport: 443, flags: ACK | PSH }, bytesOf('q')),
+      ),
+      ipv4(
+        { src: '127.0.0.1', dst: '127.0.0.1', proto: 6 },
+        tcp({ sport: 443, dport: 40000, flags: ACK | PSH }, bytesOf('r')),
+      ),
+    ],
+    [
+      'IPv6 ::1',
+      ipv6(
+        { src: '::1', dst: '::1', proto: 6 },
+        tcp({ sport: 40000, dport: 443, flags: ACK | PSH }, bytesOf('q')),
+      ),
+      ipv6(
+        { src: '::1', dst: '::1', proto: 6 },
+        tcp({ sport: 443, dport: 40000, flags: ACK | PSH }, bytesOf('r')),
+      ),
+    ],
+  ];
+  it.each(oneAddress)(
+    'a connection within one address (%s) is one flow, told apart by its ports',
+    (_name, q, r) => {
+      const { out, logic } = run([{ frame: q }, { frame: r }, { frame: q }]);
+      expect(out.map((o) => [o.topic, o.event.sender, o.event.sport])).toEqual([
+        ['flow', undefined, 40000],
+        ['banner', 'client', 40000],
+        ['banner', 'server', 443],
+      ]);
+      expect(logic.flows.size).toBe(1);
+    },
+  );
+
   it('a flow event at most once per 60 s of packet time, exactly at the boundary', () => {
     const { out } = run([
-      { frame: c2s(ACK), sec: 1, nsec: 0 },
-      { frame: c2s(ACK), sec: 60, nsec: 999_999_999 },
-      { frame: c2s(ACK), sec: 61, nsec: 0 },
-      { frame: c2s(ACK), sec: 120, nsec: 999_999_999 },
+      { frame: c2s(ACK), sec: 1, nsec: 500 },
+      { frame: c2s(ACK), sec: 61, nsec: 499 },
+      { frame: c2s(ACK), sec: 61, nsec: 500 },
+      { frame: c2s(ACK), sec: 121, nsec: 499 },
     ]);
     const flows = out.filter((o) => o.topic === 'flow').map((o) => o.event as unknown as FlowEvent);
     expect(flows.map((f) => [f.ts, f.packets])).toEqual([
-      [1_000_000_000n, 1],
-      [61_000_000_000n, 2],
+      [1_000_000_500n, 1],
+      [61_000_000_500n, 2],
     ]);
+    // A first flow event at packet time 0 counts as one.
+    const atZero = run([
+      { frame: c2s(ACK), sec: 0, nsec: 0 },
+      { frame: c2s(ACK), sec: 30, nsec: 0 },
+    ]);
+    expect(atZero.out.filter((o) => o.topic === 'flow').length).toBe(1);
   });
 
   it('leaves mss and wscale out of a conn event whose SYN lacks them', () => {
