@@ -56,7 +56,12 @@ const shb = (le: boolean, o: BlockOptions & { magic?: number; body?: number } = 
   );
 
 /** Interface Description Block: link type, reserved, snap length, then options. */
-const idb = (le: boolean, linkType: number, snaplen: number, options = new Uint8Array(0)): Uint8Array =>
+const idb = (
+  le: boolean,
+  linkType: number,
+  snaplen: number,
+  options: Uint8Array = new Uint8Array(0),
+): Uint8Array =>
   block(
     1,
     cat(
