@@ -11,6 +11,7 @@ import {
   UNDECODABLE_REASONS,
 } from '@glia/packet';
 import { describe, expect, it } from 'vitest';
+import { innermost } from '../support/tshark-fields.js';
 
 /**
  * Link layers and carriers (PPPoE, Cisco HDLC, PPP, E-Tag, VN-Tag) in real captures from
@@ -37,8 +38,6 @@ const FIELDS = [
   'ipv6.fraghdr.offset',
 ] as const;
 
-const last = (v: string): string => v.split(',').at(-1) ?? '';
-
 interface Row {
   ok: boolean;
   src?: string;
@@ -58,21 +57,21 @@ function tsharkRows(path: string): Row[] {
     const v6 = layers.lastIndexOf('ipv6') > layers.lastIndexOf('ip');
     // glia reads the transport header of a first fragment (offset 0) and counts later ones; tshark,
     // reassembling, shows ports only on the last: for a first fragment only the addresses compare.
-    if (fragment && Number(last(off6 || off)) === 0)
+    if (fragment && Number(innermost(off6 || off)) === 0)
       return {
         ok: true,
-        src: last(v6 ? ip6Src : ipSrc),
-        dst: last(v6 ? ip6Dst : ipDst),
+        src: innermost(v6 ? ip6Src : ipSrc),
+        dst: innermost(v6 ? ip6Dst : ipDst),
         why: 'first fragment',
       };
     if (fragment) return { ok: false, why: 'fragment' };
     if (transport === null) return { ok: false };
     return {
       ok: true,
-      src: last(v6 ? ip6Src : ipSrc),
-      dst: last(v6 ? ip6Dst : ipDst),
-      sport: Number(last(transport[0])),
-      dport: Number(last(transport[1])),
+      src: innermost(v6 ? ip6Src : ipSrc),
+      dst: innermost(v6 ? ip6Dst : ipDst),
+      sport: Number(innermost(transport[0])),
+      dport: Number(innermost(transport[1])),
     };
   });
 }

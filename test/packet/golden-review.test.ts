@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fixturesDir, hasTool, tsharkFields } from '@glia/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fixtureCaptures } from './fixture-replay.js';
+import { innermost } from '../support/tshark-fields.js';
 
 /**
  * The review of the golden files (test/packet/golden/*.jsonl) against tshark: every line of every
@@ -41,7 +42,6 @@ const FIELDS = [
 type Row = Record<(typeof FIELDS)[number], string>;
 type Line = Record<string, string | number>;
 
-const lastOf = (v: string): string => v.split(',').at(-1) ?? '';
 const nanos = (epoch: string): string => {
   const [s, f = ''] = epoch.split('.');
   return (BigInt(s) * 1_000_000_000n + BigInt(f.padEnd(9, '0').slice(0, 9))).toString();
@@ -61,11 +61,11 @@ function inner(r: Row): {
   const tcp = layers.lastIndexOf('tcp') > layers.lastIndexOf('udp');
   return {
     proto: tcp ? 'tcp' : 'udp',
-    src: lastOf(v6 ? r['ipv6.src'] : r['ip.src']),
-    dst: lastOf(v6 ? r['ipv6.dst'] : r['ip.dst']),
-    sport: Number(lastOf(tcp ? r['tcp.srcport'] : r['udp.srcport'])),
-    dport: Number(lastOf(tcp ? r['tcp.dstport'] : r['udp.dstport'])),
-    ttl: Number(lastOf(v6 ? r['ipv6.hlim'] : r['ip.ttl'])),
+    src: innermost(v6 ? r['ipv6.src'] : r['ip.src']),
+    dst: innermost(v6 ? r['ipv6.dst'] : r['ip.dst']),
+    sport: Number(innermost(tcp ? r['tcp.srcport'] : r['udp.srcport'])),
+    dport: Number(innermost(tcp ? r['tcp.dstport'] : r['udp.dstport'])),
+    ttl: Number(innermost(v6 ? r['ipv6.hlim'] : r['ip.ttl'])),
   };
 }
 
@@ -93,7 +93,7 @@ describe.skipIf(!tshark)('golden files reviewed against tshark', () => {
         // glia reads it from the first fragment (DESIGN §3), so only the addresses can agree.
         if (r['ip.flags.mf'].split(',').at(-1) === '1' && i.sport === 0)
           return (
-            [lastOf(r['ip.src']), lastOf(r['ip.dst'])].sort().join(' ') ===
+            [innermost(r['ip.src']), innermost(r['ip.dst'])].sort().join(' ') ===
             [line.src, line.dst].sort().join(' ')
           );
         const forward =
@@ -113,11 +113,11 @@ describe.skipIf(!tshark)('golden files reviewed against tshark', () => {
               ttl: inner(r).ttl,
               window: Number(r['tcp.window_size_value']),
               options: r['tcp.options'],
-              mss: r['tcp.options.mss_val'] === '' ? undefined : Number(lastOf(r['tcp.options.mss_val'])),
+              mss: r['tcp.options.mss_val'] === '' ? undefined : Number(innermost(r['tcp.options.mss_val'])),
               wscale:
                 r['tcp.options.wscale.shift'] === ''
                   ? undefined
-                  : Number(lastOf(r['tcp.options.wscale.shift'])),
+                  : Number(innermost(r['tcp.options.wscale.shift'])),
             };
           case 'banner':
             return r['tcp.payload'].slice(0, 512);

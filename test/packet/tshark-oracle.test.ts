@@ -4,6 +4,7 @@ import { fixturesDir, hasTool, tsharkFields } from '@glia/core/testing';
 import { toHex } from '@glia/packet';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureCaptures, ofTopic, replayAll, type TopicEvent } from './fixture-replay.js';
+import { innermost } from '../support/tshark-fields.js';
 
 /**
  * glia's capture events against tshark, run here, for every shared fixture capture. tshark prints a
@@ -16,11 +17,6 @@ const fixtures = fixturesDir();
 const tshark = hasTool('tshark');
 const captures = fixtures === null ? [] : fixtureCaptures(fixtures);
 const NOT_ICMP = '!icmp && !icmpv6'; // tshark also dissects the headers quoted inside ICMP errors
-
-const last = (field: string): string => {
-  const parts = field.split(',');
-  return parts[parts.length - 1];
-};
 
 interface Inner {
   src: string;
@@ -47,7 +43,7 @@ function inner(
   if (firstVxlan >= 0 && (firstGeneve < 0 || firstVxlan < firstGeneve))
     vni = String(Number(vxlanVni.split(',')[0]));
   else if (firstGeneve >= 0) vni = String(Number(geneveVni.split(',')[0]));
-  return { src: last(v6 ? ip6Src : ipSrc), dst: last(v6 ? ip6Dst : ipDst), vni };
+  return { src: innermost(v6 ? ip6Src : ipSrc), dst: innermost(v6 ? ip6Dst : ipDst), vni };
 }
 
 const truthy = (v: string): boolean => v === '1' || v === 'True' || v === 'true';
@@ -124,7 +120,7 @@ describe.skipIf(fixtures === null || !tshark)('glia capture events agree with ts
         for (const [protocols, udpSport, tcpSport, response] of rows) {
           const layers = protocols.split(':');
           const tcpInner = layers.lastIndexOf('tcp') > layers.lastIndexOf('udp');
-          if (last(tcpInner ? tcpSport : udpSport) !== '53') continue;
+          if (innermost(tcpInner ? tcpSport : udpSport) !== '53') continue;
           const flags = response.split(',').filter((f) => f !== '');
           messages += flags.length;
           responses += flags.filter(truthy).length;
@@ -222,7 +218,7 @@ describe.skipIf(fixtures === null || !tshark)('glia capture events agree with ts
           const [sport, dport] = tcp ? [tsport, tdport] : [usport, udport];
           if (sport === '' || dport === '') continue; // ports cut off by the snaplen
           const i = inner(protocols, s4, d4, s6, d6, vx, gn);
-          const ends = [`${i.src}:${last(sport)}`, `${i.dst}:${last(dport)}`].sort().join(' ');
+          const ends = [`${i.src}:${innermost(sport)}`, `${i.dst}:${innermost(dport)}`].sort().join(' ');
           want.add(`${tcp ? 'tcp' : 'udp'} ${ends} vni=${i.vni}`);
         }
         const got = new Set(

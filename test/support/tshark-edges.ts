@@ -1,5 +1,6 @@
 import { compareAddresses } from '@glia/core';
 import { tsharkFields } from '@glia/core/testing';
+import { innermost } from './tshark-fields.js';
 
 /**
  * The service-graph edges of a capture by tshark, as a plain independent reference: connections
@@ -29,17 +30,17 @@ export function tsharkEdges(capture: string): Map<string, number> {
   >();
   for (const [ip4s, ip4d, ip6s, ip6d, tcpStream, tsp, tdp, syn, ack, udpStream, usp, udp] of rows) {
     // Tunnelled packets list several addresses; the inner (last) header is what the graph sees.
-    const src = last(ip6s) ?? last(ip4s);
-    const dst = last(ip6d) ?? last(ip4d);
-    if (src === undefined || dst === undefined) continue;
+    const src = innermost(ip6s || ip4s);
+    const dst = innermost(ip6d || ip4d);
+    if (src === '' || dst === '') continue;
     const tcp = tcpStream !== '';
     if (!tcp && udpStream === '') continue;
-    const key = tcp ? `tcp${last(tcpStream)}` : `udp${last(udpStream)}`;
-    const sport = Number(last(tcp ? tsp : usp));
-    const dport = Number(last(tcp ? tdp : udp));
+    const key = tcp ? `tcp${innermost(tcpStream)}` : `udp${innermost(udpStream)}`;
+    const sport = Number(innermost(tcp ? tsp : usp));
+    const dport = Number(innermost(tcp ? tdp : udp));
     let s = streams.get(key);
     if (s === undefined) streams.set(key, (s = { src, dst, sport, dport, proto: tcp ? 'tcp' : 'udp' }));
-    if (tcp && s.synFrom === undefined && last(syn) === '1' && last(ack) === '0') {
+    if (tcp && s.synFrom === undefined && innermost(syn) === '1' && innermost(ack) === '0') {
       Object.assign(s, { src, dst, sport, dport, synFrom: src });
     }
   }
@@ -54,10 +55,4 @@ export function tsharkEdges(capture: string): Map<string, number> {
     edges.set(key, (edges.get(key) ?? 0) + 1);
   }
   return edges;
-}
-
-function last(field: string): string | undefined {
-  if (field === '') return undefined;
-  const parts = field.split(',');
-  return parts[parts.length - 1];
 }

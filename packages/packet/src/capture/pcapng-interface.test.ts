@@ -196,6 +196,21 @@ describe('splitTimestamp', () => {
     { name: 'nanoseconds', hi: 0, lo: 2_000_000_007, ups: 1e9, want: { sec: 2, nsec: 7 } },
     { name: 'units of 2^-6 s', hi: 0, lo: 65, ups: 64, want: { sec: 1, nsec: 15_625_000 } },
     { name: 'picoseconds: nanoseconds rounded down', hi: 0, lo: 1_999, ups: 1e12, want: { sec: 0, nsec: 1 } },
+    // rem · 10^9 is past 2^53 here: a double rounds it, and the quotient, below the true one.
+    {
+      name: '10^10 per second: the nanoseconds of the exact quotient',
+      hi: 980368,
+      lo: 847716722,
+      ups: 1e10,
+      want: { sec: 421064, nsec: 934576165 },
+    },
+    {
+      name: '10^11 per second: the nanoseconds of the exact quotient',
+      hi: 1241705,
+      lo: 2419109020,
+      ups: 1e11,
+      want: { sec: 53330, nsec: 847853887 },
+    },
     // 2^53 µs and beyond: past what a double holds exactly.
     {
       name: 'hi = 0x200000 in µs',

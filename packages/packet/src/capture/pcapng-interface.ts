@@ -65,12 +65,15 @@ export function splitTimestamp(
   out: { sec: number; nsec: number },
 ): void {
   const ups = iface.unitsPerSecond;
-  if (hi < 0x200000) {
+  // Doubles are exact here: units < 2^53; for 10^k per second (k ≤ 9) rem · 10^9 / ups is an
+  // integer, and for 2^k (k ≤ 29) rem · 10^9 = rem · 5^9 · 2^9 with rem · 5^9 < 2^53, divided by a
+  // power of two. Finer resolutions (10^10 …) would round a nanosecond away: BigInt below.
+  if (hi < 0x200000 && ups <= 1e9) {
     const units = hi * 4294967296 + lo;
     const sec = Math.floor(units / ups);
     const rem = units - sec * ups;
     out.sec = sec + iface.offsetSeconds;
-    out.nsec = ups <= 1e9 && 1e9 % ups === 0 ? rem * (1e9 / ups) : Math.floor((rem * 1e9) / ups);
+    out.nsec = Math.floor((rem * 1e9) / ups);
     return;
   }
   const units = (BigInt(hi) << 32n) | BigInt(lo);

@@ -97,6 +97,13 @@ const okCases: Array<{ name: string; frame: Uint8Array; link: number; want: type
     link: E,
     want: V6,
   },
+  // Labels whose bits lie only in the first, or only in the second, byte of the entry: not null.
+  ...[0x10000, 0x20, 0xfffff].map((value) => ({
+    name: `MPLS label ${value.toString(16)} carrying IPv6`,
+    frame: ethernet(0x8847, concat(stack([value]), v6udp())),
+    link: E,
+    want: V6,
+  })),
   {
     name: 'MPLS Ethernet pseudowire: control word, then a whole Ethernet frame',
     frame: ethernet(0x8847, concat(stack([17, 18]), CONTROL_WORD, ethernet(0x0800, v4tcp()))),
@@ -268,6 +275,80 @@ const otherCases: Array<{ name: string; frame: Uint8Array; link: number; want: s
     link: LinkType.PPP,
     want: 'truncated_ppp',
   },
+  // A carrier header that ends the frame exactly: the layer it names is what is missing.
+  {
+    name: 'DLT_PPP ending after a compressed protocol',
+    frame: bytes(0x21),
+    link: LinkType.PPP,
+    want: 'truncated_ipv4',
+  },
+  {
+    name: 'DLT_PPP ending after the address/control pair and a compressed protocol',
+    frame: bytes(0xff, 0x03, 0x57),
+    link: LinkType.PPP,
+    want: 'truncated_ipv6',
+  },
+  {
+    name: 'DLT_PPP ending after a two-byte protocol',
+    frame: bytes(0x00, 0x21),
+    link: LinkType.PPP,
+    want: 'truncated_ipv4',
+  },
+  {
+    name: 'DLT_PPP_ETHER: a PPPoE frame with another code is not traffic',
+    frame: pppoe(ppp(0x21, v4tcp(), false), 0x07),
+    link: LinkType.PPP_ETHER,
+    want: 'non_ip',
+  },
+  // The address/control pair is 0xff then 0x03: either byte alone is something else.
+  {
+    name: 'DLT_PPP: 0xff followed by 0x00 is no address/control pair',
+    frame: concat(bytes(0xff, 0x00, 0x21), v4tcp()),
+    link: LinkType.PPP,
+    want: 'non_ip',
+  },
+  {
+    name: 'DLT_PPP: a compressed protocol (0x3d) followed by 0x03 is no address/control pair',
+    frame: concat(bytes(0x3d, 0x03, 0x00, 0x21), v4tcp()),
+    link: LinkType.PPP,
+    want: 'non_ip',
+  },
+  {
+    name: 'an MPLS stack cut after an explicit-null entry that is not the bottom',
+    frame: ethernet(0x8847, label(0, false)),
+    link: E,
+    want: 'truncated_mpls',
+  },
+  {
+    name: 'MPLS ending after the IPv4 explicit-null label',
+    frame: ethernet(0x8847, stack([0])),
+    link: E,
+    want: 'truncated_ipv4',
+  },
+  {
+    name: 'MPLS ending after the IPv6 explicit-null label',
+    frame: ethernet(0x8847, stack([2])),
+    link: E,
+    want: 'truncated_ipv6',
+  },
+  {
+    name: 'MPLS ending one byte after the bottom label',
+    frame: ethernet(0x8847, concat(stack([16]), bytes(0x45))),
+    link: E,
+    want: 'truncated_ipv4',
+  },
+  {
+    name: 'an MPLS pseudowire ending after its control word',
+    frame: ethernet(0x8847, concat(stack([16]), CONTROL_WORD)),
+    link: E,
+    want: 'truncated_link',
+  },
+  {
+    name: 'the IPv6 explicit-null label decides, not the first nibble: an IPv4 header after it',
+    frame: ethernet(0x8847, concat(stack([2]), v4tcp())),
+    link: E,
+    want: 'bad_ip_version',
+  },
 ];
 
 describe('carriers that hold no TCP/UDP, or are cut', () => {
@@ -277,6 +358,39 @@ describe('carriers that hold no TCP/UDP, or are cut', () => {
       expect(p.status === DecodeStatus.ok ? 'ok' : kind(p)).toBe(c.want);
     });
   }
+
+  // The frame is the buffer's first `length` bytes; the bytes after it would mislead a decoder that read them.
+  it.each([
+    {
+      name: 'a one-byte PPP frame 0xff, 0x03 next in the buffer',
+      buffer: bytes(0xff, 0x03),
+      length: 1,
+      want: 'non_ip',
+    },
+    {
+      name: 'a PPP address/control pair, a protocol byte next',
+      buffer: bytes(0xff, 0x03, 0x21),
+      length: 2,
+      want: 'truncated_ppp',
+    },
+    {
+      name: 'a one-byte PPP frame 0x00, 0x21 next',
+      buffer: bytes(0x00, 0x21),
+      length: 1,
+      want: 'truncated_ppp',
+    },
+    {
+      name: 'MPLS ending with its bottom label, an IPv4 version byte next',
+      buffer: concat(ethernet(0x8847, stack([16])), bytes(0x45)),
+      length: 14 + 4,
+      want: 'truncated_mpls',
+      link: E,
+    },
+  ])('reads no byte past the frame: $name', ({ buffer, length, want, link }) => {
+    const p = new DecodedPacket();
+    new PacketDecoder().decode(p, buffer, 0, length, link ?? LinkType.PPP);
+    expect(kind(p)).toBe(want);
+  });
 
   it('never throws on any cut of any carrier frame', () => {
     for (const c of [...okCases, ...otherCases])

@@ -258,6 +258,21 @@ describe('IP-in-IP, GRE, PPTP and ERSPAN', () => {
     expect(p.tunnelDepth).toBe(depth);
   });
 
+  // An IPv6 packet has no IPv4 addresses: none of the outer IPv4 header's may show through.
+  it.each([
+    { name: '6in4', frame: ethernet(E4, outer4(41, inner6())) },
+    { name: 'GRE', frame: ethernet(E4, outer4(47, gre({ proto: E6 }, inner6()))) },
+    { name: 'VXLAN', frame: ethernet(E4, outer4(17, udp(50000, 4789, vxlan(9, eth6())))) },
+  ])('an IPv6 packet inside IPv4 ($name) keeps nothing of the outer header', ({ frame }) => {
+    const d = new PacketDecoder();
+    const p = decode(frame, d);
+    expect(p.status).toBe(DecodeStatus.ok);
+    expect([p.ipVersion, p.src4, p.dst4, p.ttl]).toEqual([6, 0, 0, 5]);
+    expect(inner(p)).toEqual(IN6);
+    // A decoded frame is counted as neither ignored nor undecodable.
+    expect([d.counters.ignoredByKind(), d.counters.undecodableByReason()]).toEqual([{}, {}]);
+  });
+
   it.each(badCases)('reports $name as $reason', ({ frame, reason, decoder }) => {
     const d = decoder ?? new PacketDecoder();
     const p = decode(frame, d);
