@@ -264,6 +264,12 @@ const otherCases: Array<{ name: string; frame: Uint8Array; link: number; want: s
     want: 'truncated_link',
   },
   {
+    name: 'Cisco HDLC ending after its header',
+    frame: bytes(0x0f, 0, 0x08, 0x00),
+    link: LinkType.C_HDLC,
+    want: 'truncated_ipv4',
+  },
+  {
     name: 'Cisco HDLC keepalive (SLARP)',
     frame: concat(bytes(0x8f, 0, 0x80, 0x35), new Uint8Array(20)),
     link: LinkType.C_HDLC,
@@ -390,6 +396,14 @@ describe('carriers that hold no TCP/UDP, or are cut', () => {
     const p = new DecodedPacket();
     new PacketDecoder().decode(p, buffer, 0, length, link ?? LinkType.PPP);
     expect(kind(p)).toBe(want);
+  });
+
+  it('a Cisco HDLC header cut short is seen as cut where the frame starts inside the buffer', () => {
+    // Three bytes of header at offset 2, then bytes of another frame: the frame's own length counts.
+    const buffer = concat(bytes(0xaa, 0xbb), bytes(0x0f, 0, 0x08), bytes(0x00, 0x45, 0, 0));
+    const p = new DecodedPacket();
+    new PacketDecoder().decode(p, buffer, 2, 3, LinkType.C_HDLC);
+    expect(kind(p)).toBe('truncated_link');
   });
 
   it('never throws on any cut of any carrier frame', () => {
