@@ -22,6 +22,16 @@ describe('parseIntLiteral (named)', () => {
     ['a hex number cannot be negative', '-0x1', { error: '"-0x1" is not an integer' }],
     ['two minus signs', '--1', { error: '"--1" is not an integer' }],
     ['0xg is no hex', '0xg', { error: '"0xg" is not a hexadecimal integer' }],
+    ['a bad hex digit first is no hex', '0xg1', { error: '"0xg1" is not a hexadecimal integer' }],
+    ['a bad hex digit last is no hex', '0x1g', { error: '"0x1g" is not a hexadecimal integer' }],
+    [
+      'an 8 after octal digits is no octal',
+      '078',
+      {
+        error:
+          '"078" is not an octal integer: a leading 0 makes an integer octal (0123 is 83), as in wirefilter',
+      },
+    ],
     [
       '0X is no hex prefix (then no octal either)',
       '0X1',

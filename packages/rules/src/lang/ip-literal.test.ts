@@ -7,6 +7,11 @@ const ALL6 = (1n << 128n) - 1n;
 
 describe('parseIpRange (named)', () => {
   const cases: Array<[string, string, IpRange | { error: string }]> = [
+    [
+      'dots at the very start make a range with no first address',
+      '..10.0.0.1',
+      { error: 'expected an IP address range like 10.0.0.0..10.0.255.255, found "..10.0.0.1"' },
+    ],
     ['a /8', '10.0.0.0/8', { family: 4, lo: 0x0a000000, hi: 0x0affffff }],
     ['/0 is every IPv4 address', '0.0.0.0/0', { family: 4, lo: 0, hi: 0xffffffff }],
     ['/32 is one address', '10.0.0.1/32', { family: 4, lo: 0x0a000001, hi: 0x0a000001 }],

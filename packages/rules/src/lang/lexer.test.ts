@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tokenize } from './lexer.js';
 import { compileError, evaluate } from './test-scheme.js';
 
 /** Lexing at its edges: which characters separate tokens, where words and raw strings end. */
@@ -35,5 +36,20 @@ describe('lexing (named)', () => {
 
   it('an expression over several lines', () => {
     expect(evaluate('tcp.dstport\teq\r\n22', { 'tcp.dstport': 22 })).toBe(true);
+  });
+});
+
+describe('token ends (named)', () => {
+  it('a two-character operator ends two characters after it starts', () => {
+    expect(tokenize('a == b')[1]).toEqual({ kind: 'punct', text: '==', offset: 2, end: 4 });
+  });
+  it('a raw string ends after its closing quote and hashes', () => {
+    expect(tokenize('r#"x"# a')[0]).toMatchObject({
+      kind: 'string',
+      raw: true,
+      body: 'x',
+      offset: 0,
+      end: 6,
+    });
   });
 });

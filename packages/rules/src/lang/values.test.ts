@@ -50,6 +50,12 @@ describe('values of another shape index to nothing (named)', () => {
       { 'test.headers': new Map([['h', ['x']]]) },
       true,
     ],
+    [
+      '[*][*] over a list holding text: the text has no elements',
+      'any(test.parts[*][*] eq "Stryker was here")',
+      { 'test.parts': [['a'], 'Stryker was here'] },
+      false,
+    ],
   ];
   it.each(cases)('%s', (_name, expression, fields, expected) => {
     expect(evaluate(expression, fields)).toBe(expected);
