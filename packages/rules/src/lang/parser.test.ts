@@ -39,7 +39,7 @@ describe('parse errors (named)', () => {
     [
       '"strict" not followed by "wildcard"',
       'ip.proto strict matches "t"',
-      '1:17: expected "wildcard" after "strict" after "strict", found "matches"',
+      '1:17: expected "wildcard" after "strict", found "matches"',
     ],
     [
       'an operator inside a set',

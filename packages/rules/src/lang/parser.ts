@@ -134,7 +134,7 @@ class Parser {
     if (token.kind === 'word' && token.text === 'strict') {
       this.next();
       const w = this.peek();
-      if (!(w.kind === 'word' && w.text === 'wildcard')) this.fail(w, 'expected "wildcard" after "strict"');
+      if (!(w.kind === 'word' && w.text === 'wildcard')) this.fail(w, 'expected "wildcard"');
       op = 'strict wildcard';
     } else if (token.kind === 'word' || token.kind === 'punct') {
       op = OPERATORS[token.text];
@@ -194,7 +194,7 @@ class Parser {
       if (key.kind === 'punct' && key.text === '*') indexes.push({ kind: 'each', offset: key.offset });
       else if (key.kind === 'string' || key.kind === 'word')
         indexes.push({ kind: 'key', key, offset: key.offset });
-      else this.fail(key, 'expected a key in quotes, an index or "*" after "["');
+      else this.fail(key, 'expected a key in quotes, an index or "*"');
       this.next();
       const close = this.peek();
       if (!(close.kind === 'punct' && close.text === ']')) this.fail(close, 'expected "]"');
