@@ -71,6 +71,9 @@ describe('text edges (named)', () => {
     ['U+D7FF is before an astral character, as in UTF-16', '\ud7ff', '\u{10000}', -1],
     ['a shorter string is before its extensions', 'ab', 'abc', -1],
     ['é (C3 A9) is after z', 'é', 'z', 1],
+    ['U+F000 is after U+E000, as in UTF-16', '\uf000', '\ue000', 1],
+    ['a lone low surrogate U+DFFF (encoded as U+FFFD) is after U+E000', '\udfff', '\ue000', 1],
+    ['U+E000 is before a lone low surrogate U+DFFF (encoded as U+FFFD)', '\ue000', '\udfff', -1],
   ];
   it.each(order)('%s', (_name, a, b, sign) => {
     expect(Math.sign(compareUtf8(a, b))).toBe(sign);
@@ -80,6 +83,7 @@ describe('text edges (named)', () => {
     ['lower of letters mixed with non-ASCII', 'ÀBÇd', 'ÀbÇd'],
     ['lower of only non-ASCII is the same string', 'ÉÀ', 'ÉÀ'],
     ['lower of @[`{ (around the letters) leaves them', '@[`{', '@[`{'],
+    ['lower of a letter before non-ASCII leaves the non-ASCII', 'AÉ', 'aÉ'],
   ])('%s', (_name, s, expected) => {
     expect(asciiLower(s)).toBe(expected);
   });

@@ -153,4 +153,64 @@ describe('ObservationFieldCache', () => {
       new Error('field b is provided twice'),
     );
   });
+  it('generation counts up by one per observation below the wrap', () => {
+    const cache = new ObservationFieldCache(definitions([]));
+    cache.begin(observation('s1'));
+    cache.begin(observation('s2'));
+    expect(cache.generation).toBe(3);
+  });
+
+  it('end lets go of the observation: a field it did not resolve is not read from it afterwards', () => {
+    const calls: string[] = [];
+    const cache = new ObservationFieldCache(definitions(calls));
+    cache.begin(observation('s1'));
+    cache.end();
+    expect(() => cache.get('a', 0)).toThrow(TypeError);
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('ObservationFieldCache where code generation is disallowed (the closure readers)', () => {
+  /** Builds the cache while `new Function` throws, as under --disallow-code-generation-from-strings. */
+  function closureCache(calls: string[]): ObservationFieldCache {
+    const original = globalThis.Function;
+    globalThis.Function = function disallowed() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    } as unknown as FunctionConstructor;
+    try {
+      return new ObservationFieldCache(definitions(calls));
+    } finally {
+      globalThis.Function = original;
+    }
+  }
+
+  it('resolves each field once per observation, and again for the next one', () => {
+    const calls: string[] = [];
+    const cache = closureCache(calls);
+    cache.begin(observation('s1'));
+    expect([cache.get('a', 0), cache.get('a', 0)]).toEqual(['a of s1', 'a of s1']);
+    cache.begin(observation('s2'));
+    expect(cache.get('a', 0)).toBe('a of s2');
+    expect(calls).toEqual(['a', 'a']);
+  });
+
+  it('a value already on the observation wins; another field on it does not hide the resolver', () => {
+    const calls: string[] = [];
+    const cache = closureCache(calls);
+    cache.begin(observation('s1', { b: 'given' }));
+    expect([cache.get('b', 1), cache.get('a', 0)]).toEqual(['given', 'a of s1']);
+    expect(calls).toEqual(['a']);
+  });
+
+  it('a throwing resolver is absent and counted once per observation', () => {
+    const calls: string[] = [];
+    const cache = closureCache(calls);
+    cache.begin(observation('s1'));
+    expect([cache.get('bad', 2), cache.get('bad', 2)]).toEqual([undefined, undefined]);
+    expect(cache.errors).toBe(1);
+    cache.begin(observation('s2'));
+    expect(cache.get('bad', 2)).toBeUndefined();
+    expect(cache.errors).toBe(2);
+    expect(calls).toEqual(['bad', 'bad']);
+  });
 });

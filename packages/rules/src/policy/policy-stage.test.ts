@@ -499,3 +499,66 @@ describe('reloadRulesText (rules pushed by a control plane)', () => {
     expect(stage.counters()).toMatchObject({ reloads: 1, reloadFailures: 3 });
   });
 });
+
+describe('PolicyStage (named edges)', () => {
+  it('is the stage named policy', () => {
+    expect(setup([]).stage.name).toBe('policy');
+  });
+
+  it('a verdict of rules without source or ttl carries neither key', () => {
+    const { send, verdicts } = setup([R('ssh', 'tcp.dstport eq 22', 'drop')]);
+    send(observation(0n, '10.0.0.2', '10.0.0.9', 22));
+    expect(Object.keys(verdicts[0]).sort()).toEqual(['action', 'enforce', 'observation', 'ruleIds', 'ts']);
+  });
+
+  it('an observation whose evaluation throws is counted as an error, and the next one is evaluated', () => {
+    const metrics = new MetricsRegistry();
+    const { stage, send, verdicts } = setup([R('db', 'dns.fqdn eq "db.internal"', 'drop')], { metrics });
+    // No fields map: reading dns.fqdn throws outside the resolver's own guard.
+    send({
+      ...observation(0n, '10.0.0.2', '10.0.0.9', 22),
+      fields: undefined as unknown as Map<string, never>,
+    });
+    send(observation(1n, '10.0.0.2', '10.0.0.9', 22));
+    expect(stage.counters().errors).toBe(1);
+    expect(metrics.value('policy_errors_total')).toBe(1);
+    expect(verdicts.map((v) => v.ruleIds)).toEqual([['db']]);
+  });
+
+  it('a reload that throws is refused with the error, and the rules in force stay', () => {
+    const { stage, send, verdicts } = setup([R('ssh', 'tcp.dstport eq 22', 'drop')]);
+    const refused = stage.reload(null as unknown as RuleEntry[], 'rules.yaml');
+    expect(refused).toMatchObject({ ok: false, rules: 1 });
+    expect(refused.problems).toHaveLength(1);
+    expect(refused.problems[0].file).toBe('rules.yaml');
+    expect(refused.problems[0].message).toMatch(/^the new rules could not be loaded: \S/);
+    send(observation(0n, '10.0.0.2', '10.0.0.9', 22));
+    expect(verdicts).toHaveLength(1);
+    expect(stage.counters()).toMatchObject({ reloads: 0, reloadFailures: 1 });
+  });
+
+  it('metrics: every family with its help text, errors, evictions and reloads by result', () => {
+    const metrics = new MetricsRegistry();
+    const { stage } = setup([R('ssh', 'tcp.dstport eq 22', 'drop')], { metrics });
+    stage.reload([R('ssh', 'tcp.dstport eq 23', 'drop')]);
+    stage.reload([R('ssh', 'tcp.dstport eq', 'drop')]);
+    stage.reload([R('ssh', 'tcp.dstport eq', 'drop')]);
+    const help = metrics
+      .render()
+      .split('\n')
+      .filter((line) => line.startsWith('# HELP '));
+    expect(help).toEqual([
+      '# HELP glia_policy_evaluated_total Observations the policy stage evaluated',
+      '# HELP glia_policy_matched_total Observations some rule matched, by winning action',
+      '# HELP glia_policy_verdicts_total Verdicts published',
+      '# HELP glia_policy_suppressed_total Verdicts suppressed as repeats within the verdict window',
+      '# HELP glia_policy_errors_total Observations whose evaluation threw',
+      '# HELP glia_policy_dedup_evictions_total Verdict keys evicted from the bounded dedup memory',
+      '# HELP glia_policy_reloads_total Rule set reloads, by result',
+    ]);
+    expect(metrics.value('policy_errors_total')).toBe(0);
+    expect(metrics.value('policy_dedup_evictions_total')).toBe(0);
+    expect(metrics.value('policy_reloads_total', { result: 'ok' })).toBe(1);
+    expect(metrics.value('policy_reloads_total', { result: 'refused' })).toBe(2);
+  });
+});
