@@ -1,6 +1,9 @@
 import type { FieldValue } from '@glia/core';
 import { describe, expect, it } from 'vitest';
 import { compileExpression } from './compile.js';
+import { ruleSetFunction } from './rule-set-function.js';
+import { Scheme } from './scheme.js';
+import { RuleSyntaxError } from './source-error.js';
 import { testScheme } from './test-scheme.js';
 
 type Fields = Record<string, FieldValue>;
@@ -379,5 +382,124 @@ describe('compiled expressions', () => {
       return name === 'tcp.dstport' ? 2 : 'a';
     });
     expect(read).toEqual(['tcp.dstport']);
+  });
+});
+
+function compileErrorIn(expression: string, on: Scheme): string {
+  try {
+    compileExpression(expression, on);
+    return 'ok';
+  } catch (error) {
+    if (error instanceof RuleSyntaxError) return error.message;
+    throw error;
+  }
+}
+
+describe('Bool values and Array(Bool)s standing alone (named)', () => {
+  const BOOL_CASES: Array<[name: string, expression: string, fields: Fields, expected: boolean]> = [
+    ['all(at[*]) with every element true', 'all(test.bools[*])', { 'test.bools': [true, true] }, true],
+    ['all(at[*]) with one element false', 'all(test.bools[*])', { 'test.bools': [true, false] }, false],
+    ["all(at[*]) over an absent field's [*] is true", 'all(test.bools[*])', {}, true],
+    ["any(at[*]) over an absent field's [*] is false", 'any(test.bools[*])', {}, false],
+    [
+      'at or af element by element: [T] or [T]',
+      'all(test.bools or test.bools2)',
+      { 'test.bools': [true], 'test.bools2': [true] },
+      true,
+    ],
+    [
+      'at or af element by element: [F] or [F]',
+      'any(test.bools or test.bools2)',
+      { 'test.bools': [false], 'test.bools2': [false] },
+      false,
+    ],
+    [
+      'at xor af element by element: [T] xor [T]',
+      'any(test.bools xor test.bools2)',
+      { 'test.bools': [true], 'test.bools2': [true] },
+      false,
+    ],
+    [
+      'at xor af element by element: [F] xor [F]',
+      'any(test.bools xor test.bools2)',
+      { 'test.bools': [false], 'test.bools2': [false] },
+      false,
+    ],
+    [
+      'at xor af element by element: [T] xor [F]',
+      'all(test.bools xor test.bools2)',
+      { 'test.bools': [true], 'test.bools2': [false] },
+      true,
+    ],
+  ];
+  it.each(BOOL_CASES)('%s: %s', (_name, expression, fields, expected) => {
+    expect(run(expression, fields)).toBe(expected);
+  });
+
+  const ERROR_CASES: Array<[name: string, expression: string, error: string]> = [
+    [
+      'a Bytes element is no Bool, also under any()',
+      'any(dns.fqdns[*])',
+      '1:5: dns.fqdns[*] is Bytes, not Bool: compare it with an operator (e.g. dns.fqdns[*] eq "x")',
+    ],
+    [
+      'an Array(Bool) element of a map is no Bool: any() needs its [*]',
+      'any(test.flags_by_key[*])',
+      '1:5: test.flags_by_key[*] is Array(Bool), not Bool: use test.flags_by_key[*][*] inside any(...) or all(...)',
+    ],
+    [
+      'an Ip is compared with a set, e.g.',
+      'ip.src',
+      '1:1: ip.src is Ip, not Bool: compare it with an operator (e.g. ip.src in {10.0.0.0/8})',
+    ],
+    [
+      'Bytes are compared with a string, e.g.',
+      'test.bytes',
+      '1:1: test.bytes is Bytes, not Bool: compare it with an operator (e.g. test.bytes eq "x")',
+    ],
+    [
+      'an Int is compared with a number, e.g.',
+      'tcp.dstport',
+      '1:1: tcp.dstport is Int, not Bool: compare it with an operator (e.g. tcp.dstport eq 1)',
+    ],
+  ];
+  it.each(ERROR_CASES)('%s: %s', (_name, expression, error) => {
+    expect(compileErrorIn(expression, scheme)).toBe(error);
+  });
+
+  const withMap = new Scheme([{ name: 'test.flag_map', type: { kind: 'map', value: 'Bool' } }]);
+  it('a Map(Bool) is no Array(Bool): any() refuses it', () => {
+    expect(compileErrorIn('any(test.flag_map)', withMap)).toBe(
+      '1:5: test.flag_map is Map(Bool), not Bool: use test.flag_map[*] inside any(...) or all(...)',
+    );
+  });
+  it('a Map(Bool) standing alone is no Bool', () => {
+    expect(compileErrorIn('test.flag_map', withMap)).toBe(
+      '1:1: test.flag_map is Map(Bool), not Bool: use test.flag_map[*] inside any(...) or all(...)',
+    );
+  });
+  it('any(m[*]) over a Map(Bool) tests its values', () => {
+    const compiled = compileExpression('any(test.flag_map[*])', withMap);
+    expect(
+      compiled.test(
+        () =>
+          new Map([
+            ['a', false],
+            ['b', true],
+          ]),
+      ),
+    ).toBe(true);
+    expect(compiled.test(() => new Map([['a', false]]))).toBe(false);
+  });
+
+  it('a Bool picked from a function mapped over [*] is tested in a generated rule-set function', () => {
+    // starts_with(x[*], s) is an Array(Bool) computed from the field, [0] its first element.
+    const compiled = compileExpression('starts_with(dns.fqdns[*], "a")[0]', scheme);
+    const matcher = ruleSetFunction([compiled.plan]);
+    if (matcher === null) throw new Error('code generation is unavailable');
+    const mask = (fields: Fields): number => matcher((name) => fields[name], 1);
+    expect(mask({ 'dns.fqdns': ['ab', 'b'] })).toBe(1);
+    expect(mask({ 'dns.fqdns': ['b', 'ab'] })).toBe(0);
+    expect(mask({})).toBe(0);
   });
 });
