@@ -122,10 +122,21 @@ describe('regex translation: what matches (named)', () => {
 });
 
 describe('regex translation: octal escapes from \\7 (named)', () => {
-  // \7 followed by two octal digits is a code point from 0o700 (448): not ASCII, so (?i) must be
-  // refused. (It is also above \xFF, which \x{..} refuses and octal does not yet: see the report
-  // of issue 17; the assertion is only that it does not compile.)
+  // \7 followed by two octal digits is a code point from 0o700 (448): above a byte, refused as
+  // \x{..} above \xFF is (values are matched byte by byte, so it could never match).
+  const ABOVE = (octal: string): string =>
+    `1:20: \\${octal} is above \\xFF: wirefilter matches bytes, write the UTF-8 bytes`;
+  it.each([
+    ['\\701', raw`test.bytes matches "\701"`, ABOVE('701')],
+    ['\\400, the first above \\377', raw`test.bytes matches "\400"`, ABOVE('400')],
+    ['\\377, the last byte', raw`test.bytes matches "\377"`, 'ok'],
+  ])('%s', (_name, expression, message) => {
+    expect(compileError(expression)).toBe(message);
+  });
   it('(?i) with octal \\701 does not compile', () => {
     expect(compileError(raw`test.bytes matches "(?i)\701"`)).not.toBe('ok');
+  });
+  it('\\303\\251 are the bytes C3 A9: é', () => {
+    expect(evaluate(raw`test.bytes matches "^\303\251$"`, { 'test.bytes': 'é' })).toBe(true);
   });
 });

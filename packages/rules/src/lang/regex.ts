@@ -52,7 +52,10 @@ function translate(pattern: string): { source: string } | { error: string } {
         if (value >= 0x80) nonAscii = true;
       } else if (next >= '0' && next <= '7') {
         const octal = /^[0-7]{1,3}/.exec(chars.slice(i + 1, i + 4).join(''))?.[0] ?? '0';
-        if (parseInt(octal, 8) >= 0x80) nonAscii = true;
+        const value = parseInt(octal, 8);
+        if (value > 0xff)
+          return { error: `\\${octal} is above \\xFF: wirefilter matches bytes, write the UTF-8 bytes` };
+        if (value >= 0x80) nonAscii = true;
       }
       out += c + next;
       i++;
