@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pcapFile } from '../build/capture-files.js';
+import { concat } from '../build/frames.js';
 import { CaptureParser, MAX_RECORD_BYTES } from './capture-parser.js';
 import { CaptureFormatError, emptyRecord } from './record.js';
 
@@ -31,16 +32,6 @@ function fields(size: number, write: (v: DataView) => void): Uint8Array {
   return out;
 }
 
-const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-
 /** Section Header Block: byte-order magic, version 1.0, section length -1. */
 const shb = (le: boolean, o: BlockOptions & { magic?: number; body?: number } = {}): Uint8Array =>
   block(
@@ -64,7 +55,7 @@ const idb = (
 ): Uint8Array =>
   block(
     1,
-    cat(
+    concat(
       fields(8, (v) => {
         v.setUint16(0, linkType, le);
         v.setUint32(4, snaplen, le);
@@ -79,7 +70,7 @@ const ifName = (le: boolean, name: string): Uint8Array => {
   const text = new TextEncoder().encode(name);
   const value = new Uint8Array((text.length + 3) & ~3);
   value.set(text);
-  return cat(
+  return concat(
     fields(4, (v) => {
       v.setUint16(0, 2, le);
       v.setUint16(2, text.length, le);
@@ -112,7 +103,7 @@ function epb(
   });
   const data = new Uint8Array((e.data.length + 3) & ~3);
   data.set(e.data);
-  return block(6, cat(head, data, e.options ?? new Uint8Array(0)), le, o);
+  return block(6, concat(head, data, e.options ?? new Uint8Array(0)), le, o);
 }
 
 /** The obsolete Packet Block (type 2): a 16-bit interface id and a 16-bit drops count. */
@@ -128,14 +119,14 @@ function pb(
     v.setUint32(12, e.data.length, le);
     v.setUint32(16, e.origLen, le);
   });
-  return block(2, cat(head, e.data), le);
+  return block(2, concat(head, e.data), le);
 }
 
 /** Simple Packet Block: original length, then the data (the captured length is implied). */
 const spb = (le: boolean, origLen: number, data: Uint8Array, o: BlockOptions = {}): Uint8Array =>
   block(
     3,
-    cat(
+    concat(
       fields(4, (v) => v.setUint32(0, origLen, le)),
       data,
     ),
@@ -268,7 +259,8 @@ describe('CaptureParser, pcap edge cases', () => {
 
 describe('CaptureParser, pcapng edge cases', () => {
   const le = true;
-  const head = (snaplen = 0, options?: Uint8Array): Uint8Array => cat(shb(le), idb(le, 1, snaplen, options));
+  const head = (snaplen = 0, options?: Uint8Array): Uint8Array =>
+    concat(shb(le), idb(le, 1, snaplen, options));
   const a = frame(60, 1);
   const b = frame(61, 50);
 
@@ -278,13 +270,13 @@ describe('CaptureParser, pcapng edge cases', () => {
   });
 
   it('passes over a 12-byte block (no body) at the end of the file', () => {
-    const got = run(cat(head(), epb(le, { data: a }), unknown(le, 0)));
+    const got = run(concat(head(), epb(le, { data: a }), unknown(le, 0)));
     expect(got.records.map((r) => r.bytes)).toEqual([ends(a)]);
     expect(got.truncated).toBe(0);
   });
 
   it('reads a 1 MiB block of unknown type whole, without counting it as an oversize record', () => {
-    const got = run(cat(head(), epb(le, { data: a }), unknown(le, 1 << 20), epb(le, { data: b })), {
+    const got = run(concat(head(), epb(le, { data: a }), unknown(le, 1 << 20), epb(le, { data: b })), {
       chunk: 65536,
     });
     expect(got.records.map((r) => r.bytes)).toEqual([ends(a), ends(b)]);
@@ -292,7 +284,7 @@ describe('CaptureParser, pcapng edge cases', () => {
   });
 
   it('a block of unknown type claiming exactly 16 MiB is waited for: cut short, it is a truncated record', () => {
-    const got = run(cat(head(), epb(le, { data: a }), unknown(le, 100, { length: 16 * 1024 * 1024 })));
+    const got = run(concat(head(), epb(le, { data: a }), unknown(le, 100, { length: 16 * 1024 * 1024 })));
     expect(got.records).toHaveLength(1);
     expect(got.truncated).toBe(1);
   });
@@ -306,7 +298,7 @@ describe('CaptureParser, pcapng edge cases', () => {
   for (const { name, block: big } of hugeBlocks) {
     for (const chunk of [4096, 1 << 20]) {
       it(`passes over an ${name} packet block longer than 256 KiB + 4 KiB unbuffered (chunks of ${chunk})`, () => {
-        const got = run(cat(head(), epb(le, { data: a }), big, epb(le, { data: b })), { chunk });
+        const got = run(concat(head(), epb(le, { data: a }), big, epb(le, { data: b })), { chunk });
         expect(got.records.map((r) => r.bytes)).toEqual([ends(a), ends(b)]);
         expect([got.oversize, got.truncated]).toEqual([1, 0]);
         // Only the part of a small block left at the end of a chunk waits in the buffer.
@@ -318,7 +310,7 @@ describe('CaptureParser, pcapng edge cases', () => {
   it('reads a 256 KiB packet in a block with 4 KiB of options (the longest block read)', () => {
     const data = frame(MAX, 11);
     // An opt_comment of 4088 bytes and opt_endofopt: 4096 bytes of options.
-    const options = cat(
+    const options = concat(
       fields(4, (v) => {
         v.setUint16(0, 1, le);
         v.setUint16(2, 4088, le);
@@ -328,7 +320,7 @@ describe('CaptureParser, pcapng edge cases', () => {
     );
     const block = epb(le, { data, options, origLen: MAX + 5 });
     expect(block.length).toBe(MAX + OVERHEAD);
-    const got = run(cat(head(), block));
+    const got = run(concat(head(), block));
     expect(got.records.map((r) => [r.caplen, r.origLen, r.bytes])).toEqual([[MAX, MAX + 5, ends(data)]]);
     expect(got.oversize).toBe(0);
   });
@@ -336,7 +328,7 @@ describe('CaptureParser, pcapng edge cases', () => {
   it.each([true, false])(
     'reads the interface id and original length of enhanced packet blocks (little-endian %s)',
     (order) => {
-      const bytes = cat(
+      const bytes = concat(
         shb(order),
         idb(order, 1, 0, ifName(order, 'zero')),
         idb(order, 113, 0, ifName(order, 'one')),
@@ -362,7 +354,7 @@ describe('CaptureParser, pcapng edge cases', () => {
   it.each([true, false])(
     'reads obsolete packet blocks: 16-bit interface id, drops count beside it (little-endian %s)',
     (order) => {
-      const bytes = cat(
+      const bytes = concat(
         shb(order),
         idb(order, 1, 0),
         idb(order, 101, 0, ifName(order, 'raw')),
@@ -397,7 +389,7 @@ describe('CaptureParser, pcapng edge cases', () => {
     { name: 'exactly 256 KiB', snaplen: 0, origLen: MAX, data: frame(MAX, 8), want: MAX },
   ];
   it.each(simple)('reads a simple packet block with $name', ({ snaplen, origLen, data, want }) => {
-    const got = run(cat(head(snaplen), epb(le, { data: a, lo: 7_000_000 }), spb(le, origLen, data)));
+    const got = run(concat(head(snaplen), epb(le, { data: a, lo: 7_000_000 }), spb(le, origLen, data)));
     expect(got.records[1]).toEqual({
       caplen: want,
       origLen,
@@ -413,7 +405,7 @@ describe('CaptureParser, pcapng edge cases', () => {
 
   it('counts a simple packet block of just over 256 KiB as oversize and reads on', () => {
     const data = frame(MAX + 4, 2);
-    const got = run(cat(head(), spb(le, data.length, data), epb(le, { data: b })));
+    const got = run(concat(head(), spb(le, data.length, data), epb(le, { data: b })));
     expect(got.records.map((r) => r.bytes)).toEqual([ends(b)]);
     expect([got.oversize, got.truncated]).toEqual([1, 0]);
   });
@@ -421,7 +413,7 @@ describe('CaptureParser, pcapng edge cases', () => {
 
 describe('CaptureParser, malformed headers and blocks', () => {
   const le = true;
-  const head = cat(shb(le), idb(le, 1, 0));
+  const head = concat(shb(le), idb(le, 1, 0));
   const ok = epb(le, { data: frame(60) });
 
   const cases: Array<{ name: string; bytes: Uint8Array; message: RegExp; offset: number }> = [
@@ -467,13 +459,13 @@ describe('CaptureParser, malformed headers and blocks', () => {
     },
     {
       name: 'a second section with a bad byte-order magic',
-      bytes: cat(head, ok, shb(le, { magic: 0x01020304 })),
+      bytes: concat(head, ok, shb(le, { magic: 0x01020304 })),
       message: /^pcapng section header has a bad byte-order magic at byte offset 140$/,
       offset: 140,
     },
     {
       name: 'a block of 8 bytes',
-      bytes: cat(
+      bytes: concat(
         head,
         fields(8, (v) => {
           v.setUint32(0, 0x0bad0000, le);
@@ -486,19 +478,19 @@ describe('CaptureParser, malformed headers and blocks', () => {
     },
     {
       name: 'a block of unknown type claiming 32 MiB',
-      bytes: cat(head, unknown(le, 100, { length: 32 * 1024 * 1024 })),
+      bytes: concat(head, unknown(le, 100, { length: 32 * 1024 * 1024 })),
       message: /^pcapng block of type 0xbad0000 has a bad length 33554432 at byte offset 48$/,
       offset: 48,
     },
     {
       name: 'a second section header of 24 bytes',
-      bytes: cat(head, ok, shb(le, { body: 12 })),
+      bytes: concat(head, ok, shb(le, { body: 12 })),
       message: /^pcapng section header block too short at byte offset 140$/,
       offset: 140,
     },
     {
       name: 'an interface description block of 16 bytes',
-      bytes: cat(
+      bytes: concat(
         shb(le),
         block(
           1,
@@ -511,19 +503,19 @@ describe('CaptureParser, malformed headers and blocks', () => {
     },
     {
       name: 'an enhanced packet block of 28 bytes',
-      bytes: cat(head, block(6, new Uint8Array(16), le)),
+      bytes: concat(head, block(6, new Uint8Array(16), le)),
       message: /^pcapng packet block too short at byte offset 48$/,
       offset: 48,
     },
     {
       name: 'an enhanced packet block whose captured length passes its data by 4 bytes',
-      bytes: cat(head, epb(le, { data: frame(60), caplen: 64 })),
+      bytes: concat(head, epb(le, { data: frame(60), caplen: 64 })),
       message: /^pcapng packet block captured length 64 exceeds its block at byte offset 48$/,
       offset: 48,
     },
     {
       name: 'a simple packet block of 12 bytes',
-      bytes: cat(head, block(3, new Uint8Array(0), le)),
+      bytes: concat(head, block(3, new Uint8Array(0), le)),
       message: /^pcapng simple packet block too short at byte offset 48$/,
       offset: 48,
     },
