@@ -42,20 +42,11 @@ function translate(pattern: string): { source: string } | { error: string } {
           error: `\\${next} (a Unicode class) is not available: wirefilter matches bytes with Unicode off`,
         };
       }
-      if (next === 'x') {
-        const braced = chars[i + 2] === '{';
-        const end = braced ? chars.indexOf('}', i + 3) : i + 4;
-        const hex = braced ? chars.slice(i + 3, end).join('') : chars.slice(i + 2, i + 4).join('');
-        const value = /^[0-9a-fA-F]+$/.test(hex) ? parseInt(hex, 16) : -1;
-        if (value > 0xff)
-          return { error: `\\x{${hex}} is above \\xFF: wirefilter matches bytes, write the UTF-8 bytes` };
-        if (value >= 0x80) nonAscii = true;
-      } else if (next >= '0' && next <= '7') {
-        const octal = /^[0-7]{1,3}/.exec(chars.slice(i + 1, i + 4).join(''))?.[0] ?? '0';
-        const value = parseInt(octal, 8);
-        if (value > 0xff)
-          return { error: `\\${octal} is above \\xFF: wirefilter matches bytes, write the UTF-8 bytes` };
-        if (value >= 0x80) nonAscii = true;
+      const escaped = escapedValue(chars, i);
+      if (escaped !== undefined) {
+        if (escaped.value > 0xff)
+          return { error: `${escaped.text} is above \\xFF: wirefilter matches bytes, write the UTF-8 bytes` };
+        if (escaped.value >= 0x80) nonAscii = true;
       }
       out += c + next;
       i++;
@@ -109,4 +100,23 @@ function translate(pattern: string): { source: string } | { error: string } {
 
 function hexBytes(c: string): string {
   return Array.from(utf8Bytes(c), (b) => `\\x${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+}
+
+/**
+ * The value of the \xHH, \x{..} or octal escape whose backslash is chars[i], with the escape as
+ * messages write it (-1 when the hex digits are not a number); undefined for other escapes.
+ */
+function escapedValue(chars: string[], i: number): { value: number; text: string } | undefined {
+  const next = chars[i + 1];
+  if (next === 'x') {
+    const braced = chars[i + 2] === '{';
+    const end = braced ? chars.indexOf('}', i + 3) : i + 4;
+    const hex = braced ? chars.slice(i + 3, end).join('') : chars.slice(i + 2, i + 4).join('');
+    return { value: /^[0-9a-fA-F]+$/.test(hex) ? parseInt(hex, 16) : -1, text: `\\x{${hex}}` };
+  }
+  if (next >= '0' && next <= '7') {
+    const octal = /^[0-7]{1,3}/.exec(chars.slice(i + 1, i + 4).join(''))?.[0] ?? '0';
+    return { value: parseInt(octal, 8), text: `\\${octal}` };
+  }
+  return undefined;
 }
